@@ -1,0 +1,298 @@
+//! Every measure of the spec, defined once: time to first response, time to
+//! resolution, age, ball in court (vendor wait, customer wait, and the
+//! stage-by-stage channel map), touches, contacts, reopens, percentiles and
+//! the group figures of the report.
+
+use super::case::{Case, Touchpoint};
+use super::enums::{Ask, Channel, StartedBy, TouchOutcome, WaitingOn};
+use super::money::Money;
+use super::time::hours;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Whether a touch carries the vendor's answer: any vendor-started touch, or
+/// a customer-started one that reached somebody (a call a person answered
+/// counts; an email sent, or a call nobody took, does not).
+pub fn is_vendor_answer(t: &Touchpoint) -> bool {
+    use TouchOutcome::*;
+    match t.started_by {
+        StartedBy::Vendor => true,
+        StartedBy::Customer => !matches!(t.outcome, Sent | NoAnswer | Dropped | Unreachable | Other),
+    }
+}
+
+/// Who the case waits on after a touch (ball in court).
+pub fn waiting_on_after(t: &Touchpoint) -> WaitingOn {
+    if let Some(w) = t.waiting_on {
+        return w;
+    }
+    match t.outcome {
+        TouchOutcome::InfoRequest | TouchOutcome::Offer => WaitingOn::Customer,
+        TouchOutcome::Resolved | TouchOutcome::Delight => WaitingOn::Nobody,
+        _ if t.ask.is_some_and(|a| !matches!(a, Ask::None | Ask::Wait)) => WaitingOn::Customer,
+        _ => WaitingOn::Vendor,
+    }
+}
+
+/// When the case's clock stops: its resolution, else its closing, else now.
+pub fn clock_end(case: &Case, now: DateTime<Utc>) -> DateTime<Utc> {
+    case.resolved_at.or(case.closed_at).unwrap_or(if case.status.is_done() { case.opened_at } else { now })
+}
+
+/// One stretch of the channel map: from a touch to the next (or to the end
+/// of the case's clock), and who held the ball.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stage {
+    /// The touch that began the stretch.
+    pub touch_id: i64,
+    pub channel: Channel,
+    pub party: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub waiting_on: WaitingOn,
+}
+
+impl Stage {
+    pub fn hours(&self) -> f64 {
+        hours(self.end - self.start)
+    }
+}
+
+/// The channel map: one stage per touch, in time order. Time before the first
+/// touch and after the clock stops counts for nobody, so stages are clipped
+/// to the clock's end (touches after it give empty stages, left out).
+/// `touches` must be in time order (see `in_time_order`).
+pub fn channel_map(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>) -> Vec<Stage> {
+    let end = clock_end(case, now);
+    let mut stages = Vec::with_capacity(touches.len());
+    for (i, t) in touches.iter().enumerate() {
+        let next = touches.get(i + 1).map_or(end, |n| n.at.min(end));
+        let start = t.at.min(end);
+        if next > start {
+            stages.push(Stage {
+                touch_id: t.id,
+                channel: t.channel.clone(),
+                party: t.party_or(&case.vendor).to_string(),
+                start,
+                end: next,
+                waiting_on: waiting_on_after(t),
+            });
+        }
+    }
+    stages
+}
+
+/// The per-case figures of `show --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseMeasures {
+    pub ttfr_hours: Option<f64>,
+    pub ttr_hours: Option<f64>,
+    pub age_hours: Option<f64>,
+    pub vendor_wait_hours: f64,
+    pub customer_wait_hours: f64,
+    pub touches: usize,
+    pub contacts: usize,
+    pub reopens: u32,
+}
+
+/// Time to first response in hours: opened → the first touch with the vendor's answer.
+pub fn ttfr_hours(case: &Case, touches: &[Touchpoint]) -> Option<f64> {
+    touches.iter().find(|t| is_vendor_answer(t)).map(|t| hours(t.at - case.opened_at))
+}
+
+/// Time to resolution in hours: opened → resolved; none while unresolved.
+pub fn ttr_hours(case: &Case) -> Option<f64> {
+    case.resolved_at.map(|r| hours(r - case.opened_at))
+}
+
+/// Age in hours of an open case; done cases have a resolution time instead.
+pub fn age_hours(case: &Case, now: DateTime<Utc>) -> Option<f64> {
+    (!case.status.is_done()).then(|| hours(now - case.opened_at))
+}
+
+pub fn contacts(touches: &[Touchpoint]) -> usize {
+    touches.iter().filter(|t| t.started_by == StartedBy::Customer).count()
+}
+
+/// Hours waited on the vendor and on the customer, from the channel map.
+pub fn waits(stages: &[Stage]) -> (f64, f64) {
+    let mut vendor = 0.0;
+    let mut customer = 0.0;
+    for s in stages {
+        match s.waiting_on {
+            WaitingOn::Vendor => vendor += s.hours(),
+            WaitingOn::Customer => customer += s.hours(),
+            WaitingOn::Nobody => {}
+        }
+    }
+    (vendor, customer)
+}
+
+/// All per-case measures; `touches` in time order.
+pub fn measure(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>) -> CaseMeasures {
+    let (vendor_wait_hours, customer_wait_hours) = waits(&channel_map(case, touches, now));
+    CaseMeasures {
+        ttfr_hours: ttfr_hours(case, touches),
+        ttr_hours: ttr_hours(case),
+        age_hours: age_hours(case, now),
+        vendor_wait_hours,
+        customer_wait_hours,
+        touches: touches.len(),
+        contacts: contacts(touches),
+        reopens: case.reopens,
+    }
+}
+
+/// The p-th percentile (0–100) by linear interpolation between closest
+/// ranks, numpy's default: h = (n−1)·p/100, x[⌊h⌋] + (h−⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
+/// `sorted` must be sorted ascending; None when empty.
+pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let h = (sorted.len() - 1) as f64 * p / 100.0;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// Rounds a figure for output: 4 decimals keep hours true to the second.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// `n`, median and 90th percentile of a figure over the cases where it is defined.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spread {
+    pub n: usize,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+impl Spread {
+    pub fn of(mut values: Vec<f64>) -> Spread {
+        values.sort_by(f64::total_cmp);
+        Spread {
+            n: values.len(),
+            median: percentile(&values, 50.0).map(round4),
+            p90: percentile(&values, 90.0).map(round4),
+        }
+    }
+}
+
+/// What one case brings to a group's figures.
+#[derive(Debug, Clone)]
+pub struct CaseFacts {
+    pub measures: CaseMeasures,
+    pub is_open: bool,
+    pub escalated: bool,
+    pub self_resolved: bool,
+    pub refund: Money,
+    pub customer_cost: Money,
+}
+
+impl CaseFacts {
+    pub fn of(case: &Case, touches: &[Touchpoint], measures: CaseMeasures, self_resolved: bool) -> CaseFacts {
+        CaseFacts {
+            measures,
+            is_open: !case.status.is_done(),
+            escalated: touches.iter().any(|t| t.outcome == TouchOutcome::Escalated),
+            self_resolved,
+            refund: case.refund_amount.unwrap_or_default(),
+            customer_cost: case.customer_cost.unwrap_or_default(),
+        }
+    }
+}
+
+/// Adds up cases into the report's group figures, one case at a time, so a
+/// report never holds more than one number per case and figure.
+#[derive(Debug, Clone, Default)]
+pub struct GroupTally {
+    cases: usize,
+    open: usize,
+    ttfr: Vec<f64>,
+    ttr: Vec<f64>,
+    vendor_wait: f64,
+    customer_wait: f64,
+    touches: usize,
+    contacts: usize,
+    escalated: usize,
+    self_resolved: usize,
+    refund: Money,
+    customer_cost: Money,
+}
+
+/// The group figures of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupFigures {
+    pub cases: usize,
+    pub open: usize,
+    pub resolved: usize,
+    pub ttfr_hours: Spread,
+    pub ttr_hours: Spread,
+    pub vendor_wait_hours: f64,
+    pub customer_wait_hours: f64,
+    pub touches_per_case: f64,
+    pub contacts_per_case: f64,
+    pub escalation_rate: f64,
+    pub self_resolved_rate: f64,
+    pub refund_total: Money,
+    pub customer_cost_total: Money,
+}
+
+impl GroupTally {
+    pub fn add(&mut self, f: &CaseFacts) {
+        self.cases += 1;
+        self.open += usize::from(f.is_open);
+        if let Some(h) = f.measures.ttfr_hours {
+            self.ttfr.push(h);
+        }
+        if let Some(h) = f.measures.ttr_hours {
+            self.ttr.push(h);
+        }
+        self.vendor_wait += f.measures.vendor_wait_hours;
+        self.customer_wait += f.measures.customer_wait_hours;
+        self.touches += f.measures.touches;
+        self.contacts += f.measures.contacts;
+        self.escalated += usize::from(f.escalated);
+        self.self_resolved += usize::from(f.self_resolved);
+        self.refund.0 += f.refund.0;
+        self.customer_cost.0 += f.customer_cost.0;
+    }
+
+    pub fn figures(self) -> GroupFigures {
+        let per_case = |x: usize| if self.cases == 0 { 0.0 } else { round4(x as f64 / self.cases as f64) };
+        GroupFigures {
+            cases: self.cases,
+            open: self.open,
+            resolved: self.cases - self.open,
+            ttfr_hours: Spread::of(self.ttfr),
+            ttr_hours: Spread::of(self.ttr),
+            vendor_wait_hours: round4(self.vendor_wait),
+            customer_wait_hours: round4(self.customer_wait),
+            touches_per_case: per_case(self.touches),
+            contacts_per_case: per_case(self.contacts),
+            escalation_rate: per_case(self.escalated),
+            self_resolved_rate: per_case(self.self_resolved),
+            refund_total: self.refund,
+            customer_cost_total: self.customer_cost,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_matches_numpy_linear() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(percentile(&v, 50.0), Some(2.5));
+        // numpy.percentile([1,2,3,4], 90) == 3.7
+        assert!((percentile(&v, 90.0).unwrap() - 3.7).abs() < 1e-12);
+        assert_eq!(percentile(&[5.0], 90.0), Some(5.0));
+        assert_eq!(percentile(&[], 50.0), None);
+        // numpy.percentile([0, 10], 90) == 9.0
+        assert_eq!(percentile(&[0.0, 10.0], 90.0), Some(9.0));
+    }
+}

@@ -1,0 +1,12 @@
+//! The domain core: pure types and rules. No SQL, no terminal, no I/O.
+
+pub mod case;
+pub mod enums;
+pub mod friction;
+pub mod measures;
+pub mod money;
+pub mod time;
+
+pub use case::{Case, Touchpoint};
+pub use enums::*;
+pub use money::Money;
