@@ -1,8 +1,10 @@
 //! Cases, touchpoints and vendors: the things a user logs.
 
-use super::enums::{Ask, Category, Channel, Priority, Resolution, StartedBy, Status, TouchOutcome, WaitingOn};
+use super::enums::{
+    Ask, Category, Channel, Priority, Resolution, StartedBy, Status, TouchOutcome, WaitingOn,
+};
 use super::money::Money;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One problem of one customer with one vendor.
@@ -111,7 +113,10 @@ pub struct Touchpoint {
 impl Touchpoint {
     /// The party of the touch, or the case's vendor when none was given.
     pub fn party_or<'a>(&'a self, vendor: &'a str) -> &'a str {
-        self.party.as_deref().filter(|p| !p.is_empty()).unwrap_or(vendor)
+        self.party
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .unwrap_or(vendor)
     }
 }
 
@@ -124,7 +129,10 @@ pub struct Invalid {
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
-    Invalid { field, reason: reason.into() }
+    Invalid {
+        field,
+        reason: reason.into(),
+    }
 }
 
 /// Longest text accepted in any field; notes may be long, names may not.
@@ -139,10 +147,16 @@ pub fn clean_name(field: &'static str, text: &str) -> Result<String, Invalid> {
         return Err(invalid(field, "must not be empty"));
     }
     if t.chars().any(char::is_control) {
-        return Err(invalid(field, "must not contain control characters (tabs, newlines, escapes)"));
+        return Err(invalid(
+            field,
+            "must not contain control characters (tabs, newlines, escapes)",
+        ));
     }
     if t.chars().count() > MAX_NAME_CHARS {
-        return Err(invalid(field, format!("is longer than {MAX_NAME_CHARS} characters")));
+        return Err(invalid(
+            field,
+            format!("is longer than {MAX_NAME_CHARS} characters"),
+        ));
     }
     Ok(t.to_string())
 }
@@ -151,9 +165,15 @@ pub fn clean_name(field: &'static str, text: &str) -> Result<String, Invalid> {
 /// could drive a terminal.
 pub fn clean_note(text: &str) -> Result<String, Invalid> {
     if text.chars().count() > MAX_NOTE_CHARS {
-        return Err(invalid("note", format!("is longer than {MAX_NOTE_CHARS} characters")));
+        return Err(invalid(
+            "note",
+            format!("is longer than {MAX_NOTE_CHARS} characters"),
+        ));
     }
-    Ok(text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect())
+    Ok(text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect())
 }
 
 impl Case {
@@ -204,12 +224,19 @@ impl Case {
             ("currency", &mut self.currency),
         ] {
             if let Some(v) = value.as_deref() {
-                *value = if v.trim().is_empty() { None } else { Some(clean_name(field, v)?) };
+                *value = if v.trim().is_empty() {
+                    None
+                } else {
+                    Some(clean_name(field, v)?)
+                };
             }
         }
         if let Some(c) = &self.currency {
             if !(c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic())) {
-                return Err(invalid("currency", format!("'{c}' is not a three-letter code such as USD")));
+                return Err(invalid(
+                    "currency",
+                    format!("'{c}' is not a three-letter code such as USD"),
+                ));
             }
             self.currency = Some(c.to_ascii_uppercase());
         }
@@ -252,7 +279,11 @@ impl Case {
                 tags.push(t);
             }
         }
+        tags.sort();
         self.tags = tags;
+        self.opened_at = self.opened_at.trunc_subsecs(3);
+        self.resolved_at = self.resolved_at.map(|t| t.trunc_subsecs(3));
+        self.closed_at = self.closed_at.map(|t| t.trunc_subsecs(3));
         Ok(())
     }
 
@@ -279,7 +310,12 @@ impl Case {
 }
 
 impl Touchpoint {
-    pub fn new(at: DateTime<Utc>, channel: Channel, started_by: StartedBy, outcome: TouchOutcome) -> Touchpoint {
+    pub fn new(
+        at: DateTime<Utc>,
+        channel: Channel,
+        started_by: StartedBy,
+        outcome: TouchOutcome,
+    ) -> Touchpoint {
         Touchpoint {
             id: 0,
             at,
@@ -298,12 +334,22 @@ impl Touchpoint {
 
     pub fn validate(&mut self) -> Result<(), Invalid> {
         if let Some(p) = self.party.as_deref() {
-            self.party = if p.trim().is_empty() { None } else { Some(clean_name("party", p)?) };
+            self.party = if p.trim().is_empty() {
+                None
+            } else {
+                Some(clean_name("party", p)?)
+            };
         }
-        for (field, m) in [("minutes", self.minutes), ("wait_minutes", self.wait_minutes)] {
+        for (field, m) in [
+            ("minutes", self.minutes),
+            ("wait_minutes", self.wait_minutes),
+        ] {
             if let Some(m) = m {
                 if !m.is_finite() || !(0.0..=1_000_000.0).contains(&m) {
-                    return Err(invalid(field, format!("{m} is not a number of minutes from 0 to 1000000")));
+                    return Err(invalid(
+                        field,
+                        format!("{m} is not a number of minutes from 0 to 1000000"),
+                    ));
                 }
             }
         }
@@ -313,6 +359,8 @@ impl Touchpoint {
             }
         }
         self.note = clean_note(&self.note)?;
+        self.at = self.at.trunc_subsecs(3);
+        self.promise_due = self.promise_due.map(|t| t.trunc_subsecs(3));
         Ok(())
     }
 }
@@ -349,6 +397,10 @@ mod tests {
         assert_eq!(bad.validate().unwrap_err().field, "title");
         let mut neg = Case::new("a", "v", t);
         neg.csat = Some(9);
-        assert!(neg.validate().unwrap_err().to_string().contains("outside 1–5"));
+        assert!(neg
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("outside 1–5"));
     }
 }

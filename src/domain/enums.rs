@@ -156,7 +156,14 @@ impl TouchOutcome {
         use TouchOutcome::*;
         matches!(
             self,
-            NoAnswer | Dropped | Unreachable | Transferred | Refused | NoRecord | Contradicted | Loop
+            NoAnswer
+                | Dropped
+                | Unreachable
+                | Transferred
+                | Refused
+                | NoRecord
+                | Contradicted
+                | Loop
         )
     }
 }
@@ -188,7 +195,16 @@ pub struct Channel(String);
 
 impl Channel {
     pub const KNOWN: &'static [&'static str] = &[
-        "phone", "chat", "email", "web", "app", "store", "social", "mail", "in_person", "claim",
+        "phone",
+        "chat",
+        "email",
+        "web",
+        "app",
+        "store",
+        "social",
+        "mail",
+        "in_person",
+        "claim",
     ];
 
     /// Any non-empty name of printable characters, folded to lower case.
@@ -248,8 +264,14 @@ mod tests {
 
     #[test]
     fn parses_case_insensitively_and_lists_valid_values() {
-        assert_eq!("Waiting_Vendor".parse::<Status>(), Ok(Status::WaitingVendor));
-        assert_eq!("waiting-customer".parse::<Status>(), Ok(Status::WaitingCustomer));
+        assert_eq!(
+            "Waiting_Vendor".parse::<Status>(),
+            Ok(Status::WaitingVendor)
+        );
+        assert_eq!(
+            "waiting-customer".parse::<Status>(),
+            Ok(Status::WaitingCustomer)
+        );
         let err = "pending".parse::<Status>().unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -271,7 +293,10 @@ mod tests {
     fn channels_fold_case_and_known_rejects_typos() {
         assert_eq!(Channel::new(" Fax ").unwrap().as_str(), "fax");
         assert_eq!(Channel::new("In Person").unwrap().as_str(), "in_person");
-        assert!(Channel::known("phnoe").unwrap_err().to_string().contains("phone, chat"));
+        assert!(Channel::known("phnoe")
+            .unwrap_err()
+            .to_string()
+            .contains("phone, chat"));
         assert!(Channel::new("").is_err());
     }
 }

@@ -17,7 +17,9 @@ pub fn is_vendor_answer(t: &Touchpoint) -> bool {
     use TouchOutcome::*;
     match t.started_by {
         StartedBy::Vendor => true,
-        StartedBy::Customer => !matches!(t.outcome, Sent | NoAnswer | Dropped | Unreachable | Other),
+        StartedBy::Customer => {
+            !matches!(t.outcome, Sent | NoAnswer | Dropped | Unreachable | Other)
+        }
     }
 }
 
@@ -36,7 +38,13 @@ pub fn waiting_on_after(t: &Touchpoint) -> WaitingOn {
 
 /// When the case's clock stops: its resolution, else its closing, else now.
 pub fn clock_end(case: &Case, now: DateTime<Utc>) -> DateTime<Utc> {
-    case.resolved_at.or(case.closed_at).unwrap_or(if case.status.is_done() { case.opened_at } else { now })
+    case.resolved_at
+        .or(case.closed_at)
+        .unwrap_or(if case.status.is_done() {
+            case.opened_at
+        } else {
+            now
+        })
 }
 
 /// One stretch of the channel map: from a touch to the next (or to the end
@@ -97,7 +105,10 @@ pub struct CaseMeasures {
 
 /// Time to first response in hours: opened → the first touch with the vendor's answer.
 pub fn ttfr_hours(case: &Case, touches: &[Touchpoint]) -> Option<f64> {
-    touches.iter().find(|t| is_vendor_answer(t)).map(|t| hours(t.at - case.opened_at))
+    touches
+        .iter()
+        .find(|t| is_vendor_answer(t))
+        .map(|t| hours(t.at - case.opened_at))
 }
 
 /// Time to resolution in hours: opened → resolved; none while unresolved.
@@ -111,7 +122,10 @@ pub fn age_hours(case: &Case, now: DateTime<Utc>) -> Option<f64> {
 }
 
 pub fn contacts(touches: &[Touchpoint]) -> usize {
-    touches.iter().filter(|t| t.started_by == StartedBy::Customer).count()
+    touches
+        .iter()
+        .filter(|t| t.started_by == StartedBy::Customer)
+        .count()
 }
 
 /// Hours waited on the vendor and on the customer, from the channel map.
@@ -192,7 +206,12 @@ pub struct CaseFacts {
 }
 
 impl CaseFacts {
-    pub fn of(case: &Case, touches: &[Touchpoint], measures: CaseMeasures, self_resolved: bool) -> CaseFacts {
+    pub fn of(
+        case: &Case,
+        touches: &[Touchpoint],
+        measures: CaseMeasures,
+        self_resolved: bool,
+    ) -> CaseFacts {
         CaseFacts {
             measures,
             is_open: !case.status.is_done(),
@@ -261,7 +280,13 @@ impl GroupTally {
     }
 
     pub fn figures(self) -> GroupFigures {
-        let per_case = |x: usize| if self.cases == 0 { 0.0 } else { round4(x as f64 / self.cases as f64) };
+        let per_case = |x: usize| {
+            if self.cases == 0 {
+                0.0
+            } else {
+                round4(x as f64 / self.cases as f64)
+            }
+        };
         GroupFigures {
             cases: self.cases,
             open: self.open,

@@ -5,6 +5,7 @@ pub mod enums;
 pub mod friction;
 pub mod measures;
 pub mod money;
+pub mod query;
 pub mod time;
 
 pub use case::{Case, Touchpoint};

@@ -41,7 +41,11 @@ impl Money {
         {
             return Err(bad());
         }
-        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
         let frac: i64 = match frac.len() {
             0 => 0,
             1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
@@ -84,7 +88,11 @@ impl<'de> Deserialize<'de> for Money {
         let text = match v {
             serde_json::Value::String(s) => s,
             serde_json::Value::Number(n) => n.to_string(),
-            other => return Err(serde::de::Error::custom(format!("bad amount {other}: expected a string or a number"))),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "bad amount {other}: expected a string or a number"
+                )))
+            }
         };
         Money::parse(&text).map_err(serde::de::Error::custom)
     }

@@ -9,7 +9,11 @@ pub struct BadTime(pub String);
 /// Parses a time as the spec's `AT`: RFC 3339, a date (local midnight), a
 /// local date and time, `now`, or a relative form such as `-2d`, `-3h`.
 /// `now` and the local zone are given, so that the function is pure.
-pub fn parse_at<Tz: TimeZone>(text: &str, now: DateTime<Utc>, local: &Tz) -> Result<DateTime<Utc>, BadTime> {
+pub fn parse_at<Tz: TimeZone>(
+    text: &str,
+    now: DateTime<Utc>,
+    local: &Tz,
+) -> Result<DateTime<Utc>, BadTime> {
     let s = text.trim();
     let bad = || BadTime(text.to_string());
     if s.eq_ignore_ascii_case("now") {
@@ -34,7 +38,12 @@ pub fn parse_at<Tz: TimeZone>(text: &str, now: DateTime<Utc>, local: &Tz) -> Res
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
             return local_to_utc(naive, local).ok_or_else(bad);
         }
@@ -110,7 +119,10 @@ mod tests {
         assert_eq!(p("-3h").unwrap(), "2024-05-10T09:00:00Z");
         assert_eq!(p("-30m").unwrap(), "2024-05-10T11:30:00Z");
         assert_eq!(p("-1w").unwrap(), "2024-05-03T12:00:00Z");
-        assert_eq!(p("2019-03-01T09:00:00-08:00").unwrap(), "2019-03-01T17:00:00Z");
+        assert_eq!(
+            p("2019-03-01T09:00:00-08:00").unwrap(),
+            "2019-03-01T17:00:00Z"
+        );
         assert_eq!(p("2024-05-01").unwrap(), "2024-05-01T07:00:00Z");
         assert_eq!(p("2024-05-01 14:30").unwrap(), "2024-05-01T21:30:00Z");
     }
@@ -118,8 +130,20 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_time() {
         let utc = Utc;
-        for bad in ["", "yesterday", "2024-13-01", "2024-02-30", "-2x", "-d", "12:30", "2024-05-01 25:00"] {
-            assert!(parse_at(bad, now(), &utc).is_err(), "{bad} should be rejected");
+        for bad in [
+            "",
+            "yesterday",
+            "2024-13-01",
+            "2024-02-30",
+            "-2x",
+            "-d",
+            "12:30",
+            "2024-05-01 25:00",
+        ] {
+            assert!(
+                parse_at(bad, now(), &utc).is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 

@@ -15,22 +15,102 @@ pub struct Rule {
 }
 
 pub static RULES: &[Rule] = &[
-    Rule { pattern: Pattern::Unreachable, id: "unreachable", definition: "a customer touch found no way to reach the vendor on that channel", check: unreachable },
-    Rule { pattern: Pattern::DroppedContact, id: "dropped_contact", definition: "a contact was dropped (silence, disconnect, chat closed)", check: dropped_contact },
-    Rule { pattern: Pattern::BrokenPromise, id: "broken_promise", definition: "the vendor promised to come back by a time and did not", check: broken_promise },
-    Rule { pattern: Pattern::SlowResponse, id: "slow_response", definition: "one stretch of waiting on the vendor lasted longer than the threshold", check: slow_response },
-    Rule { pattern: Pattern::RepeatContact, id: "repeat_contact", definition: "the customer had to make many contacts on one case", check: repeat_contact },
-    Rule { pattern: Pattern::LongHold, id: "long_hold", definition: "a touch kept the customer on hold or in a queue too long", check: long_hold },
-    Rule { pattern: Pattern::ChannelSwitch, id: "channel_switch", definition: "the customer had to try many channels", check: channel_switch },
-    Rule { pattern: Pattern::Runaround, id: "runaround", definition: "the customer was sent from party to party", check: runaround },
-    Rule { pattern: Pattern::LostRecord, id: "lost_record", definition: "the vendor had no record of the customer's earlier contact or order", check: lost_record },
-    Rule { pattern: Pattern::BurdensomeRemedy, id: "burdensome_remedy", definition: "the remedy offered costs the customer more than the problem", check: burdensome_remedy },
-    Rule { pattern: Pattern::Contradiction, id: "contradiction", definition: "the vendor contradicted what it had said before", check: contradiction },
-    Rule { pattern: Pattern::Loop, id: "loop", definition: "the customer was sent round in a circle", check: loop_rule },
-    Rule { pattern: Pattern::ForcedEscalation, id: "forced_escalation", definition: "the customer had to escalate to get help", check: forced_escalation },
-    Rule { pattern: Pattern::SelfResolved, id: "self_resolved", definition: "the customer fixed it at their own cost", check: self_resolved },
-    Rule { pattern: Pattern::Churn, id: "churn", definition: "the customer moved their business elsewhere", check: churn },
-    Rule { pattern: Pattern::Delight, id: "delight", definition: "positive: the vendor went out of its way to delight the customer", check: delight },
+    Rule {
+        pattern: Pattern::Unreachable,
+        id: "unreachable",
+        definition: "a customer touch found no way to reach the vendor on that channel",
+        check: unreachable,
+    },
+    Rule {
+        pattern: Pattern::DroppedContact,
+        id: "dropped_contact",
+        definition: "a contact was dropped (silence, disconnect, chat closed)",
+        check: dropped_contact,
+    },
+    Rule {
+        pattern: Pattern::BrokenPromise,
+        id: "broken_promise",
+        definition: "the vendor promised to come back by a time and did not",
+        check: broken_promise,
+    },
+    Rule {
+        pattern: Pattern::SlowResponse,
+        id: "slow_response",
+        definition: "one stretch of waiting on the vendor lasted longer than the threshold",
+        check: slow_response,
+    },
+    Rule {
+        pattern: Pattern::RepeatContact,
+        id: "repeat_contact",
+        definition: "the customer had to make many contacts on one case",
+        check: repeat_contact,
+    },
+    Rule {
+        pattern: Pattern::LongHold,
+        id: "long_hold",
+        definition: "a touch kept the customer on hold or in a queue too long",
+        check: long_hold,
+    },
+    Rule {
+        pattern: Pattern::ChannelSwitch,
+        id: "channel_switch",
+        definition: "the customer had to try many channels",
+        check: channel_switch,
+    },
+    Rule {
+        pattern: Pattern::Runaround,
+        id: "runaround",
+        definition: "the customer was sent from party to party",
+        check: runaround,
+    },
+    Rule {
+        pattern: Pattern::LostRecord,
+        id: "lost_record",
+        definition: "the vendor had no record of the customer's earlier contact or order",
+        check: lost_record,
+    },
+    Rule {
+        pattern: Pattern::BurdensomeRemedy,
+        id: "burdensome_remedy",
+        definition: "the remedy offered costs the customer more than the problem",
+        check: burdensome_remedy,
+    },
+    Rule {
+        pattern: Pattern::Contradiction,
+        id: "contradiction",
+        definition: "the vendor contradicted what it had said before",
+        check: contradiction,
+    },
+    Rule {
+        pattern: Pattern::Loop,
+        id: "loop",
+        definition: "the customer was sent round in a circle",
+        check: loop_rule,
+    },
+    Rule {
+        pattern: Pattern::ForcedEscalation,
+        id: "forced_escalation",
+        definition: "the customer had to escalate to get help",
+        check: forced_escalation,
+    },
+    Rule {
+        pattern: Pattern::SelfResolved,
+        id: "self_resolved",
+        definition: "the customer fixed it at their own cost",
+        check: self_resolved,
+    },
+    Rule {
+        pattern: Pattern::Churn,
+        id: "churn",
+        definition: "the customer moved their business elsewhere",
+        check: churn,
+    },
+    Rule {
+        pattern: Pattern::Delight,
+        id: "delight",
+        definition: "positive: the vendor went out of its way to delight the customer",
+        check: delight,
+    },
 ];
 
 pub fn rule(p: Pattern) -> &'static Rule {
@@ -39,41 +119,73 @@ pub fn rule(p: Pattern) -> &'static Rule {
 }
 
 fn fire(pattern: Pattern, evidence: Vec<i64>, explanation: String) -> Option<Flag> {
-    Some(Flag { pattern, evidence, explanation })
+    Some(Flag {
+        pattern,
+        evidence,
+        explanation,
+    })
 }
 
 /// Fires on every touch that matches, with those touches as evidence.
-fn touches_where(view: &CaseView, pattern: Pattern, what: &str, hit: impl Fn(&Touchpoint) -> bool) -> Option<Flag> {
+fn touches_where(
+    view: &CaseView,
+    pattern: Pattern,
+    what: &str,
+    hit: impl Fn(&Touchpoint) -> bool,
+) -> Option<Flag> {
     let hits: Vec<&Touchpoint> = view.touches.iter().filter(|t| hit(t)).collect();
     if hits.is_empty() {
         return None;
     }
-    let channels: Vec<String> = hits.iter().map(|t| t.channel.to_string()).fold(Vec::new(), |mut acc, c| {
-        if !acc.contains(&c) {
-            acc.push(c);
-        }
-        acc
-    });
-    let times = if hits.len() == 1 { "once".to_string() } else { format!("{} times", hits.len()) };
-    fire(pattern, hits.iter().map(|t| t.id).collect(), format!("{what} {times} ({})", channels.join(", ")))
+    let channels: Vec<String> =
+        hits.iter()
+            .map(|t| t.channel.to_string())
+            .fold(Vec::new(), |mut acc, c| {
+                if !acc.contains(&c) {
+                    acc.push(c);
+                }
+                acc
+            });
+    let times = if hits.len() == 1 {
+        "once".to_string()
+    } else {
+        format!("{} times", hits.len())
+    };
+    fire(
+        pattern,
+        hits.iter().map(|t| t.id).collect(),
+        format!("{what} {times} ({})", channels.join(", ")),
+    )
 }
 
 fn unreachable(v: &CaseView, _: &Thresholds) -> Option<Flag> {
-    touches_where(v, Pattern::Unreachable, "no way found to reach the vendor", |t| {
-        t.started_by == StartedBy::Customer && t.outcome == TouchOutcome::Unreachable
-    })
+    touches_where(
+        v,
+        Pattern::Unreachable,
+        "no way found to reach the vendor",
+        |t| t.started_by == StartedBy::Customer && t.outcome == TouchOutcome::Unreachable,
+    )
 }
 
 fn dropped_contact(v: &CaseView, _: &Thresholds) -> Option<Flag> {
-    touches_where(v, Pattern::DroppedContact, "contact dropped", |t| t.outcome == TouchOutcome::Dropped)
+    touches_where(v, Pattern::DroppedContact, "contact dropped", |t| {
+        t.outcome == TouchOutcome::Dropped
+    })
 }
 
 fn lost_record(v: &CaseView, _: &Thresholds) -> Option<Flag> {
-    touches_where(v, Pattern::LostRecord, "vendor had no record", |t| t.outcome == TouchOutcome::NoRecord)
+    touches_where(v, Pattern::LostRecord, "vendor had no record", |t| {
+        t.outcome == TouchOutcome::NoRecord
+    })
 }
 
 fn contradiction(v: &CaseView, _: &Thresholds) -> Option<Flag> {
-    touches_where(v, Pattern::Contradiction, "vendor contradicted itself", |t| t.outcome == TouchOutcome::Contradicted)
+    touches_where(
+        v,
+        Pattern::Contradiction,
+        "vendor contradicted itself",
+        |t| t.outcome == TouchOutcome::Contradicted,
+    )
 }
 
 fn delight(v: &CaseView, _: &Thresholds) -> Option<Flag> {
@@ -84,20 +196,29 @@ fn delight(v: &CaseView, _: &Thresholds) -> Option<Flag> {
 
 fn long_hold(v: &CaseView, th: &Thresholds) -> Option<Flag> {
     let what = format!("held or queued over {} min", th.long_hold_minutes);
-    touches_where(v, Pattern::LongHold, &what, |t| t.wait_minutes.is_some_and(|w| w > th.long_hold_minutes))
+    touches_where(v, Pattern::LongHold, &what, |t| {
+        t.wait_minutes.is_some_and(|w| w > th.long_hold_minutes)
+    })
 }
 
 fn broken_promise(v: &CaseView, _: &Thresholds) -> Option<Flag> {
     // A promise breaks once its due time has passed while the case was still
     // unresolved, with no vendor-started touch after it and by then.
-    let stop = v.case.resolved_at.or(v.case.closed_at).unwrap_or(v.now).min(v.now);
+    let stop = v
+        .case
+        .resolved_at
+        .or(v.case.closed_at)
+        .unwrap_or(v.now)
+        .min(v.now);
     let mut broken = Vec::new();
     for (i, t) in v.touches.iter().enumerate() {
         let Some(due) = t.promise_due else { continue };
         if due >= stop {
             continue;
         }
-        let kept = v.touches[i + 1..].iter().any(|u| u.started_by == StartedBy::Vendor && u.at <= due);
+        let kept = v.touches[i + 1..]
+            .iter()
+            .any(|u| u.started_by == StartedBy::Vendor && u.at <= due);
         if !kept {
             broken.push(t);
         }
@@ -105,11 +226,18 @@ fn broken_promise(v: &CaseView, _: &Thresholds) -> Option<Flag> {
     if broken.is_empty() {
         return None;
     }
-    let dues: Vec<String> = broken.iter().filter_map(|t| t.promise_due).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()).collect();
+    let dues: Vec<String> = broken
+        .iter()
+        .filter_map(|t| t.promise_due)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .collect();
     fire(
         Pattern::BrokenPromise,
         broken.iter().map(|t| t.id).collect(),
-        format!("vendor promised to come back by {} and did not", dues.join(", ")),
+        format!(
+            "vendor promised to come back by {} and did not",
+            dues.join(", ")
+        ),
     )
 }
 
@@ -125,7 +253,11 @@ fn slow_response(v: &CaseView, th: &Thresholds) -> Option<Flag> {
         format!(
             "waited on the vendor longer than {}h {} (longest {})",
             th.slow_response_hours,
-            if slow.len() == 1 { "once".to_string() } else { format!("{} times", slow.len()) },
+            if slow.len() == 1 {
+                "once".to_string()
+            } else {
+                format!("{} times", slow.len())
+            },
             short_duration(longest)
         ),
     )
@@ -136,14 +268,30 @@ fn repeat_contact(v: &CaseView, th: &Thresholds) -> Option<Flag> {
     if n < th.repeat_contacts {
         return None;
     }
-    let evidence = v.touches.iter().filter(|t| t.started_by == StartedBy::Customer).map(|t| t.id).collect();
-    fire(Pattern::RepeatContact, evidence, format!("the customer made {n} contacts (threshold {})", th.repeat_contacts))
+    let evidence = v
+        .touches
+        .iter()
+        .filter(|t| t.started_by == StartedBy::Customer)
+        .map(|t| t.id)
+        .collect();
+    fire(
+        Pattern::RepeatContact,
+        evidence,
+        format!(
+            "the customer made {n} contacts (threshold {})",
+            th.repeat_contacts
+        ),
+    )
 }
 
 fn channel_switch(v: &CaseView, th: &Thresholds) -> Option<Flag> {
     let mut seen: Vec<&str> = Vec::new();
     let mut evidence = Vec::new();
-    for t in v.touches.iter().filter(|t| t.started_by == StartedBy::Customer) {
+    for t in v
+        .touches
+        .iter()
+        .filter(|t| t.started_by == StartedBy::Customer)
+    {
         if !seen.contains(&t.channel.as_str()) {
             seen.push(t.channel.as_str());
             evidence.push(t.id);
@@ -152,19 +300,40 @@ fn channel_switch(v: &CaseView, th: &Thresholds) -> Option<Flag> {
     if seen.len() < th.switch_channels {
         return None;
     }
-    fire(Pattern::ChannelSwitch, evidence, format!("the customer tried {} channels: {}", seen.len(), seen.join(", ")))
+    fire(
+        Pattern::ChannelSwitch,
+        evidence,
+        format!(
+            "the customer tried {} channels: {}",
+            seen.len(),
+            seen.join(", ")
+        ),
+    )
 }
 
 fn runaround(v: &CaseView, th: &Thresholds) -> Option<Flag> {
     let vendor = v.case.vendor.as_str();
     let mut changes = Vec::new();
     for pair in v.touches.windows(2) {
-        if !pair[0].party_or(vendor).eq_ignore_ascii_case(pair[1].party_or(vendor)) {
+        if !pair[0]
+            .party_or(vendor)
+            .eq_ignore_ascii_case(pair[1].party_or(vendor))
+        {
             changes.push(pair[1].id);
         }
     }
-    let transfers: Vec<i64> = v.touches.iter().filter(|t| t.outcome == TouchOutcome::Transferred).map(|t| t.id).collect();
-    let elsewhere: Vec<i64> = v.touches.iter().filter(|t| t.ask == Some(Ask::CallElsewhere)).map(|t| t.id).collect();
+    let transfers: Vec<i64> = v
+        .touches
+        .iter()
+        .filter(|t| t.outcome == TouchOutcome::Transferred)
+        .map(|t| t.id)
+        .collect();
+    let elsewhere: Vec<i64> = v
+        .touches
+        .iter()
+        .filter(|t| t.ask == Some(Ask::CallElsewhere))
+        .map(|t| t.id)
+        .collect();
     let mut reasons = Vec::new();
     let mut evidence = Vec::new();
     if changes.len() >= th.runaround_party_changes {
@@ -199,10 +368,14 @@ fn burdensome_remedy(v: &CaseView, th: &Thresholds) -> Option<Flag> {
             continue;
         }
         let cost = th.ask_cost.get(ask.as_str()).copied();
-        if let (TouchOutcome::Offer, Some(cost), Some(purchase)) = (t.outcome, cost, v.case.purchase_amount) {
+        if let (TouchOutcome::Offer, Some(cost), Some(purchase)) =
+            (t.outcome, cost, v.case.purchase_amount)
+        {
             if cost > purchase {
                 evidence.push(t.id);
-                reasons.push(format!("offer asks '{ask}' costing about {cost}, more than the purchase ({purchase})"));
+                reasons.push(format!(
+                    "offer asks '{ask}' costing about {cost}, more than the purchase ({purchase})"
+                ));
             }
         }
     }
@@ -215,7 +388,12 @@ fn burdensome_remedy(v: &CaseView, th: &Thresholds) -> Option<Flag> {
 
 fn loop_rule(v: &CaseView, th: &Thresholds) -> Option<Flag> {
     let vendor = v.case.vendor.as_str();
-    let mut evidence: Vec<i64> = v.touches.iter().filter(|t| t.outcome == TouchOutcome::Loop).map(|t| t.id).collect();
+    let mut evidence: Vec<i64> = v
+        .touches
+        .iter()
+        .filter(|t| t.outcome == TouchOutcome::Loop)
+        .map(|t| t.id)
+        .collect();
     let marked = evidence.len();
     let same = |a: &Touchpoint, b: &Touchpoint| {
         a.outcome.is_failure()
@@ -246,16 +424,24 @@ fn loop_rule(v: &CaseView, th: &Thresholds) -> Option<Flag> {
         reasons.push(format!("{marked} touch(es) went round in a loop"));
     }
     if repeats > 0 {
-        reasons.push(format!("{} or more touches in a row with the same party, channel and failure", th.loop_repeats));
+        reasons.push(format!(
+            "{} or more touches in a row with the same party, channel and failure",
+            th.loop_repeats
+        ));
     }
     fire(Pattern::Loop, evidence, reasons.join("; "))
 }
 
 fn forced_escalation(v: &CaseView, _: &Thresholds) -> Option<Flag> {
     let before = |t: &Touchpoint| v.case.resolved_at.is_none_or(|r| t.at < r);
-    touches_where(v, Pattern::ForcedEscalation, "the customer escalated", |t| {
-        t.started_by == StartedBy::Customer && t.outcome == TouchOutcome::Escalated && before(t)
-    })
+    touches_where(
+        v,
+        Pattern::ForcedEscalation,
+        "the customer escalated",
+        |t| {
+            t.started_by == StartedBy::Customer && t.outcome == TouchOutcome::Escalated && before(t)
+        },
+    )
 }
 
 fn self_resolved(v: &CaseView, _: &Thresholds) -> Option<Flag> {
@@ -266,7 +452,11 @@ fn self_resolved(v: &CaseView, _: &Thresholds) -> Option<Flag> {
     }
     if let Some(cost) = c.customer_cost.filter(|m| m.0 > 0) {
         let currency = c.currency.as_deref().unwrap_or("");
-        reasons.push(format!("customer_cost is {cost} {currency}").trim_end().to_string());
+        reasons.push(
+            format!("customer_cost is {cost} {currency}")
+                .trim_end()
+                .to_string(),
+        );
         if let Some(m) = c.customer_minutes.filter(|m| *m > 0) {
             reasons.push(format!("customer_minutes is {m}"));
         }
@@ -274,7 +464,11 @@ fn self_resolved(v: &CaseView, _: &Thresholds) -> Option<Flag> {
     if reasons.is_empty() {
         return None;
     }
-    fire(Pattern::SelfResolved, Vec::new(), format!("the customer coped alone: {}", reasons.join(", ")))
+    fire(
+        Pattern::SelfResolved,
+        Vec::new(),
+        format!("the customer coped alone: {}", reasons.join(", ")),
+    )
 }
 
 fn churn(v: &CaseView, _: &Thresholds) -> Option<Flag> {

@@ -18,7 +18,10 @@ pub fn wilson(hits: usize, n: usize, z: f64) -> (f64, f64) {
     let centre = p + z2 / (2.0 * n_f);
     let margin = z * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt();
     let denom = 1.0 + z2 / n_f;
-    (((centre - margin) / denom).max(0.0), ((centre + margin) / denom).min(1.0))
+    (
+        ((centre - margin) / denom).max(0.0),
+        ((centre + margin) / denom).min(1.0),
+    )
 }
 
 /// One pattern's figures in one group.
@@ -69,7 +72,11 @@ impl PatternTally {
     }
 
     /// The figures of every pattern that fired in the group, against the baseline.
-    pub fn rates(&self, baseline: &PatternTally, th: &Thresholds) -> BTreeMap<&'static str, PatternRate> {
+    pub fn rates(
+        &self,
+        baseline: &PatternTally,
+        th: &Thresholds,
+    ) -> BTreeMap<&'static str, PatternRate> {
         let mut out = BTreeMap::new();
         for (&p, &hits) in &self.hits {
             let (low, high) = wilson(hits, self.cases, th.confidence_z);
@@ -98,7 +105,13 @@ impl PatternTally {
     pub fn friction_score(&self) -> f64 {
         let score: f64 = RULES
             .iter()
-            .map(|r| if r.pattern.is_positive() { -self.rate(r.pattern) } else { self.rate(r.pattern) })
+            .map(|r| {
+                if r.pattern.is_positive() {
+                    -self.rate(r.pattern)
+                } else {
+                    self.rate(r.pattern)
+                }
+            })
             .sum();
         (score * 100.0).round() / 100.0
     }
@@ -116,7 +129,10 @@ mod tests {
         assert!((hi - 0.27753).abs() < 1e-4, "{hi}");
         // 5 of 10: (0.2366, 0.7634)
         let (lo, hi) = wilson(5, 10, 1.96);
-        assert!((lo - 0.23659).abs() < 1e-4 && (hi - 0.76341).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.23659).abs() < 1e-4 && (hi - 0.76341).abs() < 1e-4,
+            "{lo} {hi}"
+        );
         // 1 of 1: (0.2065, 1)
         let (lo, hi) = wilson(1, 1, 1.96);
         assert!((lo - 0.20654).abs() < 1e-4 && hi == 1.0, "{lo} {hi}");

@@ -1,0 +1,220 @@
+//! The command line: clap definitions and one handler per subcommand.
+
+mod cases;
+mod maintain;
+mod report;
+pub mod table;
+mod transfer;
+
+use crate::config::Config;
+use crate::domain::time::parse_at;
+use crate::store::Store;
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Local, Utc};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "casebook",
+    version,
+    about = "Log customer-service cases, measure time to resolution, find sales prevention.",
+    long_about = "Log customer-service cases, measure time to resolution and every touchpoint, and find \
+    'sales prevention': the ways a vendor or a channel makes getting help hard.\n\n\
+    With no subcommand, opens the terminal app."
+)]
+pub struct Cli {
+    /// The database file [default: $CASEBOOK_DB, then casebook.sqlite3 in the platform's data directory]
+    #[arg(long, global = true, env = "CASEBOOK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The config file (TOML) [default: config.toml in the platform's config directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Take this as the current time (for reproducible reports and tests)
+    #[arg(
+        long,
+        global = true,
+        env = "CASEBOOK_NOW",
+        value_name = "AT",
+        hide = true
+    )]
+    pub now: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the demo stories (idempotent)
+    Demo,
+    /// Log a new case; prints its id
+    Add(cases::AddArgs),
+    /// Log a touchpoint (a call, chat, email…) on a case
+    Touch(cases::TouchArgs),
+    /// Change a case's status
+    Status {
+        /// The case: its id, ref or uid
+        case: String,
+        /// open, waiting_vendor, waiting_customer, escalated, resolved, closed
+        status: String,
+        /// When [default: now]
+        #[arg(long, value_name = "AT")]
+        at: Option<String>,
+    },
+    /// Resolve a case with an outcome
+    Resolve {
+        case: String,
+        /// full_refund, partial_refund, replacement, repair, credit, workaround, self_resolved, explained, abandoned, none
+        #[arg(long)]
+        outcome: String,
+        /// The amount refunded, such as 25.00
+        #[arg(long)]
+        refund: Option<String>,
+        #[arg(long, value_name = "AT")]
+        at: Option<String>,
+    },
+    /// List cases matching a query (vendor:X status:open flag:P age>7d channel:C tag:T words…)
+    List {
+        /// The filter, in the query language
+        query: Vec<String>,
+        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches
+        #[arg(long, default_value = "urgency")]
+        sort: String,
+        /// Print at most this many
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one case: fields, timeline, flags, measures, channel map
+    Show {
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The friction flags of one case or of all cases, with their evidence
+    Flags {
+        case: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Group figures and friction per vendor, channel, category or party
+    Report(report::ReportArgs),
+    /// Import cases from JSON or JSON Lines (all or nothing; idempotent)
+    Import(transfer::ImportArgs),
+    /// Export every case as JSON or JSON Lines
+    Export(transfer::ExportArgs),
+    /// An online, consistent copy of the database
+    Backup {
+        /// Where to write the copy (must not exist)
+        path: PathBuf,
+    },
+    /// Check the database's integrity and schema
+    Check,
+}
+
+/// What every handler needs: the store, the time now and the local zone.
+pub struct Context {
+    pub store: Store,
+    pub now: DateTime<Utc>,
+}
+
+impl Context {
+    /// Parses a user's time (`AT`) against now and the local zone.
+    pub fn at(&self, text: Option<&str>) -> Result<DateTime<Utc>> {
+        match text {
+            None => Ok(self.now),
+            Some(t) => Ok(parse_at(t, self.now, &Local)?),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The database path the user chose, or the default.
+pub fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(p) => Ok(p.clone()),
+        None => crate::store::default_path()
+            .context("no home directory: give --db PATH or set CASEBOOK_DB"),
+    }
+}
+
+pub fn load_config(cli: &Cli) -> Result<Config> {
+    Ok(match &cli.config {
+        Some(p) => Config::load(p, true)?,
+        None => match crate::config::default_path() {
+            Some(p) => Config::load(&p, false)?,
+            None => Config::default(),
+        },
+    })
+}
+
+pub fn now(cli: &Cli) -> Result<DateTime<Utc>> {
+    match &cli.now {
+        Some(t) => Ok(parse_at(t, Utc::now(), &Local)?),
+        None => Ok(Utc::now()),
+    }
+}
+
+/// Opens the store with the user's config.
+pub fn open(cli: &Cli) -> Result<Store> {
+    let config = load_config(cli)?;
+    let mut store = Store::open(&db_path(cli)?)?;
+    store.thresholds = config.friction;
+    if store.read_only {
+        eprintln!(
+            "note: {} is read-only; opened it read-only",
+            store.path.display()
+        );
+    }
+    Ok(store)
+}
+
+/// Runs one subcommand.
+pub fn run(cli: &Cli, command: &Command) -> Result<()> {
+    let now = now(cli)?;
+    let mut cx = Context {
+        store: open(cli)?,
+        now,
+    };
+    let out = &mut std::io::stdout().lock();
+    match command {
+        Command::Demo => maintain::demo(&mut cx, out),
+        Command::Add(a) => cases::add(&mut cx, a, out),
+        Command::Touch(a) => cases::touch(&mut cx, a, out),
+        Command::Status { case, status, at } => {
+            cases::status(&mut cx, case, status, at.as_deref(), out)
+        }
+        Command::Resolve {
+            case,
+            outcome,
+            refund,
+            at,
+        } => cases::resolve(
+            &mut cx,
+            case,
+            outcome,
+            refund.as_deref(),
+            at.as_deref(),
+            out,
+        ),
+        Command::List {
+            query,
+            sort,
+            limit,
+            json,
+        } => cases::list(&mut cx, &query.join(" "), sort, *limit, *json, out),
+        Command::Show { case, json } => cases::show(&mut cx, case, *json, out),
+        Command::Flags { case, json } => cases::flags(&mut cx, case.as_deref(), *json, out),
+        Command::Report(a) => report::report(&mut cx, a, out),
+        Command::Import(a) => transfer::import(&mut cx, a, out),
+        Command::Export(a) => transfer::export(&mut cx, a, out),
+        Command::Backup { path } => maintain::backup(&mut cx, path, out),
+        Command::Check => maintain::check(&mut cx, out),
+    }
+}

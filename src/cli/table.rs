@@ -1,0 +1,115 @@
+//! Human tables: columns padded by display width, so that emoji and wide
+//! characters line up; long cells are cut with an ellipsis.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Cuts text to a display width, ending with '…' when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.width() <= width {
+        return clean;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in clean.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// A table with a header row; `max` caps each column's width.
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    right: Vec<bool>,
+    max: Vec<usize>,
+}
+
+impl Table {
+    pub fn new(header: &[&str]) -> Table {
+        Table {
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+            right: vec![false; header.len()],
+            max: vec![60; header.len()],
+        }
+    }
+
+    /// Right-aligns the given columns (numbers).
+    pub fn right(mut self, cols: &[usize]) -> Table {
+        for &c in cols {
+            self.right[c] = true;
+        }
+        self
+    }
+
+    pub fn max_width(mut self, col: usize, width: usize) -> Table {
+        self.max[col] = width;
+        self
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let cells: Vec<Vec<String>> = std::iter::once(&self.header)
+            .chain(&self.rows)
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, c)| fit(c, self.max[i]))
+                    .collect()
+            })
+            .collect();
+        let widths: Vec<usize> = (0..self.header.len())
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|r| r.get(i).map_or(0, |c| c.width()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = String::new();
+        for r in &cells {
+            let line: Vec<String> = r
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let pad = " ".repeat(widths[i].saturating_sub(c.width()));
+                    if self.right[i] {
+                        format!("{pad}{c}")
+                    } else {
+                        format!("{c}{pad}")
+                    }
+                })
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_by_display_width_and_cuts_long_cells() {
+        let mut t = Table::new(&["a", "b"]).right(&[1]).max_width(0, 5);
+        t.row(vec!["日本語です長い".into(), "1".into()]);
+        t.row(vec!["x".into(), "200".into()]);
+        assert_eq!(t.render(), "a       b\n日本…    1\nx     200\n");
+    }
+}

@@ -1,0 +1,98 @@
+//! import and export.
+
+use super::Context;
+use crate::io::json::{self, Format};
+use anyhow::{bail, Result};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read (- for standard input)
+    pub file: PathBuf,
+    /// json, jsonl or csv [default: from the file name, else json]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// A CSV preset: zendesk, nyc311, cfpb
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// A CSV column mapping, FIELD=COLUMN (repeat for more)
+    #[arg(long = "map", value_name = "K=COL")]
+    pub map: Vec<String>,
+    /// Report what would happen and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// json or jsonl
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Write to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    let name = a.file.display().to_string();
+    let text = if name == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        let bytes =
+            std::fs::read(&a.file).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
+        String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{name}: not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?
+    };
+    let format = a.format.unwrap_or_else(|| Format::guess(&name));
+    if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
+        bail!("CSV import (--preset, --map) is not built yet; import JSON or JSON Lines");
+    }
+    let (vendors, records) = json::parse(&name, &text, format)?;
+    let summary = json::import(&mut cx.store, &vendors, records, a.dry_run, cx.now)?;
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+    } else {
+        writeln!(
+            out,
+            "{}{} case(s) read: {} new, {} updated, {} unchanged ({} touchpoints)",
+            if a.dry_run {
+                "dry run, nothing written: "
+            } else {
+                ""
+            },
+            summary.read,
+            summary.created,
+            summary.updated,
+            summary.unchanged,
+            summary.touchpoints
+        )?;
+    }
+    Ok(())
+}
+
+pub fn export(cx: &mut Context, a: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    match &a.output {
+        None => json::export(&cx.store, a.format, out),
+        Some(path) => {
+            // Write beside the target and rename, so a failed export leaves no half file.
+            let tmp = path.with_extension("part");
+            let file = std::fs::File::create(&tmp)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            json::export(&cx.store, a.format, &mut w)?;
+            w.into_inner()
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .sync_all()?;
+            std::fs::rename(&tmp, path)?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The config file (TOML): friction thresholds under `[friction]`.
+//! A missing file means the defaults; a bad one is an error naming the key.
+
+use crate::domain::friction::Thresholds;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub friction: Thresholds,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("bad config file {path}: {reason}")]
+    Bad { path: PathBuf, reason: String },
+}
+
+/// `config.toml` in the platform's config directory.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "casebook").map(|d| d.config_dir().join("config.toml"))
+}
+
+impl Config {
+    /// Reads the config at `path`; when `required` is false a missing file gives the defaults.
+    pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Config::default())
+            }
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path: path.into(),
+                    reason: e.to_string(),
+                })
+            }
+        };
+        Self::parse(&text).map_err(|reason| ConfigError::Bad {
+            path: path.into(),
+            reason,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        let f = &config.friction;
+        if f.slow_response_hours <= 0.0 || f.long_hold_minutes < 0.0 || f.confidence_z <= 0.0 {
+            return Err("friction: slow_response_hours and confidence_z must be above 0, long_hold_minutes not below 0".into());
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_keys_take_defaults_and_unknown_keys_are_named() {
+        let c = Config::parse("[friction]\nslow_response_hours = 24\n").unwrap();
+        assert_eq!(c.friction.slow_response_hours, 24.0);
+        assert_eq!(c.friction.repeat_contacts, 3);
+        let e = Config::parse("[friction]\nslow_respnse_hours = 24\n").unwrap_err();
+        assert!(e.contains("slow_respnse_hours"), "{e}");
+        let e = Config::parse("[friction]\nrepeat_contacts = \"many\"\n").unwrap_err();
+        assert!(e.contains("repeat_contacts"), "{e}");
+    }
+}

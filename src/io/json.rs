@@ -1,0 +1,273 @@
+//! Case JSON and JSON Lines: the export's own shape, read back losslessly.
+
+use super::{ImportError, ImportSummary};
+use crate::domain::friction::Flag;
+use crate::domain::measures::CaseMeasures;
+use crate::domain::{Case, Touchpoint};
+use crate::store::{Event, Merge, Store};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::io::Write;
+
+/// One case as import reads it and export writes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseRecord {
+    #[serde(flatten)]
+    pub case: Case,
+    #[serde(default)]
+    pub touchpoints: Vec<Touchpoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+}
+
+/// `show --json`: the case, its touches, its flags and its measures.
+#[derive(Debug, Serialize)]
+pub struct ShownCase<'a> {
+    #[serde(flatten)]
+    pub case: &'a Case,
+    pub touchpoints: &'a [Touchpoint],
+    pub flags: Vec<FlagRecord>,
+    pub measures: CaseMeasures,
+}
+
+/// One flag as `flags --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagRecord {
+    pub case: i64,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    pub pattern: &'static str,
+    pub evidence: Vec<i64>,
+    pub explanation: String,
+}
+
+impl FlagRecord {
+    pub fn of(case: &Case, f: &Flag) -> FlagRecord {
+        FlagRecord {
+            case: case.id,
+            reference: case.reference.clone(),
+            pattern: f.pattern.id(),
+            evidence: f.evidence.clone(),
+            explanation: f.explanation.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VendorRecord {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawDocument<'a> {
+    casebook: u32,
+    #[serde(default)]
+    vendors: Vec<VendorRecord>,
+    #[serde(borrow)]
+    cases: Vec<&'a RawValue>,
+}
+
+/// The format of an import or export file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Jsonl,
+    Csv,
+}
+
+impl Format {
+    /// From a file name's ending; JSON when it says nothing.
+    pub fn guess(path: &str) -> Format {
+        let lower = path.to_lowercase();
+        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            Format::Jsonl
+        } else if lower.ends_with(".csv") {
+            Format::Csv
+        } else {
+            Format::Json
+        }
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Reads and checks one case record; errors name the line.
+fn record(file: &str, text: &str, line: usize) -> Result<CaseRecord, ImportError> {
+    let bad = |line: usize, reason: String| ImportError::BadRecord {
+        file: file.to_string(),
+        line,
+        reason,
+    };
+    let mut rec: CaseRecord = serde_json::from_str(text)
+        .map_err(|e| bad(line + e.line().saturating_sub(1), e.to_string()))?;
+    let what = rec
+        .case
+        .reference
+        .clone()
+        .map_or(String::new(), |r| format!("case '{r}': "));
+    rec.case
+        .validate()
+        .map_err(|e| bad(line, format!("{what}{e}")))?;
+    for (i, t) in rec.touchpoints.iter_mut().enumerate() {
+        t.validate()
+            .map_err(|e| bad(line, format!("{what}touchpoint {}: {e}", i + 1)))?;
+    }
+    Ok(rec)
+}
+
+/// Parses a whole file into records and vendor aliases, or the first bad record.
+pub fn parse(
+    file: &str,
+    text: &str,
+    format: Format,
+) -> Result<(Vec<VendorRecord>, Vec<CaseRecord>), ImportError> {
+    let bad = |line: usize, reason: String| ImportError::BadRecord {
+        file: file.to_string(),
+        line,
+        reason,
+    };
+    match format {
+        Format::Jsonl => {
+            let mut out = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                out.push(record(file, line, i + 1)?);
+            }
+            Ok((Vec::new(), out))
+        }
+        Format::Json => {
+            let doc: RawDocument =
+                serde_json::from_str(text).map_err(|e| bad(e.line(), e.to_string()))?;
+            if doc.casebook != 1 {
+                return Err(bad(
+                    1,
+                    format!(
+                        "\"casebook\": {} is a newer format than this casebook reads (1)",
+                        doc.casebook
+                    ),
+                ));
+            }
+            let mut out = Vec::with_capacity(doc.cases.len());
+            for raw in doc.cases {
+                let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                out.push(record(file, raw.get(), line_of(text, offset))?);
+            }
+            Ok((doc.vendors, out))
+        }
+        Format::Csv => Err(bad(1, "CSV is read by the CSV importer".into())),
+    }
+}
+
+/// Takes in parsed records, all in one transaction: all of them or none.
+pub fn import(
+    store: &mut Store,
+    vendors: &[VendorRecord],
+    records: Vec<CaseRecord>,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, ImportError> {
+    let mut summary = ImportSummary {
+        read: records.len(),
+        dry_run,
+        ..Default::default()
+    };
+    let result = store.in_transaction(|w| {
+        for v in vendors {
+            for a in &v.aliases {
+                w.add_vendor_alias(&v.name, a)?;
+            }
+        }
+        for rec in records {
+            summary.touchpoints += rec.touchpoints.len();
+            match w.merge_case(rec.case, rec.touchpoints, rec.events.as_deref(), now)? {
+                Merge::Created(_) => summary.created += 1,
+                Merge::Updated(_) => summary.updated += 1,
+                Merge::Unchanged(_) => summary.unchanged += 1,
+            }
+        }
+        if dry_run {
+            // Roll back: the summary is what would have happened.
+            return Err(crate::store::StoreError::DryRun);
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(summary),
+        Err(crate::store::StoreError::DryRun) => Ok(summary),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One case, ready to export: fields with ids, touches and events.
+pub fn export_record(
+    store: &Store,
+    mut case: Case,
+    touches: Vec<Touchpoint>,
+) -> crate::store::Result<CaseRecord> {
+    let full = store.case(case.id)?;
+    case.tags = full.tags;
+    let events = store.events(case.id)?;
+    Ok(CaseRecord {
+        case,
+        touchpoints: touches,
+        events: Some(events),
+    })
+}
+
+/// Writes every case as a JSON document or as JSON Lines, one case at a time.
+pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
+    let window = crate::store::report::Window {
+        since: None,
+        until: None,
+    };
+    match format {
+        Format::Jsonl => {
+            store.each_case(window, |case, touches| {
+                let rec = export_record(store, case, touches)?;
+                let line = serde_json::to_string(&rec)
+                    .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;
+                writeln!(out, "{line}")
+                    .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;
+                Ok(())
+            })?;
+        }
+        Format::Json => {
+            let vendors: Vec<VendorRecord> = store
+                .vendors()?
+                .into_iter()
+                .filter(|(_, aliases)| !aliases.is_empty())
+                .map(|(name, aliases)| VendorRecord { name, aliases })
+                .collect();
+            write!(
+                out,
+                "{{\n\"casebook\": 1,\n\"vendors\": {},\n\"cases\": [",
+                serde_json::to_string(&vendors)?
+            )?;
+            let mut first = true;
+            store.each_case(window, |case, touches| {
+                let rec = export_record(store, case, touches)?;
+                let text = serde_json::to_string(&rec)
+                    .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;
+                let sep = if first { "\n" } else { ",\n" };
+                first = false;
+                write!(out, "{sep}{text}")
+                    .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;
+                Ok(())
+            })?;
+            writeln!(out, "\n]}}")?;
+        }
+        Format::Csv => anyhow::bail!("CSV export is not built yet: use --format json or jsonl"),
+    }
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! Import and export formats.
+
+pub mod demo;
+pub mod json;
+
+use std::path::PathBuf;
+
+/// A record that cannot be taken in: where it is and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: line {line}: {reason}")]
+    BadRecord {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// What an import did, or with --dry-run would do.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub read: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub touchpoints: usize,
+    pub dry_run: bool,
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn csv_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}

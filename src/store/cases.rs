@@ -1,0 +1,669 @@
+//! Cases and touchpoints: every write is one transaction that also appends
+//! its events and refreshes the case's stored summary and flags.
+
+use super::events::{append, Event};
+use super::rows::*;
+use super::vendors::vendor_id;
+use super::{Result, Store, StoreError};
+use crate::domain::friction::{self, CaseView, Thresholds};
+use crate::domain::measures::contacts;
+use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+/// How a case given to `merge_case` was taken in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    Created(i64),
+    Updated(i64),
+    Unchanged(i64),
+}
+
+/// A case named by id, ref or uid, as every command's `CASE` argument.
+pub struct CaseRef;
+
+impl CaseRef {
+    pub fn resolve(conn: &Connection, key: &str) -> Result<i64> {
+        let key = key.trim().trim_start_matches('#');
+        let found: Option<i64> = if let Ok(id) = key.parse::<i64>() {
+            conn.query_row("SELECT id FROM cases WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+        } else {
+            None
+        };
+        let found = match found {
+            Some(id) => Some(id),
+            None => conn
+                .query_row(
+                    "SELECT id FROM cases WHERE ref = ?1 OR uid = ?1 LIMIT 1",
+                    [key],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        found.ok_or_else(|| StoreError::NoSuchCase(key.to_string()))
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Field-by-field differences between two versions of a record.
+fn diff(old: &Value, new: &Value, skip: &[&str]) -> Vec<(String, Option<Value>, Option<Value>)> {
+    let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = o
+        .keys()
+        .chain(n.keys())
+        .filter(|k| !skip.contains(&k.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| o.get(*k) != n.get(*k))
+        .map(|k| (k.clone(), o.get(k).cloned(), n.get(k).cloned()))
+        .collect()
+}
+
+fn load_case(conn: &Connection, id: i64) -> Result<Case> {
+    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.id = ?1");
+    let mut case = conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| case_from_row(r, 0))
+        .optional()?
+        .ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?;
+    let mut stmt =
+        conn.prepare_cached("SELECT tag FROM case_tags WHERE case_id = ?1 ORDER BY tag")?;
+    case.tags = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(case)
+}
+
+fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchpoint>> {
+    let sql = format!(
+        "SELECT {TOUCH_COLUMNS} FROM {TOUCH_FROM} WHERE t.case_id = ?1 ORDER BY t.at, t.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let touches = stmt
+        .query_map([case_id], |r| touch_from_row(r, 0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(touches)
+}
+
+fn id_is_free(conn: &Connection, table: &str, id: i64) -> Result<bool> {
+    if id <= 0 {
+        return Ok(false);
+    }
+    let sql = format!("SELECT count(*) FROM {table} WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], |r| r.get::<_, i64>(0))? == 0)
+}
+
+/// Writes a case's own fields (insert when `case.id` is 0 or free, else update).
+fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
+    let vendor = vendor_id(conn, &case.vendor)?;
+    let marketplace = case
+        .marketplace
+        .as_deref()
+        .map(|m| vendor_id(conn, m))
+        .transpose()?;
+    let values = params![
+        case.uid,
+        case.reference,
+        case.title,
+        vendor,
+        marketplace,
+        case.product,
+        case.order_ref,
+        case.customer,
+        case.owner,
+        case.category.as_str(),
+        case.priority.as_str(),
+        case.status.as_str(),
+        millis(case.opened_at),
+        millis_opt(case.resolved_at),
+        millis_opt(case.closed_at),
+        case.outcome.map(|o| o.as_str()),
+        case.purchase_amount.map(|m| m.0),
+        case.refund_amount.map(|m| m.0),
+        case.currency,
+        case.customer_cost.map(|m| m.0),
+        case.customer_minutes,
+        case.churned,
+        case.csat,
+        case.effort,
+        case.reopens,
+        if case.id > 0 { Some(case.id) } else { None },
+    ];
+    const COLS: &str =
+        "uid, ref, title, vendor_id, marketplace_id, product, order_ref, customer, owner, \
+        category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
+        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens";
+    let id = if insert {
+        let sql = format!(
+            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)"
+        );
+        conn.prepare_cached(&sql)?.execute(values)?;
+        conn.last_insert_rowid()
+    } else {
+        let sets: Vec<String> = COLS
+            .split(", ")
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 1))
+            .collect();
+        let sql = format!("UPDATE cases SET {} WHERE id = ?26", sets.join(", "));
+        conn.prepare_cached(&sql)?.execute(values)?;
+        case.id
+    };
+    conn.execute("DELETE FROM case_tags WHERE case_id = ?1", [id])?;
+    for tag in &case.tags {
+        conn.execute(
+            "INSERT OR IGNORE INTO case_tags (case_id, tag) VALUES (?1, ?2)",
+            params![id, tag],
+        )?;
+    }
+    Ok(id)
+}
+
+fn write_touch_row(conn: &Connection, case_id: i64, t: &Touchpoint, insert: bool) -> Result<i64> {
+    let party = t.party.as_deref().map(|p| vendor_id(conn, p)).transpose()?;
+    let values = params![
+        case_id,
+        millis(t.at),
+        t.channel.as_str(),
+        t.started_by.as_str(),
+        party,
+        t.minutes,
+        t.wait_minutes,
+        t.outcome.as_str(),
+        t.ask.map(|a| a.as_str()),
+        millis_opt(t.promise_due),
+        t.waiting_on.map(|w| w.as_str()),
+        t.note,
+        if t.id > 0 { Some(t.id) } else { None },
+    ];
+    if insert {
+        conn.prepare_cached(
+            "INSERT INTO touchpoints (case_id, at, channel, started_by, party_id, minutes, wait_minutes,
+             outcome, ask, promise_due, waiting_on, note, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+        )?
+        .execute(values)?;
+        Ok(conn.last_insert_rowid())
+    } else {
+        conn.prepare_cached(
+            "UPDATE touchpoints SET case_id = ?1, at = ?2, channel = ?3, started_by = ?4, party_id = ?5,
+             minutes = ?6, wait_minutes = ?7, outcome = ?8, ask = ?9, promise_due = ?10, waiting_on = ?11,
+             note = ?12 WHERE id = ?13",
+        )?
+        .execute(values)?;
+        Ok(t.id)
+    }
+}
+
+/// Recomputes the stored summary of a case (counts, channels, flags).
+pub(crate) fn refresh_summary(
+    conn: &Connection,
+    case_id: i64,
+    now: DateTime<Utc>,
+    th: &Thresholds,
+) -> Result<()> {
+    let case = load_case(conn, case_id)?;
+    let touches = load_touches(conn, case_id)?;
+    let flags = friction::flags(
+        &CaseView {
+            case: &case,
+            touches: &touches,
+            now,
+        },
+        th,
+    );
+    let flag_list: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
+    conn.prepare_cached(
+        "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
+         last_touch_at = ?6, flag_list = ?7 WHERE id = ?1",
+    )?
+    .execute(params![
+        case_id,
+        touches.len() as i64,
+        contacts(&touches) as i64,
+        touches.first().map(|t| t.channel.as_str()),
+        touches.last().map(|t| t.channel.as_str()),
+        touches.last().map(|t| millis(t.at)),
+        flag_list.join(" "),
+    ])?;
+    conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
+        .execute([case_id])?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
+    for f in flag_list {
+        insert.execute(params![case_id, f])?;
+    }
+    Ok(())
+}
+
+/// Inserts a new case with its touches, and their events unless `history` is given.
+fn insert_case(
+    conn: &Connection,
+    mut case: Case,
+    mut touches: Vec<Touchpoint>,
+    history: Option<&[Event]>,
+    now: DateTime<Utc>,
+    th: &Thresholds,
+) -> Result<i64> {
+    case.validate()?;
+    if case.uid.is_empty() {
+        case.uid = uuid::Uuid::new_v4().to_string();
+    }
+    if !id_is_free(conn, "cases", case.id)? {
+        case.id = 0;
+    }
+    let id = write_case_row(conn, &case, true)?;
+    case.id = id;
+    if history.is_none() {
+        let mut shown = case.clone();
+        shown.id = 0;
+        append(
+            conn,
+            id,
+            &Event {
+                at: now,
+                kind: "created".into(),
+                touchpoint: None,
+                field: None,
+                old: None,
+                new: Some(to_json(&shown)),
+            },
+        )?;
+    }
+    let mut renumbered = Vec::new();
+    for t in touches.iter_mut() {
+        t.validate()?;
+        let given = t.id;
+        if !id_is_free(conn, "touchpoints", t.id)? {
+            t.id = 0;
+        }
+        t.id = write_touch_row(conn, id, t, true)?;
+        renumbered.push((given, t.id));
+        if history.is_none() {
+            append(conn, id, &touch_event("touch_added", t, None, now))?;
+        }
+    }
+    if let Some(events) = history {
+        for e in events {
+            let mut e = e.clone();
+            if let Some(old) = e.touchpoint {
+                e.touchpoint = renumbered
+                    .iter()
+                    .find(|(g, _)| *g == old)
+                    .map_or(Some(old), |(_, n)| Some(*n));
+            }
+            append(conn, id, &e)?;
+        }
+    }
+    refresh_summary(conn, id, now, th)?;
+    Ok(id)
+}
+
+fn touch_event(kind: &str, t: &Touchpoint, old: Option<&Touchpoint>, at: DateTime<Utc>) -> Event {
+    let shown = |t: &Touchpoint| {
+        let mut t = t.clone();
+        t.id = 0;
+        to_json(&t)
+    };
+    Event {
+        at,
+        kind: kind.into(),
+        touchpoint: Some(t.id),
+        field: None,
+        old: old.map(shown),
+        new: if kind == "touch_deleted" {
+            None
+        } else {
+            Some(shown(t))
+        },
+    }
+}
+
+/// Writes a changed case with one event per changed field; returns how many changed.
+fn update_case_fields(
+    conn: &Connection,
+    old: &Case,
+    new: &Case,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let changes = diff(&to_json(old), &to_json(new), &["id", "uid"]);
+    if changes.is_empty() {
+        return Ok(0);
+    }
+    write_case_row(conn, new, false)?;
+    for (field, o, n) in &changes {
+        let kind = if field == "status" {
+            "status_changed"
+        } else {
+            "field_changed"
+        };
+        append(
+            conn,
+            new.id,
+            &Event {
+                at: now,
+                kind: kind.into(),
+                touchpoint: None,
+                field: Some(field.clone()),
+                old: o.clone(),
+                new: n.clone(),
+            },
+        )?;
+    }
+    Ok(changes.len())
+}
+
+/// Two touches are the same contact when they agree on when, how, who and what came of it.
+fn same_contact(a: &Touchpoint, b: &Touchpoint) -> bool {
+    a.at == b.at && a.channel == b.channel && a.started_by == b.started_by && a.outcome == b.outcome
+}
+
+impl Store {
+    /// The id of the case named by id, ref or uid.
+    pub fn find_case(&self, key: &str) -> Result<i64> {
+        CaseRef::resolve(&self.conn, key)
+    }
+
+    pub fn case(&self, id: i64) -> Result<Case> {
+        load_case(&self.conn, id)
+    }
+
+    /// A case's touches in time order.
+    pub fn touches(&self, case_id: i64) -> Result<Vec<Touchpoint>> {
+        load_touches(&self.conn, case_id)
+    }
+
+    /// The case a touchpoint belongs to.
+    pub fn touch_case(&self, touch_id: i64) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT case_id FROM touchpoints WHERE id = ?1",
+                [touch_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NoSuchTouch(touch_id))
+    }
+
+    /// Logs a new case (and any touches it comes with); returns its id.
+    pub fn create_case(
+        &mut self,
+        case: Case,
+        touches: Vec<Touchpoint>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        self.writable()?;
+        let tx = self.conn.transaction()?;
+        let id = insert_case(&tx, case, touches, None, now, &self.thresholds)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Saves an edited case; every changed field appends an event.
+    pub fn update_case(&mut self, mut case: Case, now: DateTime<Utc>) -> Result<usize> {
+        self.writable()?;
+        case.validate()?;
+        let tx = self.conn.transaction()?;
+        let old = load_case(&tx, case.id)?;
+        case.uid = old.uid.clone();
+        let n = update_case_fields(&tx, &old, &case, now)?;
+        if n > 0 {
+            refresh_summary(&tx, case.id, now, &self.thresholds)?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Moves a case to a status at a time (reopening counts).
+    pub fn set_status(
+        &mut self,
+        id: i64,
+        status: Status,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
+        let mut case = self.case(id)?;
+        case.set_status(status, at);
+        self.update_case(case.clone(), now)?;
+        Ok(case)
+    }
+
+    /// Resolves a case with an outcome and optional refund.
+    pub fn resolve(
+        &mut self,
+        id: i64,
+        outcome: Resolution,
+        refund: Option<crate::domain::Money>,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
+        let mut case = self.case(id)?;
+        if case.status == Status::Resolved {
+            case.resolved_at = Some(at);
+        }
+        case.set_status(Status::Resolved, at);
+        if case.resolved_at.is_some_and(|r| r < case.opened_at) {
+            return Err(crate::domain::case::Invalid {
+                field: "at",
+                reason: "is before the case was opened".into(),
+            }
+            .into());
+        }
+        case.outcome = Some(outcome);
+        if refund.is_some() {
+            case.refund_amount = refund;
+        }
+        self.update_case(case.clone(), now)?;
+        Ok(case)
+    }
+
+    /// Logs a touch on a case; returns its id.
+    pub fn add_touch(
+        &mut self,
+        case_id: i64,
+        mut touch: Touchpoint,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        self.writable()?;
+        touch.validate()?;
+        touch.id = 0;
+        let tx = self.conn.transaction()?;
+        load_case(&tx, case_id)?;
+        touch.id = write_touch_row(&tx, case_id, &touch, true)?;
+        append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
+        refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        tx.commit()?;
+        Ok(touch.id)
+    }
+
+    /// Saves an edited touch (its id says which).
+    pub fn update_touch(&mut self, mut touch: Touchpoint, now: DateTime<Utc>) -> Result<()> {
+        self.writable()?;
+        touch.validate()?;
+        let case_id = self.touch_case(touch.id)?;
+        let tx = self.conn.transaction()?;
+        let old = load_touches(&tx, case_id)?
+            .into_iter()
+            .find(|t| t.id == touch.id)
+            .ok_or(StoreError::NoSuchTouch(touch.id))?;
+        if old != touch {
+            write_touch_row(&tx, case_id, &touch, false)?;
+            append(
+                &tx,
+                case_id,
+                &touch_event("touch_changed", &touch, Some(&old), now),
+            )?;
+            refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes a touch; its event keeps what it was.
+    pub fn delete_touch(&mut self, touch_id: i64, now: DateTime<Utc>) -> Result<()> {
+        self.writable()?;
+        let case_id = self.touch_case(touch_id)?;
+        let tx = self.conn.transaction()?;
+        let old = load_touches(&tx, case_id)?
+            .into_iter()
+            .find(|t| t.id == touch_id)
+            .ok_or(StoreError::NoSuchTouch(touch_id))?;
+        tx.execute("DELETE FROM touchpoints WHERE id = ?1", [touch_id])?;
+        append(
+            &tx,
+            case_id,
+            &touch_event("touch_deleted", &old, Some(&old), now),
+        )?;
+        refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Recomputes the stored flags of open cases (whose flags move with time),
+    /// or of every case when the thresholds changed since they were stored.
+    pub fn refresh_flags(&mut self, now: DateTime<Utc>) -> Result<usize> {
+        if self.read_only {
+            return Ok(0);
+        }
+        let th_json = serde_json::to_string(&self.thresholds).unwrap_or_default();
+        let tx = self.conn.transaction()?;
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'flag_thresholds'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let sql = if stored.as_deref() == Some(th_json.as_str()) {
+            "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed')"
+        } else {
+            "SELECT id FROM cases"
+        };
+        let ids: Vec<i64> = tx
+            .prepare(sql)?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in &ids {
+            refresh_summary(&tx, *id, now, &self.thresholds)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1)",
+            [th_json],
+        )?;
+        tx.commit()?;
+        Ok(ids.len())
+    }
+
+    /// Runs `f` in one transaction: all of it is written, or none.
+    pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        self.writable()?;
+        let tx = self.conn.transaction()?;
+        let mut w = Writer {
+            conn: &tx,
+            thresholds: &self.thresholds,
+        };
+        let out = f(&mut w)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Writes inside one transaction (imports, demo loading).
+pub struct Writer<'a> {
+    conn: &'a Connection,
+    thresholds: &'a Thresholds,
+}
+
+impl Writer<'_> {
+    /// Takes in a case by its uid or ref: new ones are created (keeping their
+    /// history when given), known ones get the changed fields and any new
+    /// touches; nothing is ever deleted. Importing the same case twice changes nothing.
+    pub fn merge_case(
+        &mut self,
+        mut case: Case,
+        mut touches: Vec<Touchpoint>,
+        history: Option<&[Event]>,
+        now: DateTime<Utc>,
+    ) -> Result<Merge> {
+        case.validate()?;
+        in_time_order(&mut touches);
+        let existing: Option<i64> = if !case.uid.is_empty() {
+            self.conn
+                .query_row("SELECT id FROM cases WHERE uid = ?1", [&case.uid], |r| {
+                    r.get(0)
+                })
+                .optional()?
+        } else {
+            None
+        };
+        let existing = match (existing, &case.reference) {
+            (Some(id), _) => Some(id),
+            (None, Some(r)) => self
+                .conn
+                .query_row("SELECT id FROM cases WHERE ref = ?1", [r], |r| r.get(0))
+                .optional()?,
+            (None, None) => None,
+        };
+        let Some(id) = existing else {
+            return Ok(Merge::Created(insert_case(
+                self.conn,
+                case,
+                touches,
+                history,
+                now,
+                self.thresholds,
+            )?));
+        };
+        let old = load_case(self.conn, id)?;
+        case.id = id;
+        case.uid = old.uid.clone();
+        let mut changed = update_case_fields(self.conn, &old, &case, now)?;
+        let known = load_touches(self.conn, id)?;
+        for mut t in touches {
+            t.validate()?;
+            match known.iter().find(|k| same_contact(k, &t)) {
+                Some(k) => {
+                    t.id = k.id;
+                    if *k != t {
+                        write_touch_row(self.conn, id, &t, false)?;
+                        append(
+                            self.conn,
+                            id,
+                            &touch_event("touch_changed", &t, Some(k), now),
+                        )?;
+                        changed += 1;
+                    }
+                }
+                None => {
+                    t.id = 0;
+                    t.id = write_touch_row(self.conn, id, &t, true)?;
+                    append(self.conn, id, &touch_event("touch_added", &t, None, now))?;
+                    changed += 1;
+                }
+            }
+        }
+        if changed == 0 {
+            return Ok(Merge::Unchanged(id));
+        }
+        refresh_summary(self.conn, id, now, self.thresholds)?;
+        Ok(Merge::Updated(id))
+    }
+
+    pub fn add_vendor_alias(&mut self, vendor: &str, alias: &str) -> Result<()> {
+        let id = vendor_id(self.conn, vendor)?;
+        self.conn.execute(
+            "INSERT INTO vendor_aliases (alias_key, alias, vendor_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT(alias_key) DO UPDATE SET vendor_id = excluded.vendor_id, alias = excluded.alias",
+            params![super::vendors::name_key(alias), alias.trim(), id],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,63 @@
+//! The audit trail: every change appends an event; none is ever changed.
+
+use super::{Result, Store};
+use crate::domain::time::from_millis;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+/// One change, with the old and new value (JSON text, or null).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touchpoint: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub old: Option<serde_json::Value>,
+    #[serde(default)]
+    pub new: Option<serde_json::Value>,
+}
+
+pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
+    conn.execute(
+        "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            e.at.timestamp_millis(),
+            case_id,
+            e.touchpoint,
+            e.kind,
+            e.field,
+            e.old.as_ref().map(|v| v.to_string()),
+            e.new.as_ref().map(|v| v.to_string()),
+        ],
+    )?;
+    Ok(())
+}
+
+fn json(text: Option<String>) -> Option<serde_json::Value> {
+    text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)))
+}
+
+impl Store {
+    /// A case's events, oldest first.
+    pub fn events(&self, case_id: i64) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, kind, touchpoint_id, field, old_value, new_value FROM events WHERE case_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([case_id], |r| {
+            Ok(Event {
+                at: from_millis(r.get(0)?),
+                kind: r.get(1)?,
+                touchpoint: r.get(2)?,
+                field: r.get(3)?,
+                old: json(r.get(4)?),
+                new: json(r.get(5)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

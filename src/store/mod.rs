@@ -1,0 +1,63 @@
+//! The only place with SQL. Opens the file (pragmas, migrations), and reads
+//! and writes cases, touchpoints, vendors and events as domain types.
+
+mod cases;
+mod events;
+mod open;
+pub mod query;
+pub mod report;
+mod rows;
+mod vendors;
+
+pub use cases::{CaseRef, Merge};
+pub use events::Event;
+pub use open::{default_path, Store, SCHEMA_VERSION};
+
+use crate::domain::case::Invalid;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} is not a casebook database (it is not an SQLite file, or it holds another program's data)")]
+    NotADatabase(PathBuf),
+    #[error("{path} was written by a newer casebook (schema {found}; this one knows up to {known}): upgrade casebook to open it")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("{0} is read-only: it was opened read-only, so nothing can be changed (check the file's permissions)")]
+    ReadOnly(PathBuf),
+    #[error("the database is locked by another process; try again in a moment")]
+    Locked,
+    #[error("cannot open {path}: {reason}")]
+    CannotOpen { path: PathBuf, reason: String },
+    #[error("no case '{0}' (give its id, its ref or its uid)")]
+    NoSuchCase(String),
+    #[error("no touchpoint {0}")]
+    NoSuchTouch(i64),
+    #[error("{0}")]
+    Invalid(#[from] Invalid),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("schema migration failed: {0}")]
+    Migration(String),
+    #[error("cannot write the output: {0}")]
+    Output(String),
+    /// A dry run's transaction is rolled back on purpose.
+    #[error("dry run: nothing was written")]
+    DryRun,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Locked,
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the database")),
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,228 @@
+//! Opening a database file: checks, pragmas and migrations.
+
+use super::{Result, StoreError};
+use crate::domain::friction::Thresholds;
+use include_dir::{include_dir, Dir};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::Migrations;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations/ is well formed")
+});
+
+/// 'CBK1', set by the first migration.
+const APPLICATION_ID: i64 = 0x4342_4B31;
+
+/// The newest schema this casebook knows: the number of migrations.
+pub static SCHEMA_VERSION: LazyLock<i64> = LazyLock::new(|| MIGRATIONS_DIR.dirs().count() as i64);
+
+/// An open casebook database.
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub path: PathBuf,
+    pub read_only: bool,
+    /// The friction thresholds the stored flags are computed with.
+    pub thresholds: Thresholds,
+}
+
+/// `casebook.sqlite3` in the platform's data directory.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "casebook")
+        .map(|d| d.data_dir().join("casebook.sqlite3"))
+}
+
+fn cannot_open(path: &Path, reason: impl ToString) -> StoreError {
+    StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+impl Store {
+    /// Opens (creating if need be) a database file, read-write if the file
+    /// allows it and read-only otherwise, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let exists = path.exists();
+        if exists {
+            let meta = std::fs::metadata(path).map_err(|e| cannot_open(path, e))?;
+            if meta.is_dir() {
+                return Err(cannot_open(path, "it is a directory"));
+            }
+            std::fs::File::open(path).map_err(|e| cannot_open(path, e))?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| cannot_open(path, format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let writable = !exists || std::fs::OpenOptions::new().write(true).open(path).is_ok();
+        let flags = if writable {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: !writable,
+            thresholds: Thresholds::default(),
+        };
+        store.prepare().map_err(|e| match e {
+            StoreError::Sqlite(err)
+                if err.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) =>
+            {
+                StoreError::NotADatabase(path.to_path_buf())
+            }
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            read_only: false,
+            thresholds: Thresholds::default(),
+        };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let app_id: i64 = self
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if tables > 0 && app_id != APPLICATION_ID {
+            return Err(StoreError::NotADatabase(self.path.clone()));
+        }
+        if version > *SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known: *SCHEMA_VERSION,
+            });
+        }
+        if self.read_only {
+            if version < *SCHEMA_VERSION {
+                return Err(StoreError::CannotOpen {
+                    path: self.path.clone(),
+                    reason: "it is read-only and its schema needs upgrading; make it writable once"
+                        .into(),
+                });
+            }
+            return Ok(());
+        }
+        if self.path.as_os_str() != ":memory:" {
+            let mode: String =
+                self.conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Migration(format!(
+                    "could not switch to WAL mode (got {mode})"
+                )));
+            }
+        }
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        MIGRATIONS.to_latest(&mut self.conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
+            other => StoreError::Migration(other.to_string()),
+        })?;
+        Ok(())
+    }
+
+    /// Fails with a clear message when the file was opened read-only.
+    pub(crate) fn writable(&self) -> Result<()> {
+        if self.read_only {
+            Err(StoreError::ReadOnly(self.path.clone()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// SQLite's counter of changes made by other connections; it moves when
+    /// another process writes, which is how screens learn to refresh.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// An online, consistent copy of the database at `dest`.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(cannot_open(
+                dest,
+                "it already exists; choose a new file for the backup",
+            ));
+        }
+        let mut out = Connection::open(dest).map_err(|e| cannot_open(dest, e))?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+        backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// Integrity, foreign keys and schema version; returns the problems found.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(format!("integrity: {line}"));
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let fk: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "foreign key: {} row {} points nowhere",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?
+                ))
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        problems.extend(fk);
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version != *SCHEMA_VERSION {
+            problems.push(format!(
+                "schema: version {version}, expected {}",
+                *SCHEMA_VERSION
+            ));
+        }
+        if MIGRATIONS.validate().is_err() {
+            problems.push("schema: the built-in migrations do not validate".into());
+        }
+        for trigger in ["events_are_never_updated", "events_are_never_deleted"] {
+            let n: i64 = self.conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                [trigger],
+                |r| r.get(0),
+            )?;
+            if n == 0 {
+                problems.push(format!("schema: trigger {trigger} is missing"));
+            }
+        }
+        Ok(problems)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,317 @@
+//! Screens' and `list`'s queries: the filter language compiled to SQL with
+//! bound values, sorted on indexed columns, one page at a time.
+
+use super::rows::{parsed, time, time_opt};
+use super::{Result, Store};
+use crate::domain::query::{Comparison, Query, StatusFilter, Term};
+use crate::domain::{Priority, Status};
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+
+/// One row of the triage table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseRow {
+    pub id: i64,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    pub title: String,
+    pub vendor: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub opened_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub last_channel: Option<String>,
+    pub last_touch_at: Option<DateTime<Utc>>,
+    pub touches: i64,
+    pub flags: Vec<String>,
+}
+
+/// What the triage table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Open work first; then broken promises, priority, more flags, oldest.
+    #[default]
+    Urgency,
+    Id,
+    Age,
+    Vendor,
+    LastChannel,
+    Status,
+    Flags,
+    Touches,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 8] = [
+        SortKey::Urgency,
+        SortKey::Id,
+        SortKey::Age,
+        SortKey::Vendor,
+        SortKey::LastChannel,
+        SortKey::Status,
+        SortKey::Flags,
+        SortKey::Touches,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Urgency => "urgency",
+            SortKey::Id => "id",
+            SortKey::Age => "age",
+            SortKey::Vendor => "vendor",
+            SortKey::LastChannel => "channel",
+            SortKey::Status => "status",
+            SortKey::Flags => "flags",
+            SortKey::Touches => "touches",
+        }
+    }
+
+    fn order_by(self, descending: bool) -> String {
+        let dir = if descending { "DESC" } else { "ASC" };
+        let flip = if descending { "ASC" } else { "DESC" };
+        match self {
+            SortKey::Urgency => format!(
+                "(c.status IN ('resolved','closed')) {dir}, instr(c.flag_list, 'broken_promise') > 0 {flip}, \
+                 CASE c.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END {flip}, \
+                 length(c.flag_list) {flip}, c.opened_at {dir}, c.id {dir}"
+            ),
+            SortKey::Id => format!("c.id {dir}"),
+            // Oldest first when ascending by age.
+            SortKey::Age => format!("c.opened_at {flip}, c.id {dir}"),
+            SortKey::Vendor => format!("v.name_key {dir}, c.id {dir}"),
+            SortKey::LastChannel => format!("c.last_channel {dir}, c.id {dir}"),
+            SortKey::Status => format!("c.status {dir}, c.id {dir}"),
+            SortKey::Flags => format!("length(c.flag_list) {dir}, c.id {dir}"),
+            SortKey::Touches => format!("c.touch_count {dir}, c.id {dir}"),
+        }
+    }
+}
+
+/// A WHERE clause and its bound values.
+pub struct Compiled {
+    pub sql: String,
+    pub values: Vec<Value>,
+}
+
+fn placeholders(values: &mut Vec<Value>, items: impl IntoIterator<Item = Value>) -> String {
+    let mut marks = Vec::new();
+    for v in items {
+        values.push(v);
+        marks.push(format!("?{}", values.len()));
+    }
+    marks.join(", ")
+}
+
+fn like(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Compiles a query to a WHERE clause over `cases c JOIN vendors v`, with
+/// every user value bound, never pasted.
+pub fn compile(q: &Query, now: DateTime<Utc>) -> Compiled {
+    let mut values = Vec::new();
+    let mut parts = Vec::new();
+    for clause in &q.clauses {
+        let sql = match &clause.term {
+            Term::Vendor(names) => {
+                let ors: Vec<String> = names
+                    .iter()
+                    .map(|n| {
+                        values.push(Value::Text(like(n)));
+                        let i = values.len();
+                        format!(
+                            "(v.name_key LIKE ?{i} ESCAPE '\\' OR c.marketplace_id IN \
+                             (SELECT id FROM vendors WHERE name_key LIKE ?{i} ESCAPE '\\'))"
+                        )
+                    })
+                    .collect();
+                format!("({})", ors.join(" OR "))
+            }
+            Term::Status(filters) => {
+                let mut ors = Vec::new();
+                let mut exact = Vec::new();
+                for f in filters {
+                    match f {
+                        StatusFilter::AnyOpen => {
+                            ors.push("c.status NOT IN ('resolved','closed')".to_string())
+                        }
+                        StatusFilter::Is(s) => exact.push(Value::Text(s.as_str().into())),
+                    }
+                }
+                if !exact.is_empty() {
+                    ors.push(format!(
+                        "c.status IN ({})",
+                        placeholders(&mut values, exact)
+                    ));
+                }
+                format!("({})", ors.join(" OR "))
+            }
+            Term::Channel(chs) => format!(
+                "c.id IN (SELECT case_id FROM touchpoints WHERE channel IN ({}))",
+                placeholders(
+                    &mut values,
+                    chs.iter().map(|c| Value::Text(c.as_str().into()))
+                )
+            ),
+            Term::Category(cats) => format!(
+                "c.category IN ({})",
+                placeholders(
+                    &mut values,
+                    cats.iter().map(|c| Value::Text(c.as_str().into()))
+                )
+            ),
+            Term::Priority(ps) => format!(
+                "c.priority IN ({})",
+                placeholders(
+                    &mut values,
+                    ps.iter().map(|p| Value::Text(p.as_str().into()))
+                )
+            ),
+            Term::Flag(ps) => format!(
+                "c.id IN (SELECT case_id FROM case_flags WHERE pattern IN ({}))",
+                placeholders(&mut values, ps.iter().map(|p| Value::Text(p.id().into())))
+            ),
+            Term::Tag(tags) => format!(
+                "c.id IN (SELECT case_id FROM case_tags WHERE tag IN ({}))",
+                placeholders(&mut values, tags.iter().map(|t| Value::Text(t.clone())))
+            ),
+            Term::Owner(owners) => {
+                let ors: Vec<String> = owners
+                    .iter()
+                    .map(|o| {
+                        values.push(Value::Text(like(o)));
+                        format!("lower(c.owner) LIKE ?{} ESCAPE '\\'", values.len())
+                    })
+                    .collect();
+                format!("({})", ors.join(" OR "))
+            }
+            Term::Age(cmp, d) => {
+                // Age is older than d ⇔ opened before now − d.
+                values.push(Value::Integer((now - *d).timestamp_millis()));
+                let op = match cmp {
+                    Comparison::Over => "<",
+                    Comparison::AtLeast => "<=",
+                    Comparison::Under => ">",
+                    Comparison::AtMost => ">=",
+                };
+                format!("c.opened_at {op} ?{}", values.len())
+            }
+            Term::Word(w) => {
+                values.push(Value::Text(like(w)));
+                let i = values.len();
+                format!(
+                    "(c.title LIKE ?{i} ESCAPE '\\' OR c.id IN \
+                     (SELECT case_id FROM touchpoints WHERE note LIKE ?{i} ESCAPE '\\'))"
+                )
+            }
+        };
+        parts.push(if clause.negated {
+            format!("NOT {sql}")
+        } else {
+            sql
+        });
+    }
+    Compiled {
+        sql: if parts.is_empty() {
+            "1".into()
+        } else {
+            parts.join(" AND ")
+        },
+        values,
+    }
+}
+
+impl Store {
+    /// One page of the triage table.
+    pub fn case_page(
+        &self,
+        q: &Query,
+        sort: SortKey,
+        descending: bool,
+        offset: usize,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CaseRow>> {
+        let w = compile(q, now);
+        let sql = format!(
+            "SELECT c.id, c.ref, c.title, v.name, c.status, c.priority, c.opened_at, c.resolved_at,
+                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list
+             FROM cases c JOIN vendors v ON v.id = c.vendor_id
+             WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
+            w.sql,
+            sort.order_by(descending),
+            limit,
+            offset
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(w.values.iter()), |r| {
+            Ok(CaseRow {
+                id: r.get(0)?,
+                reference: r.get(1)?,
+                title: r.get(2)?,
+                vendor: r.get(3)?,
+                status: parsed(r, 4)?,
+                priority: parsed(r, 5)?,
+                opened_at: time(r, 6)?,
+                resolved_at: time_opt(r, 7)?,
+                last_channel: r.get(8)?,
+                last_touch_at: time_opt(r, 9)?,
+                touches: r.get(10)?,
+                flags: r
+                    .get::<_, String>(11)?
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many cases match a query.
+    pub fn case_count(&self, q: &Query, now: DateTime<Utc>) -> Result<usize> {
+        let w = compile(q, now);
+        let sql = format!(
+            "SELECT count(*) FROM cases c JOIN vendors v ON v.id = c.vendor_id WHERE {}",
+            w.sql
+        );
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(w.values.iter()), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Saved views (named filters), by name.
+    pub fn saved_views(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, query FROM saved_views ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn save_view(&mut self, name: &str, query: &str) -> Result<()> {
+        self.writable()?;
+        let name = crate::domain::case::clean_name("view name", name)?;
+        Query::parse(query).map_err(|e| crate::domain::case::Invalid {
+            field: "query",
+            reason: e.to_string(),
+        })?;
+        self.conn.execute(
+            "INSERT INTO saved_views (name, query) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+            [&name, query],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_view(&mut self, name: &str) -> Result<()> {
+        self.writable()?;
+        self.conn
+            .execute("DELETE FROM saved_views WHERE name = ?1", [name])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,250 @@
+//! The report: group figures and friction rates per vendor, channel,
+//! category or party, computed one case at a time in a single pass.
+
+use super::rows::*;
+use super::{Result, Store};
+use crate::domain::friction::stats::{PatternRate, PatternTally};
+use crate::domain::friction::{self, CaseView, Flag, Pattern};
+use crate::domain::measures::{measure, CaseFacts, GroupFigures, GroupTally};
+use crate::domain::{Case, Touchpoint};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    Vendor,
+    Channel,
+    Category,
+    Party,
+}
+
+impl GroupBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Vendor => "vendor",
+            GroupBy::Channel => "channel",
+            GroupBy::Category => "category",
+            GroupBy::Party => "party",
+        }
+    }
+}
+
+/// Which cases go into a report: opened in [since, until).
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub key: String,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
+    pub friction_score: f64,
+    pub patterns: BTreeMap<&'static str, PatternRate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub by: GroupBy,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub groups: Vec<Group>,
+    /// The same figures over every case in the window.
+    pub overall: Group,
+    pub notes: Vec<String>,
+}
+
+const NO_CHANNEL: &str = "(no touches)";
+
+impl Store {
+    /// Calls `f` with each case in the window (by id) and its touches in time
+    /// order, reading one case at a time. Tags are not loaded.
+    pub fn each_case(
+        &self,
+        window: Window,
+        mut f: impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "SELECT {CASE_COLUMNS}, {TOUCH_COLUMNS} FROM {CASE_FROM}
+             LEFT JOIN touchpoints t ON t.case_id = c.id LEFT JOIN vendors p ON p.id = t.party_id
+             WHERE (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)
+             ORDER BY c.id, t.at, t.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params![
+            millis_opt(window.since),
+            millis_opt(window.until)
+        ])?;
+        let mut current: Option<(Case, Vec<Touchpoint>)> = None;
+        const T: usize = 26;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            if current.as_ref().is_none_or(|(c, _)| c.id != id) {
+                if let Some((c, ts)) = current.take() {
+                    f(c, ts)?;
+                }
+                current = Some((case_from_row(row, 0)?, Vec::new()));
+            }
+            if row.get::<_, Option<i64>>(T)?.is_some() {
+                if let Some((_, ts)) = current.as_mut() {
+                    ts.push(touch_from_row(row, T)?);
+                }
+            }
+        }
+        if let Some((c, ts)) = current {
+            f(c, ts)?;
+        }
+        Ok(())
+    }
+
+    /// The flags of every case in the window, with the case they are on.
+    pub fn all_flags(&self, window: Window, now: DateTime<Utc>) -> Result<Vec<(Case, Vec<Flag>)>> {
+        let mut out = Vec::new();
+        self.each_case(window, |case, touches| {
+            let flags = friction::flags(
+                &CaseView {
+                    case: &case,
+                    touches: &touches,
+                    now,
+                },
+                &self.thresholds,
+            );
+            if !flags.is_empty() {
+                out.push((case, flags));
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    pub fn report(&self, by: GroupBy, window: Window, now: DateTime<Utc>) -> Result<Report> {
+        let th = &self.thresholds;
+        let mut tallies: BTreeMap<String, GroupTally> = BTreeMap::new();
+        let mut patterns: BTreeMap<String, PatternTally> = BTreeMap::new();
+        let mut overall = GroupTally::default();
+        let mut baseline = PatternTally::default();
+        let mut open = 0usize;
+        self.each_case(window, |case, touches| {
+            let flags = friction::flags(
+                &CaseView {
+                    case: &case,
+                    touches: &touches,
+                    now,
+                },
+                th,
+            );
+            let self_resolved = flags.iter().any(|f| f.pattern == Pattern::SelfResolved);
+            let facts = CaseFacts::of(
+                &case,
+                &touches,
+                measure(&case, &touches, now),
+                self_resolved,
+            );
+            open += usize::from(facts.is_open);
+            overall.add(&facts);
+            baseline.add(flags.iter().map(|f| f.pattern));
+            let first_channel = touches
+                .first()
+                .map_or(NO_CHANNEL.to_string(), |t| t.channel.to_string());
+            match by {
+                GroupBy::Vendor | GroupBy::Category => {
+                    let key = if by == GroupBy::Vendor {
+                        case.vendor.clone()
+                    } else {
+                        case.category.to_string()
+                    };
+                    tallies.entry(key.clone()).or_default().add(&facts);
+                    patterns
+                        .entry(key)
+                        .or_default()
+                        .add(flags.iter().map(|f| f.pattern));
+                }
+                GroupBy::Channel | GroupBy::Party => {
+                    // Figures: a case under its first channel (by channel), or
+                    // under every party it dealt with (by party). Patterns:
+                    // under the channel or party of their evidence, out of the
+                    // cases that used that channel or party.
+                    let key_of = |t: &Touchpoint| match by {
+                        GroupBy::Channel => t.channel.to_string(),
+                        _ => t.party_or(&case.vendor).to_string(),
+                    };
+                    let mut members: BTreeSet<String> = touches.iter().map(key_of).collect();
+                    let home = if by == GroupBy::Channel {
+                        first_channel.clone()
+                    } else {
+                        touches.first().map_or(case.vendor.clone(), key_of)
+                    };
+                    members.insert(home.clone());
+                    if by == GroupBy::Channel {
+                        tallies.entry(home.clone()).or_default().add(&facts);
+                    } else {
+                        for m in &members {
+                            tallies.entry(m.clone()).or_default().add(&facts);
+                        }
+                    }
+                    let mut hits: BTreeMap<String, BTreeSet<Pattern>> = BTreeMap::new();
+                    for f in &flags {
+                        let keys: BTreeSet<String> = if f.evidence.is_empty() {
+                            BTreeSet::from([home.clone()])
+                        } else {
+                            touches
+                                .iter()
+                                .filter(|t| f.evidence.contains(&t.id))
+                                .map(key_of)
+                                .collect()
+                        };
+                        for k in keys {
+                            hits.entry(k).or_default().insert(f.pattern);
+                        }
+                    }
+                    for m in members {
+                        let tally = patterns.entry(m.clone()).or_default();
+                        tally.add(hits.remove(&m).unwrap_or_default());
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        let group = |key: String, tally: GroupTally, pt: &PatternTally| Group {
+            key,
+            figures: tally.figures(),
+            friction_score: pt.friction_score(),
+            patterns: pt.rates(&baseline, th),
+        };
+        let mut groups: Vec<Group> = tallies
+            .into_iter()
+            .map(|(k, t)| {
+                let pt = patterns.get(&k).cloned().unwrap_or_default();
+                group(k, t, &pt)
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            b.figures
+                .cases
+                .cmp(&a.figures.cases)
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        let overall = group("(all)".into(), overall, &baseline);
+        let mut notes = vec![format!(
+            "{open} open case(s) have an age instead of a time to resolution and are left out of ttr_hours"
+        )];
+        if matches!(by, GroupBy::Channel) {
+            notes.push("a case's figures fall under the channel of its first touch; a pattern under the channel of its evidence, out of the cases that used that channel".into());
+        }
+        if matches!(by, GroupBy::Party) {
+            notes.push("a case falls under every party it dealt with, so groups overlap; a pattern falls under the party of its evidence".into());
+        }
+        Ok(Report {
+            by,
+            since: window.since,
+            until: window.until,
+            groups,
+            overall,
+            notes,
+        })
+    }
+}

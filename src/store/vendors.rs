@@ -1,0 +1,67 @@
+//! Vendors: unique by name case-insensitively, with aliases for imports.
+
+use super::{Result, Store};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The id of the vendor with this name or alias, created if there is none.
+pub fn vendor_id(conn: &Connection, name: &str) -> Result<i64> {
+    let key = name_key(name);
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM vendors WHERE name_key = ?1
+             UNION ALL SELECT vendor_id FROM vendor_aliases WHERE alias_key = ?1 LIMIT 1",
+            [&key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.execute(
+        "INSERT INTO vendors (name, name_key) VALUES (?1, ?2)",
+        params![name.trim(), key],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+impl Store {
+    /// Makes `alias` another name of `vendor` (created if need be).
+    pub fn add_vendor_alias(&mut self, vendor: &str, alias: &str) -> Result<()> {
+        self.writable()?;
+        let tx = self.conn.transaction()?;
+        let id = vendor_id(&tx, vendor)?;
+        tx.execute(
+            "INSERT INTO vendor_aliases (alias_key, alias, vendor_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT(alias_key) DO UPDATE SET vendor_id = excluded.vendor_id, alias = excluded.alias",
+            params![name_key(alias), alias.trim(), id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every vendor with its aliases, by name.
+    pub fn vendors(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT v.name, a.alias FROM vendors v LEFT JOIN vendor_aliases a ON a.vendor_id = v.id
+             ORDER BY v.name_key, a.alias_key",
+        )?;
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (name, alias) = row?;
+            if out.last().is_none_or(|(n, _)| *n != name) {
+                out.push((name, Vec::new()));
+            }
+            if let (Some(a), Some(last)) = (alias, out.last_mut()) {
+                last.1.push(a);
+            }
+        }
+        Ok(out)
+    }
+}
