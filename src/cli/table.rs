@@ -110,6 +110,6 @@ mod tests {
         let mut t = Table::new(&["a", "b"]).right(&[1]).max_width(0, 5);
         t.row(vec!["日本語です長い".into(), "1".into()]);
         t.row(vec!["x".into(), "200".into()]);
-        assert_eq!(t.render(), "a       b\n日本…    1\nx     200\n");
+        assert_eq!(t.render(), "a        b\n日本…    1\nx      200\n");
     }
 }
