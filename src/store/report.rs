@@ -44,6 +44,9 @@ pub struct Group {
     #[serde(flatten)]
     pub figures: GroupFigures,
     pub friction_score: f64,
+    /// How many cases the pattern rates are out of: the group's cases, or by
+    /// channel and party the cases that used that channel or party.
+    pub pattern_cases: usize,
     pub patterns: BTreeMap<&'static str, PatternRate>,
 }
 
@@ -202,6 +205,7 @@ impl Store {
                         }
                     }
                     for m in members {
+                        tallies.entry(m.clone()).or_default();
                         let tally = patterns.entry(m.clone()).or_default();
                         tally.add(hits.remove(&m).unwrap_or_default());
                     }
@@ -213,6 +217,7 @@ impl Store {
             key,
             figures: tally.figures(),
             friction_score: pt.friction_score(),
+            pattern_cases: pt.cases,
             patterns: pt.rates(&baseline, th),
         };
         let mut groups: Vec<Group> = tallies
