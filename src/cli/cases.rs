@@ -31,7 +31,7 @@ pub struct AddArgs {
     #[arg(long, value_name = "CH")]
     pub channel: Option<String>,
     /// When the problem was first raised [default: now]
-    #[arg(long, value_name = "AT")]
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub opened: Option<String>,
     /// low, normal, high, urgent
     #[arg(long)]
@@ -39,7 +39,7 @@ pub struct AddArgs {
     #[arg(long)]
     pub product: Option<String>,
     /// The purchase amount, such as 129.99
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub amount: Option<String>,
     #[arg(long, value_name = "CODE")]
     pub currency: Option<String>,
@@ -73,19 +73,19 @@ pub struct TouchArgs {
     /// The vendor dealt with at this touch [default: the case's vendor]
     #[arg(long)]
     pub party: Option<String>,
-    #[arg(long, value_name = "AT")]
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// How long it took, in minutes
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub minutes: Option<f64>,
     /// Time on hold or in a queue, in minutes
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub wait: Option<f64>,
     /// none, wait, provide_info, return_item, visit_store, call_elsewhere, reinstall
     #[arg(long)]
     pub ask: Option<String>,
     /// When the vendor promised to come back
-    #[arg(long, value_name = "AT")]
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub promise_due: Option<String>,
     /// Who the case waits on after this touch: vendor, customer, nobody
     #[arg(long)]

@@ -36,7 +36,8 @@ pub struct Cli {
         global = true,
         env = "CASEBOOK_NOW",
         value_name = "AT",
-        hide = true
+        hide = true,
+        allow_hyphen_values = true
     )]
     pub now: Option<String>,
     #[command(subcommand)]
@@ -58,7 +59,7 @@ pub enum Command {
         /// open, waiting_vendor, waiting_customer, escalated, resolved, closed
         status: String,
         /// When [default: now]
-        #[arg(long, value_name = "AT")]
+        #[arg(long, value_name = "AT", allow_hyphen_values = true)]
         at: Option<String>,
     },
     /// Resolve a case with an outcome
@@ -70,12 +71,12 @@ pub enum Command {
         /// The amount refunded, such as 25.00
         #[arg(long)]
         refund: Option<String>,
-        #[arg(long, value_name = "AT")]
+        #[arg(long, value_name = "AT", allow_hyphen_values = true)]
         at: Option<String>,
     },
     /// List cases matching a query (vendor:X status:open flag:P age>7d channel:C tag:T words…)
     List {
-        /// The filter, in the query language
+        /// The filter, in the query language (negate a term with a leading '!', or '-' after '--')
         query: Vec<String>,
         /// Sort by: urgency, id, age, vendor, channel, status, flags, touches
         #[arg(long, default_value = "urgency")]

@@ -20,10 +20,10 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value = "vendor")]
     pub by: GroupBy,
     /// Only cases opened at or after this time
-    #[arg(long, value_name = "AT")]
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Only cases opened before this time
-    #[arg(long, value_name = "AT")]
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub until: Option<String>,
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,

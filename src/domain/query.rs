@@ -1,7 +1,7 @@
 //! The filter language of the triage screen and `casebook list`:
 //! `vendor:comcast status:open flag:broken_promise age>7d channel:phone` plus
 //! free words. Terms are ANDed; commas inside a value mean OR; a leading `-`
-//! negates a term; quotes keep spaces ("vendor:\"we love\"").
+//! or `!` negates a term; quotes keep spaces ("vendor:\"we love\"").
 
 use super::enums::{Category, Channel, Priority, Status};
 use super::friction::Pattern;
@@ -135,7 +135,7 @@ impl Query {
     pub fn parse(text: &str) -> Result<Query, QueryError> {
         let mut clauses = Vec::new();
         for word in words(text)? {
-            let (negated, body) = match word.strip_prefix('-') {
+            let (negated, body) = match word.strip_prefix('-').or_else(|| word.strip_prefix('!')) {
                 Some(rest) if !rest.is_empty() => (true, rest),
                 _ => (false, word.as_str()),
             };

@@ -59,7 +59,9 @@ impl Store {
         // A file without write permission is read-only even to root, who could
         // write it anyway: the user's intent is what counts.
         let writable = !exists
-            || (!std::fs::metadata(path).map(|m| m.permissions().readonly()).unwrap_or(true)
+            || (!std::fs::metadata(path)
+                .map(|m| m.permissions().readonly())
+                .unwrap_or(true)
                 && std::fs::OpenOptions::new().write(true).open(path).is_ok());
         let flags = if writable {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
