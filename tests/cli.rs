@@ -1,5 +1,7 @@
 //! The real binary end to end on temporary databases.
 
+#![allow(clippy::unwrap_used)]
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;

@@ -2,6 +2,8 @@
 //! numbers worked out by hand from the stories' times (see src/io/demo.json;
 //! all times below in UTC).
 
+#![allow(clippy::unwrap_used)]
+
 use casebook::domain::friction::{flags, CaseView, Pattern};
 use casebook::domain::measures::{channel_map, measure, CaseMeasures};
 use casebook::domain::WaitingOn;
@@ -28,10 +30,17 @@ fn flags_of(store: &Store, key: &str) -> Vec<(Pattern, Vec<i64>)> {
     let id = store.find_case(key).unwrap();
     let case = store.case(id).unwrap();
     let touches = store.touches(id).unwrap();
-    flags(&CaseView { case: &case, touches: &touches, now: now() }, &store.thresholds)
-        .into_iter()
-        .map(|f| (f.pattern, f.evidence))
-        .collect()
+    flags(
+        &CaseView {
+            case: &case,
+            touches: &touches,
+            now: now(),
+        },
+        &store.thresholds,
+    )
+    .into_iter()
+    .map(|f| (f.pattern, f.evidence))
+    .collect()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -55,7 +64,10 @@ fn missing_screw_measures() {
     //   #6 sent       → vendor   03-07 16:00 → 03-12 20:00 = 124 h
     //   #7 resolved   → nobody, and the clock stops at resolution; #8 comes after it.
     // vendor = 48.41667 + 46.5 + 21 + 1 + 124 = 240.91667 h; customer = 26 h.
-    assert!(close(m.vendor_wait_hours, 48.0 + 25.0 / 60.0 + 46.5 + 21.0 + 1.0 + 124.0));
+    assert!(close(
+        m.vendor_wait_hours,
+        48.0 + 25.0 / 60.0 + 46.5 + 21.0 + 1.0 + 124.0
+    ));
     assert!(close(m.customer_wait_hours, 26.0));
     assert_eq!((m.touches, m.contacts, m.reopens), (8, 3, 0));
 }
@@ -65,8 +77,15 @@ fn missing_screw_channel_map_splits_stage_by_stage() {
     let store = demo();
     let id = store.find_case("demo-screw").unwrap();
     let stages = channel_map(&store.case(id).unwrap(), &store.touches(id).unwrap(), now());
-    let split: Vec<(i64, WaitingOn, f64)> = stages.iter().map(|s| (s.touch_id, s.waiting_on, s.hours())).collect();
-    assert_eq!(split.len(), 6, "#7 ends at resolution, #8 is after it: {split:?}");
+    let split: Vec<(i64, WaitingOn, f64)> = stages
+        .iter()
+        .map(|s| (s.touch_id, s.waiting_on, s.hours()))
+        .collect();
+    assert_eq!(
+        split.len(),
+        6,
+        "#7 ends at resolution, #8 is after it: {split:?}"
+    );
     assert_eq!(split[2].0, 3);
     assert_eq!(split[2].1, WaitingOn::Customer);
     assert!(close(split[2].2, 26.0));
@@ -145,23 +164,41 @@ fn each_story_gets_exactly_its_patterns_with_evidence() {
         ]
     );
     // Unreachable on the web, not on the phone.
-    assert_eq!(flags_of(&store, "demo-phone"), vec![(Unreachable, vec![19])]);
+    assert_eq!(
+        flags_of(&store, "demo-phone"),
+        vec![(Unreachable, vec![19])]
+    );
     assert_eq!(flags_of(&store, "demo-delight"), vec![(Delight, vec![21])]);
 }
 
 #[test]
 fn report_by_vendor_on_the_stories() {
     let store = demo();
-    let r = store.report(GroupBy::Vendor, Window { since: None, until: None }, now()).unwrap();
+    let r = store
+        .report(
+            GroupBy::Vendor,
+            Window {
+                since: None,
+                until: None,
+            },
+            now(),
+        )
+        .unwrap();
     let keys: Vec<&str> = r.groups.iter().map(|g| g.key.as_str()).collect();
-    assert_eq!(keys, ["Comcast", "Southwest Airlines", "We Love Our Customers"]);
+    assert_eq!(
+        keys,
+        ["Comcast", "Southwest Airlines", "We Love Our Customers"]
+    );
     let comcast = &r.groups[0];
     let f = &comcast.figures;
     assert_eq!((f.cases, f.open, f.resolved), (2, 1, 1));
-    assert_eq!((f.ttfr_hours.n, f.ttfr_hours.median, f.ttfr_hours.p90), (2, Some(0.3333), Some(0.3333)));
+    assert_eq!(
+        (f.ttfr_hours.n, f.ttfr_hours.median, f.ttfr_hours.p90),
+        (2, Some(0.3333), Some(0.3333))
+    );
     assert_eq!((f.ttr_hours.n, f.ttr_hours.median), (1, Some(0.5333)));
     // cable 56 766.58333 + phone 0.33333
-    assert_eq!(f.vendor_wait_hours, 56_766.9167);
+    assert_eq!(f.vendor_wait_hours, 56_766.916_7);
     assert_eq!(f.customer_wait_hours, 1.4167);
     assert_eq!((f.touches_per_case, f.contacts_per_case), (6.0, 5.5));
     // unreachable on both cases (rate 1) + 8 more patterns on one of two (0.5 each)
@@ -177,9 +214,15 @@ fn report_by_vendor_on_the_stories() {
     // Over all four: ttfr [0, 0.3333, 0.3333, 48.5] → median 0.3333,
     // p90 at rank 2.7: 0.3333 + 0.7 × (48.5 − 0.3333) = 34.05.
     let all = &r.overall.figures;
-    assert_eq!((all.ttfr_hours.median, all.ttfr_hours.p90), (Some(0.3333), Some(34.05)));
+    assert_eq!(
+        (all.ttfr_hours.median, all.ttfr_hours.p90),
+        (Some(0.3333), Some(34.05))
+    );
     // ttr [0, 0.5333, 267] → median 0.5333, p90 at rank 1.8: 0.5333 + 0.8 × 266.4667 = 213.7067.
-    assert_eq!((all.ttr_hours.median, all.ttr_hours.p90), (Some(0.5333), Some(213.7067)));
+    assert_eq!(
+        (all.ttr_hours.median, all.ttr_hours.p90),
+        (Some(0.5333), Some(213.7067))
+    );
     // Four cases are too few to flag anyone, and the report says so.
     assert!(comcast.patterns["unreachable"].too_few_cases);
     assert!(!comcast.patterns["unreachable"].flagged);
@@ -188,7 +231,16 @@ fn report_by_vendor_on_the_stories() {
 #[test]
 fn report_by_channel_puts_patterns_under_their_evidence() {
     let store = demo();
-    let r = store.report(GroupBy::Channel, Window { since: None, until: None }, now()).unwrap();
+    let r = store
+        .report(
+            GroupBy::Channel,
+            Window {
+                since: None,
+                until: None,
+            },
+            now(),
+        )
+        .unwrap();
     let group = |k: &str| r.groups.iter().find(|g| g.key == k).unwrap();
     // Cases by first touch: email (screw), web (cable, phone), in_person (delight).
     assert_eq!(group("web").figures.cases, 2);
