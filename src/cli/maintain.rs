@@ -48,3 +48,30 @@ pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
         cx.store.path.display()
     )
 }
+
+pub fn generate(cx: &mut Context, cases: usize, seed: u64, out: &mut dyn Write) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let now = cx.now;
+    let mut touches = 0usize;
+    const BATCH: usize = 5_000;
+    let mut done = 0;
+    while done < cases {
+        let n = BATCH.min(cases - done);
+        cx.store.in_transaction(|w| {
+            for i in done..done + n {
+                let (case, ts) = crate::io::generate::case(&mut rng, i + 1, now);
+                touches += ts.len();
+                w.merge_case(case, ts, None, now)?;
+            }
+            Ok(())
+        })?;
+        done += n;
+    }
+    writeln!(
+        out,
+        "generated {cases} case(s) with {touches} touchpoints in {:.1} s",
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}

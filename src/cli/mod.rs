@@ -105,6 +105,15 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Export every case as JSON or JSON Lines
     Export(transfer::ExportArgs),
+    /// Add a synthetic data set, for trying casebook at scale
+    Generate {
+        /// How many cases (about ten touches each)
+        #[arg(long)]
+        cases: usize,
+        /// The seed: the same seed gives the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// An online, consistent copy of the database
     Backup {
         /// Where to write the copy (must not exist)
@@ -215,6 +224,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Report(a) => report::report(&mut cx, a, out),
         Command::Import(a) => transfer::import(&mut cx, a, out),
         Command::Export(a) => transfer::export(&mut cx, a, out),
+        Command::Generate { cases, seed } => maintain::generate(&mut cx, *cases, *seed, out),
         Command::Backup { path } => maintain::backup(&mut cx, path, out),
         Command::Check => maintain::check(&mut cx, out),
     }

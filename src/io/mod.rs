@@ -1,6 +1,7 @@
 //! Import and export formats.
 
 pub mod demo;
+pub mod generate;
 pub mod json;
 
 use std::path::PathBuf;

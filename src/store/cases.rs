@@ -99,7 +99,10 @@ fn id_is_free(conn: &Connection, table: &str, id: i64) -> Result<bool> {
         return Ok(false);
     }
     let sql = format!("SELECT count(*) FROM {table} WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], |r| r.get::<_, i64>(0))? == 0)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| r.get::<_, i64>(0))?
+        == 0)
 }
 
 /// Writes a case's own fields (insert when `case.id` is 0 or free, else update).
@@ -158,12 +161,14 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
         conn.prepare_cached(&sql)?.execute(values)?;
         case.id
     };
-    conn.execute("DELETE FROM case_tags WHERE case_id = ?1", [id])?;
+    if !insert {
+        conn.prepare_cached("DELETE FROM case_tags WHERE case_id = ?1")?
+            .execute([id])?;
+    }
+    let mut tag_insert =
+        conn.prepare_cached("INSERT OR IGNORE INTO case_tags (case_id, tag) VALUES (?1, ?2)")?;
     for tag in &case.tags {
-        conn.execute(
-            "INSERT OR IGNORE INTO case_tags (case_id, tag) VALUES (?1, ?2)",
-            params![id, tag],
-        )?;
+        tag_insert.execute(params![id, tag])?;
     }
     Ok(id)
 }
@@ -212,14 +217,19 @@ pub(crate) fn refresh_summary(
 ) -> Result<()> {
     let case = load_case(conn, case_id)?;
     let touches = load_touches(conn, case_id)?;
-    let flags = friction::flags(
-        &CaseView {
-            case: &case,
-            touches: &touches,
-            now,
-        },
-        th,
-    );
+    write_summary(conn, &case, &touches, now, th)
+}
+
+/// Writes the stored summary of a case from the case and its touches in time order.
+fn write_summary(
+    conn: &Connection,
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    th: &Thresholds,
+) -> Result<()> {
+    let case_id = case.id;
+    let flags = friction::flags(&CaseView { case, touches, now }, th);
     let flag_list: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
     conn.prepare_cached(
         "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
@@ -228,7 +238,7 @@ pub(crate) fn refresh_summary(
     .execute(params![
         case_id,
         touches.len() as i64,
-        contacts(&touches) as i64,
+        contacts(touches) as i64,
         touches.first().map(|t| t.channel.as_str()),
         touches.last().map(|t| t.channel.as_str()),
         touches.last().map(|t| millis(t.at)),
@@ -254,6 +264,7 @@ fn insert_case(
     th: &Thresholds,
 ) -> Result<i64> {
     case.validate()?;
+    in_time_order(&mut touches);
     if case.uid.is_empty() {
         case.uid = uuid::Uuid::new_v4().to_string();
     }
@@ -262,22 +273,6 @@ fn insert_case(
     }
     let id = write_case_row(conn, &case, true)?;
     case.id = id;
-    if history.is_none() {
-        let mut shown = case.clone();
-        shown.id = 0;
-        append(
-            conn,
-            id,
-            &Event {
-                at: now,
-                kind: "created".into(),
-                touchpoint: None,
-                field: None,
-                old: None,
-                new: Some(to_json(&shown)),
-            },
-        )?;
-    }
     let mut renumbered = Vec::new();
     for t in touches.iter_mut() {
         t.validate()?;
@@ -287,9 +282,28 @@ fn insert_case(
         }
         t.id = write_touch_row(conn, id, t, true)?;
         renumbered.push((given, t.id));
-        if history.is_none() {
-            append(conn, id, &touch_event("touch_added", t, None, now))?;
+    }
+    if history.is_none() {
+        // One event for the case and the touches it came with: they were
+        // logged together, in one action.
+        let mut shown = to_json(&Case {
+            id: 0,
+            ..case.clone()
+        });
+        if let Some(obj) = shown.as_object_mut() {
+            if !touches.is_empty() {
+                obj.insert("touchpoints".into(), to_json(&touches));
+            }
         }
+        let created = Event {
+            at: now,
+            kind: "created".into(),
+            touchpoint: None,
+            field: None,
+            old: None,
+            new: Some(shown),
+        };
+        append(conn, id, &created)?;
     }
     if let Some(events) = history {
         for e in events {
@@ -303,7 +317,7 @@ fn insert_case(
             append(conn, id, &e)?;
         }
     }
-    refresh_summary(conn, id, now, th)?;
+    write_summary(conn, &case, &touches, now, th)?;
     Ok(id)
 }
 
@@ -597,9 +611,8 @@ impl Writer<'_> {
         in_time_order(&mut touches);
         let existing: Option<i64> = if !case.uid.is_empty() {
             self.conn
-                .query_row("SELECT id FROM cases WHERE uid = ?1", [&case.uid], |r| {
-                    r.get(0)
-                })
+                .prepare_cached("SELECT id FROM cases WHERE uid = ?1")?
+                .query_row([&case.uid], |r| r.get(0))
                 .optional()?
         } else {
             None
@@ -608,7 +621,8 @@ impl Writer<'_> {
             (Some(id), _) => Some(id),
             (None, Some(r)) => self
                 .conn
-                .query_row("SELECT id FROM cases WHERE ref = ?1", [r], |r| r.get(0))
+                .prepare_cached("SELECT id FROM cases WHERE ref = ?1")?
+                .query_row([r], |r| r.get(0))
                 .optional()?,
             (None, None) => None,
         };

@@ -22,19 +22,19 @@ pub struct Event {
 }
 
 pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            e.at.timestamp_millis(),
-            case_id,
-            e.touchpoint,
-            e.kind,
-            e.field,
-            e.old.as_ref().map(|v| v.to_string()),
-            e.new.as_ref().map(|v| v.to_string()),
-        ],
-    )?;
+    )?
+    .execute(params![
+        e.at.timestamp_millis(),
+        case_id,
+        e.touchpoint,
+        e.kind,
+        e.field,
+        e.old.as_ref().map(|v| v.to_string()),
+        e.new.as_ref().map(|v| v.to_string()),
+    ])?;
     Ok(())
 }
 

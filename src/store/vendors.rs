@@ -11,12 +11,11 @@ pub fn name_key(name: &str) -> String {
 pub fn vendor_id(conn: &Connection, name: &str) -> Result<i64> {
     let key = name_key(name);
     let found: Option<i64> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id FROM vendors WHERE name_key = ?1
              UNION ALL SELECT vendor_id FROM vendor_aliases WHERE alias_key = ?1 LIMIT 1",
-            [&key],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([&key], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
         return Ok(id);
