@@ -69,4 +69,13 @@ mod tests {
         let e = Config::parse("[friction]\nrepeat_contacts = \"many\"\n").unwrap_err();
         assert!(e.contains("repeat_contacts"), "{e}");
     }
+
+    #[test]
+    fn the_readme_example_is_a_valid_config() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n").expect("README has a toml block") + 8;
+        let end = start + readme[start..].find("```").expect("closed");
+        let c = Config::parse(&readme[start..end]).unwrap();
+        assert_eq!(c, Config::default());
+    }
 }
