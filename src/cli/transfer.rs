@@ -1,8 +1,10 @@
 //! import and export.
 
 use super::Context;
+use crate::io::csv_import;
+use crate::io::csv_map::Mapping;
 use crate::io::json::{self, Format};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,7 +16,7 @@ pub struct ImportArgs {
     /// json, jsonl or csv [default: from the file name, else json]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// A CSV preset: zendesk, nyc311, cfpb
+    /// A CSV preset: zendesk, nyc311, cfpb, helpdesk-log
     #[arg(long)]
     pub preset: Option<String>,
     /// A CSV column mapping, FIELD=COLUMN (repeat for more)
@@ -29,7 +31,7 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// json or jsonl
+    /// json, jsonl or csv (one row per touchpoint, or per case without touches)
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
     /// Write to this file instead of standard output
@@ -52,10 +54,22 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         })?
     };
     let format = a.format.unwrap_or_else(|| Format::guess(&name));
-    if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
-        bail!("CSV import (--preset, --map) is not built yet; import JSON or JSON Lines");
-    }
-    let (vendors, records) = json::parse(&name, &text, format)?;
+    let (vendors, records) = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
+        let mut mapping = match &a.preset {
+            Some(p) => Mapping::preset(p).map_err(anyhow::Error::msg)?,
+            None => Mapping::empty(),
+        };
+        for spec in &a.map {
+            mapping.apply(spec).map_err(anyhow::Error::msg)?;
+        }
+        let (records, notes) = csv_import::parse(&name, &text, &mapping)?;
+        for n in notes {
+            eprintln!("note: {n}");
+        }
+        (Vec::new(), records)
+    } else {
+        json::parse(&name, &text, format)?
+    };
     let summary = json::import(&mut cx.store, &vendors, records, a.dry_run, cx.now)?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;

@@ -267,7 +267,7 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Res
             })?;
             writeln!(out, "\n]}}")?;
         }
-        Format::Csv => anyhow::bail!("CSV export is not built yet: use --format json or jsonl"),
+        Format::Csv => super::csv_export::export(store, out)?,
     }
     Ok(())
 }

@@ -1,5 +1,8 @@
 //! Import and export formats.
 
+pub mod csv_export;
+pub mod csv_import;
+pub mod csv_map;
 pub mod demo;
 pub mod generate;
 pub mod json;

@@ -1,0 +1,320 @@
+//! How a CSV file's columns map to casebook's fields: `--map FIELD=COLUMN`
+//! (or `FIELD==TEXT` for a fixed value), and presets for exports people
+//! already have.
+
+use crate::domain::{Resolution, Status};
+
+/// A field of a case that a CSV column can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Ref,
+    Title,
+    Vendor,
+    OpenedAt,
+    ResolvedAt,
+    ClosedAt,
+    Status,
+    Category,
+    Priority,
+    Channel,
+    Product,
+    Customer,
+    Owner,
+    Tags,
+    Outcome,
+    PurchaseAmount,
+    RefundAmount,
+    Currency,
+    Note,
+}
+
+const FIELDS: &[(&str, Field)] = &[
+    ("ref", Field::Ref),
+    ("title", Field::Title),
+    ("vendor", Field::Vendor),
+    ("opened_at", Field::OpenedAt),
+    ("resolved_at", Field::ResolvedAt),
+    ("closed_at", Field::ClosedAt),
+    ("status", Field::Status),
+    ("category", Field::Category),
+    ("priority", Field::Priority),
+    ("channel", Field::Channel),
+    ("product", Field::Product),
+    ("customer", Field::Customer),
+    ("owner", Field::Owner),
+    ("tags", Field::Tags),
+    ("outcome", Field::Outcome),
+    ("purchase_amount", Field::PurchaseAmount),
+    ("refund_amount", Field::RefundAmount),
+    ("currency", Field::Currency),
+    ("note", Field::Note),
+];
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        FIELDS
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("?", |(n, _)| n)
+    }
+}
+
+/// Where a field's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A column, by its header.
+    Column(String),
+    /// Several columns joined, the empty ones left out.
+    Join(Vec<String>, &'static str),
+    /// The same text on every case.
+    Literal(String),
+}
+
+/// For event logs (one row per event): which column names the case, which
+/// holds each event's time and activity, and which activities resolve and close.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventLog {
+    pub case_column: String,
+    pub time_column: String,
+    pub activity_column: String,
+    pub actor_column: Option<String>,
+    pub resolve_activity: String,
+    pub close_activity: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    pub fields: Vec<(Field, Source)>,
+    /// Values of the status column and what they mean; anything else must be a casebook status.
+    pub status_values: Vec<(&'static str, Status)>,
+    pub outcome_values: Vec<(&'static str, Resolution)>,
+    /// Put before the ref column's value, so refs from different sources never meet.
+    pub ref_prefix: String,
+    pub event_log: Option<EventLog>,
+    /// Fields the user mapped by hand: their columns must exist.
+    pub explicit: Vec<Field>,
+}
+
+fn col(name: &str) -> Source {
+    Source::Column(name.to_string())
+}
+
+pub const PRESETS: &str = "zendesk, nyc311, cfpb, helpdesk-log";
+
+impl Mapping {
+    pub fn empty() -> Mapping {
+        Mapping {
+            fields: Vec::new(),
+            status_values: Vec::new(),
+            outcome_values: Vec::new(),
+            ref_prefix: String::new(),
+            event_log: None,
+            explicit: Vec::new(),
+        }
+    }
+
+    pub fn source(&self, field: Field) -> Option<&Source> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, s)| s)
+    }
+
+    /// Sets a field from `FIELD=COLUMN` or `FIELD==TEXT`, replacing a preset's choice.
+    pub fn apply(&mut self, spec: &str) -> Result<(), String> {
+        let (key, value) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--map '{spec}': write FIELD=COLUMN or FIELD==TEXT"))?;
+        let field = FIELDS
+            .iter()
+            .find(|(n, _)| *n == key.trim())
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                format!(
+                    "--map '{spec}': unknown field '{key}'; fields: {}",
+                    FIELDS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+        let source = match value.strip_prefix('=') {
+            Some(text) => Source::Literal(text.to_string()),
+            None if value.trim().is_empty() => {
+                return Err(format!("--map '{spec}': the column name is missing"))
+            }
+            None => col(value),
+        };
+        self.fields.retain(|(f, _)| *f != field);
+        self.fields.push((field, source));
+        self.explicit.push(field);
+        Ok(())
+    }
+
+    /// The columns the mapping reads (`required`: only those a file must have:
+    /// the vendor's, the opening time's, an event log's and any mapped by hand).
+    pub fn columns(&self, required: bool) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let needed =
+            |f: &Field| matches!(f, Field::Vendor | Field::OpenedAt) || self.explicit.contains(f);
+        for (_, s) in self.fields.iter().filter(|(f, _)| !required || needed(f)) {
+            match s {
+                Source::Column(c) => out.push(c),
+                Source::Join(cs, _) => out.extend(cs.iter().map(String::as_str)),
+                Source::Literal(_) => {}
+            }
+        }
+        if let Some(log) = &self.event_log {
+            out.extend([
+                log.case_column.as_str(),
+                log.time_column.as_str(),
+                log.activity_column.as_str(),
+            ]);
+        }
+        out
+    }
+
+    pub fn preset(name: &str) -> Result<Mapping, String> {
+        let mut m = Mapping::empty();
+        match name.to_lowercase().as_str() {
+            // A Zendesk ticket export (Support > Reporting > CSV).
+            "zendesk" => {
+                m.ref_prefix = "zendesk-".into();
+                m.fields = vec![
+                    (Field::Ref, col("Id")),
+                    (Field::Title, col("Subject")),
+                    (Field::Vendor, col("Group")),
+                    (Field::OpenedAt, col("Created at")),
+                    (Field::ResolvedAt, col("Solved at")),
+                    (Field::Status, col("Status")),
+                    (Field::Priority, col("Priority")),
+                    (Field::Channel, col("Via")),
+                    (Field::Customer, col("Requester")),
+                    (Field::Owner, col("Assignee")),
+                    (Field::Tags, col("Tags")),
+                ];
+                m.status_values = vec![
+                    ("new", Status::Open),
+                    ("pending", Status::WaitingCustomer),
+                    ("hold", Status::WaitingVendor),
+                    ("on-hold", Status::WaitingVendor),
+                    ("solved", Status::Resolved),
+                ];
+            }
+            // NYC 311 service requests (NYC Open Data, erm2-nwe9).
+            "nyc311" => {
+                m.ref_prefix = "nyc311-".into();
+                m.fields = vec![
+                    (Field::Ref, col("Unique Key")),
+                    (
+                        Field::Title,
+                        Source::Join(vec!["Complaint Type".into(), "Descriptor".into()], ": "),
+                    ),
+                    (Field::Vendor, col("Agency")),
+                    (Field::OpenedAt, col("Created Date")),
+                    (Field::ResolvedAt, col("Closed Date")),
+                    (Field::Status, col("Status")),
+                    (Field::Channel, col("Open Data Channel Type")),
+                ];
+                m.status_values = vec![
+                    ("closed", Status::Resolved),
+                    ("pending", Status::Open),
+                    ("assigned", Status::Open),
+                    ("in progress", Status::Open),
+                    ("started", Status::Open),
+                    ("email sent", Status::WaitingCustomer),
+                    ("unspecified", Status::Open),
+                ];
+            }
+            // The US CFPB consumer complaint database.
+            "cfpb" => {
+                m.ref_prefix = "cfpb-".into();
+                m.fields = vec![
+                    (Field::Ref, col("Complaint ID")),
+                    (
+                        Field::Title,
+                        Source::Join(vec!["Issue".into(), "Sub-issue".into()], ": "),
+                    ),
+                    (Field::Vendor, col("Company")),
+                    (Field::OpenedAt, col("Date received")),
+                    (Field::Status, col("Company response to consumer")),
+                    (Field::Outcome, col("Company response to consumer")),
+                    (Field::Channel, col("Submitted via")),
+                    (
+                        Field::Product,
+                        Source::Join(vec!["Product".into(), "Sub-product".into()], ": "),
+                    ),
+                    (Field::Tags, col("Tags")),
+                    (Field::Note, col("Consumer complaint narrative")),
+                ];
+                // The database has no closing time: answered complaints are closed, untimed.
+                m.status_values = vec![
+                    ("in progress", Status::Open),
+                    ("closed with explanation", Status::Closed),
+                    ("closed with non-monetary relief", Status::Closed),
+                    ("closed with monetary relief", Status::Closed),
+                    ("closed with relief", Status::Closed),
+                    ("closed without relief", Status::Closed),
+                    ("untimely response", Status::Closed),
+                    ("closed", Status::Closed),
+                ];
+                m.outcome_values = vec![
+                    ("closed with explanation", Resolution::Explained),
+                    ("closed with non-monetary relief", Resolution::Workaround),
+                    ("closed with monetary relief", Resolution::PartialRefund),
+                ];
+            }
+            // An event log with one row per help-desk event (case, activity, time).
+            "helpdesk-log" | "helpdesk" => {
+                m.ref_prefix = "helpdesk-".into();
+                m.fields = vec![
+                    (Field::Ref, col("Case ID")),
+                    (Field::Title, col("Case ID")),
+                    (Field::Vendor, col("product")),
+                    (Field::Customer, col("customer")),
+                    (Field::Owner, col("workgroup")),
+                    (Field::Channel, Source::Literal("helpdesk".into())),
+                ];
+                m.event_log = Some(EventLog {
+                    case_column: "Case ID".into(),
+                    time_column: "Complete Timestamp".into(),
+                    activity_column: "Activity".into(),
+                    actor_column: Some("Resource".into()),
+                    resolve_activity: "Resolve ticket".into(),
+                    close_activity: "Closed".into(),
+                });
+            }
+            other => return Err(format!("unknown preset '{other}'; presets: {PRESETS}")),
+        }
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_override_presets_and_literals_use_two_equals() {
+        let mut m = Mapping::preset("zendesk").unwrap();
+        m.apply("vendor==Acme Support").unwrap();
+        assert_eq!(
+            m.source(Field::Vendor),
+            Some(&Source::Literal("Acme Support".into()))
+        );
+        m.apply("title=Summary").unwrap();
+        assert_eq!(
+            m.source(Field::Title),
+            Some(&Source::Column("Summary".into()))
+        );
+        assert!(m
+            .apply("colour=Red")
+            .unwrap_err()
+            .contains("unknown field 'colour'"));
+        assert!(m.apply("title").is_err());
+        assert!(Mapping::preset("salesforce")
+            .unwrap_err()
+            .contains("zendesk, nyc311"));
+    }
+}

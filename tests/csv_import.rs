@@ -1,0 +1,214 @@
+//! CSV import through presets and hand mappings, on small files written here.
+
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Db {
+    dir: tempfile::TempDir,
+}
+
+impl Db {
+    fn new() -> Db {
+        Db {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("casebook").unwrap();
+        c.env("TZ", "UTC")
+            .env("CASEBOOK_NOW", "2026-11-23T00:00:00Z")
+            .arg("--db")
+            .arg(self.dir.path().join("db.sqlite3"));
+        c
+    }
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        String::from_utf8(
+            self.cmd()
+                .args(args)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone(),
+        )
+        .unwrap()
+    }
+    fn err(&self, args: &[&str]) -> String {
+        String::from_utf8(
+            self.cmd()
+                .args(args)
+                .assert()
+                .failure()
+                .get_output()
+                .stderr
+                .clone(),
+        )
+        .unwrap()
+    }
+}
+
+const ZENDESK: &str = "\
+Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at
+101,Cannot log in,solved,high,Web form,ann@example.com,Sam,Accounts,\"login, vip\",2024-05-14 09:56:38 -0700,2024-05-15 11:56:38 -0700
+102,Refund missing,pending,normal,Email,bob@example.com,Sam,Billing,,2024-05-16 08:00:00 -0700,
+";
+
+#[test]
+fn zendesk_export_imports_with_its_statuses_and_channels() {
+    let db = Db::new();
+    let f = db.file("tickets.csv", ZENDESK);
+    assert!(db
+        .ok(&["import", &f, "--preset", "zendesk"])
+        .contains("2 new"));
+    let t: Value = serde_json::from_str(&db.ok(&["show", "zendesk-101", "--json"])).unwrap();
+    assert_eq!(t["status"], "resolved");
+    assert_eq!(t["priority"], "high");
+    assert_eq!(t["vendor"], "Accounts");
+    assert_eq!(t["tags"], serde_json::json!(["login", "vip"]));
+    assert_eq!(t["touchpoints"][0]["channel"], "web_form");
+    // 09:56:38 -0700 → next day 11:56:38 -0700: 26 h.
+    assert_eq!(t["measures"]["ttr_hours"], 26.0);
+    let p: Value = serde_json::from_str(&db.ok(&["show", "zendesk-102", "--json"])).unwrap();
+    assert_eq!(p["status"], "waiting_customer");
+    // A fixed vendor instead of the Group column.
+    let db2 = Db::new();
+    db2.ok(&[
+        "import",
+        &f,
+        "--preset",
+        "zendesk",
+        "--map",
+        "vendor==Acme Help Desk",
+    ]);
+    let r: Value = serde_json::from_str(&db2.ok(&["report", "--json"])).unwrap();
+    assert_eq!(r["groups"][0]["key"], "Acme Help Desk");
+    assert_eq!(r["groups"][0]["cases"], 2);
+}
+
+#[test]
+fn a_hand_mapping_reads_any_csv() {
+    let db = Db::new();
+    let f = db.file(
+        "mine.csv",
+        "when,who,what,done,amount\n2024-01-02 10:00,Acme,Broken kettle,2024-01-03 10:00,19.99\n",
+    );
+    db.ok(&[
+        "import",
+        &f,
+        "--map",
+        "opened_at=when",
+        "--map",
+        "vendor=who",
+        "--map",
+        "title=what",
+        "--map",
+        "resolved_at=done",
+        "--map",
+        "purchase_amount=amount",
+        "--map",
+        "ref=what",
+    ]);
+    let c: Value = serde_json::from_str(&db.ok(&["show", "Broken kettle", "--json"])).unwrap();
+    assert_eq!(c["status"], "resolved");
+    assert_eq!(c["purchase_amount"], "19.99");
+    assert_eq!(c["measures"]["ttr_hours"], 24.0);
+}
+
+#[test]
+fn a_bad_row_names_its_line_and_column_and_nothing_is_written() {
+    let db = Db::new();
+    let f = db.file(
+        "bad.csv",
+        "Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at\n\
+        1,ok,solved,low,Email,a,b,G,,2024-01-01 10:00:00 +0000,2024-01-01 11:00:00 +0000\n\
+        2,bad,solved,whenever,Email,a,b,G,,2024-01-01 10:00:00 +0000,\n",
+    );
+    let e = db.err(&["import", &f, "--preset", "zendesk"]);
+    assert!(e.contains("bad.csv: line 3: column 'Priority': unknown priority 'whenever'; valid values: low, normal, high, urgent"), "{e}");
+    let f2 = db.file(
+        "bad2.csv",
+        "Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at\n\
+        1,ok,solved,low,Email,a,b,G,,the day before,\n",
+    );
+    let e = db.err(&["import", &f2, "--preset", "zendesk"]);
+    assert!(
+        e.contains("line 2: column 'Created at': 'the day before' is not a time"),
+        "{e}"
+    );
+    let f3 = db.file(
+        "early.csv",
+        "Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at\n\
+        1,ok,solved,low,Email,a,b,G,,2024-01-02 10:00:00 +0000,2024-01-01 10:00:00 +0000\n",
+    );
+    let e = db.err(&["import", &f3, "--preset", "zendesk"]);
+    assert!(
+        e.contains("column 'Solved at': is before the opening time"),
+        "{e}"
+    );
+    let e = db.err(&[
+        "import",
+        &f,
+        "--map",
+        "vendor=Nope",
+        "--map",
+        "opened_at=Created at",
+    ]);
+    assert!(
+        e.contains("no header line with the columns [\"Nope\"]"),
+        "{e}"
+    );
+    let e = db.err(&["import", &f, "--preset", "salesforce"]);
+    assert!(e.contains("unknown preset 'salesforce'"), "{e}");
+    let e = db.err(&["import", &f, "--map", "title=Subject"]);
+    assert!(e.contains("needs at least vendor and opened_at"), "{e}");
+    // Nothing was written by any of these.
+    let r: Value = serde_json::from_str(&db.ok(&["report", "--json"])).unwrap();
+    assert_eq!(r["overall"]["cases"], 0);
+}
+
+#[test]
+fn csv_export_neutralises_formulas() {
+    let db = Db::new();
+    db.ok(&[
+        "add",
+        "--vendor",
+        "=HYPERLINK(\"http://x\")",
+        "--title",
+        "+SUM(A1)",
+        "--opened",
+        "2024-01-01",
+    ]);
+    db.ok(&[
+        "touch",
+        "1",
+        "--channel",
+        "email",
+        "--from",
+        "customer",
+        "--outcome",
+        "sent",
+        "--note",
+        "@evil",
+        "--at",
+        "2024-01-02",
+    ]);
+    let csv = db.ok(&["export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("case_id,ref,uid,title,vendor"));
+    let row = lines.next().unwrap();
+    assert!(
+        row.contains(",'+SUM(A1),\"'=HYPERLINK(\"\"http://x\"\")\","),
+        "{row}"
+    );
+    assert!(row.ends_with(",'@evil"), "{row}");
+}
