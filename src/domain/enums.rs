@@ -39,6 +39,11 @@ macro_rules! vocabulary {
         impl FromStr for $name {
             type Err = UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
+                // Stored values are exact names: match them without allocating.
+                match s {
+                    $($text => return Ok($name::$variant),)+
+                    _ => {}
+                }
                 let key = s.trim().to_lowercase().replace(['-', ' '], "_");
                 match key.as_str() {
                     $($text => Ok($name::$variant),)+
@@ -209,6 +214,15 @@ impl Channel {
 
     /// Any non-empty name of printable characters, folded to lower case.
     pub fn new(name: &str) -> Result<Channel, UnknownValue> {
+        // Most names are stored ones, already clean: take them as they are.
+        if !name.is_empty()
+            && name.len() <= 40
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Ok(Channel(name.to_string()));
+        }
         let key = name.trim().to_lowercase().replace([' ', '-'], "_");
         if key.is_empty() || key.chars().any(char::is_control) || key.chars().count() > 40 {
             return Err(UnknownValue {

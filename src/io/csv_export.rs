@@ -99,6 +99,7 @@ pub fn export(store: &Store, out: &mut dyn Write) -> anyhow::Result<()> {
             since: None,
             until: None,
         },
+        true,
         |case, touches| {
             if touches.is_empty() {
                 w.write_record(row(&case, None)).map_err(err)?;

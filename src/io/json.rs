@@ -233,7 +233,7 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Res
     };
     match format {
         Format::Jsonl => {
-            store.each_case(window, |case, touches| {
+            store.each_case(window, true, |case, touches| {
                 let rec = export_record(store, case, touches)?;
                 let line = serde_json::to_string(&rec)
                     .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;
@@ -255,7 +255,7 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Res
                 serde_json::to_string(&vendors)?
             )?;
             let mut first = true;
-            store.each_case(window, |case, touches| {
+            store.each_case(window, true, |case, touches| {
                 let rec = export_record(store, case, touches)?;
                 let text = serde_json::to_string(&rec)
                     .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;

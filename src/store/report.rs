@@ -65,14 +65,21 @@ const NO_CHANNEL: &str = "(no touches)";
 
 impl Store {
     /// Calls `f` with each case in the window (by id) and its touches in time
-    /// order, reading one case at a time. Tags are not loaded.
+    /// order, reading one case at a time. Tags are not loaded; notes only
+    /// when `with_notes` (reports do not need them, and they are most of the bytes).
     pub fn each_case(
         &self,
         window: Window,
+        with_notes: bool,
         mut f: impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
     ) -> Result<()> {
+        let touch_columns = if with_notes {
+            TOUCH_COLUMNS.to_string()
+        } else {
+            TOUCH_COLUMNS.replace("t.note", "''")
+        };
         let sql = format!(
-            "SELECT {CASE_COLUMNS}, {TOUCH_COLUMNS} FROM {CASE_FROM}
+            "SELECT {CASE_COLUMNS}, {touch_columns} FROM {CASE_FROM}
              LEFT JOIN touchpoints t ON t.case_id = c.id LEFT JOIN vendors p ON p.id = t.party_id
              WHERE (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)
              ORDER BY c.id, t.at, t.id"
@@ -107,7 +114,7 @@ impl Store {
     /// The flags of every case in the window, with the case they are on.
     pub fn all_flags(&self, window: Window, now: DateTime<Utc>) -> Result<Vec<(Case, Vec<Flag>)>> {
         let mut out = Vec::new();
-        self.each_case(window, |case, touches| {
+        self.each_case(window, false, |case, touches| {
             let flags = friction::flags(
                 &CaseView {
                     case: &case,
@@ -131,7 +138,7 @@ impl Store {
         let mut overall = GroupTally::default();
         let mut baseline = PatternTally::default();
         let mut open = 0usize;
-        self.each_case(window, |case, touches| {
+        self.each_case(window, false, |case, touches| {
             let flags = friction::flags(
                 &CaseView {
                     case: &case,

@@ -22,7 +22,8 @@ pub fn parsed<T: FromStr>(row: &Row, i: usize) -> rusqlite::Result<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
-    let s: String = row.get(i)?;
+    // Read in place: no String is made for a value that becomes an enum.
+    let s = row.get_ref(i)?.as_str()?;
     s.parse().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
@@ -32,7 +33,7 @@ pub fn parsed_opt<T: FromStr>(row: &Row, i: usize) -> rusqlite::Result<Option<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
-    let s: Option<String> = row.get(i)?;
+    let s = row.get_ref(i)?.as_str_or_null()?;
     s.map(|s| {
         s.parse().map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))

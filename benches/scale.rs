@@ -1,0 +1,230 @@
+//! The spec's speed targets on a generated data set (100 000 cases, about
+//! 1 000 000 touchpoints by default; CASEBOOK_BENCH_CASES to change it).
+//! Prints one line per figure. Run: `cargo bench --bench scale`.
+//! Timings are wall-clock on this machine; run it on an idle machine.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use casebook::domain::query::Query;
+use casebook::store::query::SortKey;
+use casebook::store::report::{GroupBy, Window};
+use casebook::store::Store;
+use chrono::{TimeZone, Utc};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn timed<T>(what: &str, f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    println!("{what:<48} {:>10.1} ms", took.as_secs_f64() * 1000.0);
+    (out, took)
+}
+
+/// The best of a few runs, for the quick queries.
+fn best_of(what: &str, runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        f();
+        best = best.min(start.elapsed());
+    }
+    println!(
+        "{what:<48} {:>10.2} ms (best of {runs})",
+        best.as_secs_f64() * 1000.0
+    );
+    best
+}
+
+fn main() {
+    let cases: usize = std::env::var("CASEBOOK_BENCH_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.sqlite3");
+    let bin = env!("CARGO_BIN_EXE_casebook");
+    println!("casebook scale bench: {cases} cases in {}", db.display());
+
+    // Generate through the binary, as a user would.
+    let (_, gen) = timed("generate", || {
+        let out = Command::new(bin)
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "--now",
+                "2026-11-23T00:00:00Z",
+                "generate",
+                "--cases",
+                &cases.to_string(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        print!("  {}", String::from_utf8_lossy(&out.stdout));
+    });
+    let mut store = Store::open(&db).unwrap();
+    let touches: i64 = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT count(*) FROM touchpoints", [], |r| r.get(0))
+            .unwrap()
+    };
+    println!(
+        "{:<48} {:>10.0} touchpoints/s",
+        "  generate rate",
+        touches as f64 / gen.as_secs_f64()
+    );
+    store.refresh_flags(now).unwrap();
+
+    let all = Query::default();
+    best_of("triage: first page (50, by urgency) + count", 5, || {
+        store
+            .case_page(&all, SortKey::Urgency, false, 0, 50, now)
+            .unwrap();
+        store.case_count(&all, now).unwrap();
+    });
+    best_of("triage: page 1000 by age", 5, || {
+        store
+            .case_page(&all, SortKey::Age, false, 50_000.min(cases), 50, now)
+            .unwrap();
+    });
+    for q in [
+        "vendor:042 status:open",
+        "flag:broken_promise",
+        "age>30d channel:phone",
+        "category:billing priority:urgent",
+        "refund",
+    ] {
+        let query = Query::parse(q).unwrap();
+        best_of(&format!("filter '{q}': page + count"), 3, || {
+            store
+                .case_page(&query, SortKey::Urgency, false, 0, 50, now)
+                .unwrap();
+            store.case_count(&query, now).unwrap();
+        });
+    }
+
+    let window = Window {
+        since: None,
+        until: None,
+    };
+    let (_, report) = timed("report --by vendor (library)", || {
+        store.report(GroupBy::Vendor, window, now).unwrap()
+    });
+    let (_, cli_report) = timed("report --by vendor --json (the binary)", || {
+        let out = Command::new(bin)
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "--now",
+                "2026-11-23T00:00:00Z",
+                "report",
+                "--by",
+                "vendor",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    });
+    if Command::new("sqlite3").arg("--version").output().is_ok() {
+        let sql = include_str!("report_by_vendor.sql")
+            .replace("0 /*NOW*/", &now.timestamp_millis().to_string());
+        let (_, hand) = timed("the same figures in hand-written SQL (sqlite3)", || {
+            let mut child = Command::new("sqlite3")
+                .arg(&db)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(sql.as_bytes())
+                .unwrap();
+            assert!(child.wait().unwrap().success());
+        });
+        println!(
+            "{:<48} {:>10.2} ×",
+            "  report (binary) / hand-written SQL",
+            cli_report.as_secs_f64() / hand.as_secs_f64()
+        );
+    } else {
+        println!("sqlite3 shell not found: the SQL comparison is skipped");
+    }
+    let _ = report;
+
+    if std::path::Path::new("/usr/bin/time").exists() {
+        let out = Command::new("/usr/bin/time")
+            .args([
+                "-f",
+                "%M",
+                bin,
+                "--db",
+                db.to_str().unwrap(),
+                "report",
+                "--by",
+                "channel",
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let kib: f64 = err
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(f64::NAN);
+        println!(
+            "{:<48} {:>10.1} MB",
+            "peak memory of report --by channel",
+            kib / 1024.0
+        );
+    }
+
+    // Export as JSON Lines and import into a new file.
+    let jsonl = dir.path().join("all.jsonl");
+    timed("export --format jsonl", || {
+        let out = Command::new(bin)
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "export",
+                "--format",
+                "jsonl",
+                "-o",
+                jsonl.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    });
+    let fresh = dir.path().join("imported.sqlite3");
+    let (_, imp) = timed("import the JSON Lines into a new file", || {
+        let out = Command::new(bin)
+            .args([
+                "--db",
+                fresh.to_str().unwrap(),
+                "import",
+                jsonl.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    println!(
+        "{:<48} {:>10.0} touchpoints/s",
+        "  import rate",
+        touches as f64 / imp.as_secs_f64()
+    );
+}
