@@ -2,7 +2,7 @@
 //! group figures as the report (a second, independent implementation of the
 //! measures), on the demo stories and on a generated set.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::type_complexity)]
 
 use casebook::store::report::{GroupBy, Window};
 use casebook::store::Store;
