@@ -175,7 +175,7 @@ pub fn now(cli: &Cli) -> Result<DateTime<Utc>> {
 pub fn open(cli: &Cli) -> Result<Store> {
     let config = load_config(cli)?;
     let mut store = Store::open(&db_path(cli)?)?;
-    store.thresholds = config.friction;
+    store.set_thresholds(config.friction)?;
     if store.read_only {
         eprintln!(
             "note: {} is read-only; opened it read-only",

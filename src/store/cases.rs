@@ -556,7 +556,23 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let sql = if stored.as_deref() == Some(th_json.as_str()) {
+        let same_thresholds = stored.as_deref() == Some(th_json.as_str());
+        // Open cases' flags move with time (a promise falls due, a wait grows
+        // long); minutes matter little against thresholds of hours, so a
+        // refresh in the last five minutes is fresh enough.
+        let last: Option<i64> = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'flags_refreshed_at'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse().ok());
+        let at = millis(now);
+        if same_thresholds && last.is_some_and(|l| l <= at && at - l < 5 * 60 * 1000) {
+            return Ok(0);
+        }
+        let sql = if same_thresholds {
             "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed')"
         } else {
             "SELECT id FROM cases"
@@ -569,8 +585,8 @@ impl Store {
             refresh_summary(&tx, *id, now, &self.thresholds)?;
         }
         tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1)",
-            [th_json],
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('flags_refreshed_at', ?2)",
+            [th_json, at.to_string()],
         )?;
         tx.commit()?;
         Ok(ids.len())

@@ -152,6 +152,26 @@ impl Store {
         Ok(())
     }
 
+    /// Uses these friction thresholds. A new, empty file records them at once,
+    /// so that the flags its cases get need no recomputing later.
+    pub fn set_thresholds(&mut self, thresholds: Thresholds) -> Result<()> {
+        self.thresholds = thresholds;
+        if self.read_only {
+            return Ok(());
+        }
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?;
+        if empty {
+            let json = serde_json::to_string(&self.thresholds).unwrap_or_default();
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1)",
+                [json],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Fails with a clear message when the file was opened read-only.
     pub(crate) fn writable(&self) -> Result<()> {
         if self.read_only {
