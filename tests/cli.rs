@@ -674,6 +674,9 @@ fn not_a_database_newer_schema_read_only_and_locked() {
     // Written by a newer casebook.
     db.run(&["demo"]);
     let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let err = db.fails(&["list"]);
@@ -682,7 +685,7 @@ fn not_a_database_newer_schema_read_only_and_locked() {
         "{err}"
     );
     let conn = rusqlite::Connection::open(&db.path).unwrap();
-    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.pragma_update(None, "user_version", version).unwrap();
     drop(conn);
     // Read-only: reads work (and say so), writes are refused.
     let mut perms = std::fs::metadata(&db.path).unwrap().permissions();
@@ -773,4 +776,28 @@ fn help_lists_every_subcommand() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Friction score"));
+}
+
+#[test]
+fn an_older_file_is_migrated_without_losing_anything() {
+    let db = Db::new();
+    // A file as the first schema left it, with a case and a touch in it.
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute_batch(include_str!("../migrations/01-init/up.sql"))
+        .unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute_batch(
+        "INSERT INTO vendors (id, name, name_key) VALUES (1, 'Old Vendor', 'old vendor');
+         INSERT INTO cases (id, uid, title, vendor_id, opened_at) VALUES (1, 'u-1', 'Old case', 1, 1700000000000);
+         INSERT INTO touchpoints (case_id, at, channel, started_by, outcome, note)
+           VALUES (1, 1700000600000, 'phone', 'customer', 'dropped', 'line went silent');",
+    )
+    .unwrap();
+    drop(conn);
+    let out = db.run(&["list", "silent", "--json"]);
+    let rows: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows[0]["title"], "Old case");
+    assert!(db.run(&["check"]).starts_with("ok:"));
+    let shown = db.json(&["show", "1", "--json"]);
+    assert_eq!(shown["touchpoints"][0]["note"], "line went silent");
 }

@@ -201,11 +201,15 @@ pub fn compile(q: &Query, now: DateTime<Utc>) -> Compiled {
                 format!("c.opened_at {op} ?{}", values.len())
             }
             Term::Word(w) => {
+                // Titles by substring; notes by word prefix, through their full-text index.
                 values.push(Value::Text(like(w)));
                 let i = values.len();
+                values.push(Value::Text(format!("\"{}\"*", w.replace('"', "\"\""))));
+                let j = values.len();
                 format!(
                     "(c.title LIKE ?{i} ESCAPE '\\' OR c.id IN \
-                     (SELECT case_id FROM touchpoints WHERE note LIKE ?{i} ESCAPE '\\'))"
+                     (SELECT t.case_id FROM touchpoints t WHERE t.id IN \
+                     (SELECT rowid FROM touch_notes WHERE touch_notes MATCH ?{j})))"
                 )
             }
         };
