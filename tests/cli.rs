@@ -801,3 +801,38 @@ fn an_older_file_is_migrated_without_losing_anything() {
     let shown = db.json(&["show", "1", "--json"]);
     assert_eq!(shown["touchpoints"][0]["note"], "line went silent");
 }
+
+#[test]
+fn the_config_file_sets_thresholds_and_a_bad_one_names_the_key() {
+    let db = Db::new();
+    db.run(&["demo"]);
+    // With slow_response at 24 h, the phone-number story is still fine, but the
+    // cable story's 24 h 15 m wait after signing up is now slow too.
+    let cfg = db.file("casebook.toml", "[friction]\nslow_response_hours = 24\n");
+    let out = db.json(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "flags",
+        "demo-cable",
+        "--json",
+    ]);
+    let slow = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["pattern"] == "slow_response")
+        .unwrap()
+        .clone();
+    assert_eq!(slow["evidence"], serde_json::json!([11, 18]));
+    let bad = db.file("bad.toml", "[friction]\nslow_respnse_hours = 24\n");
+    let err = db.fails(&["--config", bad.to_str().unwrap(), "list"]);
+    assert!(
+        err.contains("bad config file") && err.contains("slow_respnse_hours"),
+        "{err}"
+    );
+    let err = db.fails(&["--config", "/nonexistent/casebook.toml", "list"]);
+    assert!(
+        err.contains("cannot read the config file /nonexistent/casebook.toml"),
+        "{err}"
+    );
+}
