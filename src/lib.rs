@@ -1,9 +1,11 @@
 //! casebook: log customer-service cases, measure time to resolution and every
 //! touchpoint, and find the ways a vendor or a channel makes getting help hard.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod io;
 pub mod store;
 pub mod tui;
+pub mod ui;

@@ -1,7 +1,154 @@
-//! Terminal set-up and restore, and the event loop.
+//! Terminal set-up and restore, and the event loop. The terminal is put back
+//! as it was on quit, on error (a guard's Drop), on panic (a hook) and on
+//! SIGTERM, SIGHUP or SIGINT (a flag the loop checks every tick). A watchdog
+//! thread covers the loop being stuck: when a signal's flag is not acted on
+//! within a second, or the terminal has gone away (hung up), it restores
+//! what it can and exits.
 
-use crate::cli::Cli;
+use crate::app::{Action, App};
+use crate::cli::{self, Cli};
+use crate::ui::{self, Theme};
+use anyhow::{bail, Context as _, Result};
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute};
+use ratatui::Terminal;
+use std::io::{stdout, IsTerminal, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant};
 
-pub fn run(_cli: &Cli) -> anyhow::Result<()> {
-    anyhow::bail!("the terminal app is not built yet: use a subcommand (casebook --help)")
+/// How often the loop wakes without a key: to follow the clock, notice a
+/// change written by another process, and expire messages.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Puts the terminal back: cooked mode, main screen, cursor shown. Safe to
+/// call more than once.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), LeaveAlternateScreen, cursor::Show);
+}
+
+/// Restores the terminal when dropped, however the loop ends.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Watches for a stop that the loop does not act on, and for a terminal that
+/// hung up (crossterm then reads end-of-file forever and never returns).
+fn watchdog(stop: Arc<AtomicBool>, finished: Arc<AtomicBool>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(500));
+        if finished.load(Ordering::Relaxed) {
+            return;
+        }
+        // isatty fails on a hung-up terminal: nobody is there any more.
+        let hung_up = !std::io::stdin().is_terminal();
+        if hung_up {
+            stop.store(true, Ordering::Relaxed);
+        }
+        if stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_secs(1));
+            if !finished.load(Ordering::Relaxed) {
+                restore();
+                std::process::exit(if hung_up { 129 } else { 143 });
+            }
+            return;
+        }
+    });
+}
+
+/// Restores the terminal before the panic message is printed, so it is readable.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+    enable_raw_mode().context("cannot put the terminal in raw mode")?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        cursor::Hide,
+        Clear(ClearType::All)
+    )?;
+    Ok(Terminal::new(CrosstermBackend::new(stdout()))?)
+}
+
+pub fn run(cli: &Cli) -> Result<()> {
+    if !stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");
+    }
+    // Open everything before taking over the screen, so errors print plainly.
+    let now = cli::now(cli)?;
+    let store = cli::open(cli)?;
+    let mut app = App::new(store, now, cli.now.is_none())?;
+    app.start_background();
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    install_panic_hook();
+    let finished = Arc::new(AtomicBool::new(false));
+    watchdog(Arc::clone(&stop), Arc::clone(&finished));
+    let _restore = Restore;
+    let mut terminal = enter()?;
+    let result = event_loop(&mut terminal, &mut app, &stop, &Theme::from_env());
+    finished.store(true, Ordering::Relaxed);
+    result
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    stop: &AtomicBool,
+    theme: &Theme,
+) -> Result<()> {
+    let size = terminal.size()?;
+    app.update(Action::Resize(size.width, size.height));
+    let mut last_tick = Instant::now();
+    while !app.quit && !stop.load(Ordering::Relaxed) {
+        if app.dirty {
+            terminal.draw(|frame| ui::draw(frame, app, theme))?;
+            app.dirty = false;
+        }
+        let timeout = TICK.saturating_sub(last_tick.elapsed());
+        let ready = match event::poll(timeout) {
+            Ok(ready) => ready,
+            // A signal interrupted the wait: go round and look at the flag.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => false,
+            Err(e) => return Err(e.into()),
+        };
+        if ready {
+            match event::read() {
+                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => app.on_key(key),
+                Ok(Event::Resize(w, h)) => app.update(Action::Resize(w, h)),
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if last_tick.elapsed() >= TICK {
+            app.update(Action::Tick);
+            last_tick = Instant::now();
+        }
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! and writes cases, touchpoints, vendors and events as domain types.
 
 mod cases;
+pub mod charts;
 mod events;
 mod open;
 pub mod query;

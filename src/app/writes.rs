@@ -1,0 +1,290 @@
+//! The actions that change data. Each opens a form or a question, or ends in
+//! exactly one store call (one transaction); nothing is written without the
+//! user's say.
+
+use super::form::{Form, Purpose};
+use super::modal::{Confirm, Modal, STATUS_MENU};
+use super::{case_form, touch_form, Action, App, Tab};
+use crate::domain::Status;
+use crate::store::StoreError;
+
+/// What a failed save says, and on which field when it is about one.
+type Failure = (Option<&'static str>, String);
+
+fn bad_field((field, reason): (&'static str, String)) -> Failure {
+    (Some(field), reason)
+}
+
+impl App {
+    /// The case an action applies to: the open one, or the selected row.
+    fn target_case(&mut self) -> Option<i64> {
+        if let Some(c) = &self.case {
+            return Some(c.case.id);
+        }
+        if self.tab == Tab::Cases {
+            if let Some(r) = self.cases.selected_row() {
+                return Some(r.id);
+            }
+        }
+        self.complain("no case is selected");
+        None
+    }
+
+    fn writable(&mut self) -> bool {
+        if self.store.read_only {
+            self.complain(format!(
+                "{} is read-only: nothing can be changed",
+                self.store.path.display()
+            ));
+        }
+        !self.store.read_only
+    }
+
+    pub(super) fn update_writes(&mut self, action: Action) {
+        let now = self.now;
+        match action {
+            Action::NewCase if self.writable() => {
+                self.modal = Some(Modal::Form(Box::new(case_form::new_case(now))));
+            }
+            Action::EditCase if self.writable() => {
+                let Some(id) = self.target_case() else { return };
+                let r = self.store.case(id);
+                if let Some(c) = self.check(r) {
+                    self.modal = Some(Modal::Form(Box::new(case_form::edit_case(&c, now))));
+                }
+            }
+            Action::NewTouch if self.writable() => {
+                let Some(id) = self.target_case() else { return };
+                let r = self
+                    .store
+                    .case(id)
+                    .and_then(|c| Ok((c, self.store.touches(id)?)));
+                if let Some((c, touches)) = self.check(r) {
+                    let form = touch_form::new_touch(&c, &touches, now);
+                    self.modal = Some(Modal::Form(Box::new(form)));
+                }
+            }
+            Action::EditTouch if self.writable() => {
+                let Some(screen) = &self.case else { return };
+                match screen.selected_touch() {
+                    Some(t) => {
+                        let form = touch_form::edit_touch(&screen.case, t, now);
+                        self.modal = Some(Modal::Form(Box::new(form)));
+                    }
+                    None => self.complain("select a touch (j/k) to edit it"),
+                }
+            }
+            Action::DeleteTouch if self.writable() => {
+                let Some(screen) = &self.case else { return };
+                match screen.selected_touch() {
+                    Some(t) => {
+                        self.modal = Some(Modal::Confirm {
+                            question: format!(
+                                "Delete touch #{} ({} {}, {})? The audit trail keeps it.",
+                                t.id,
+                                t.channel,
+                                t.outcome,
+                                super::touch_form::local_text(t.at)
+                            ),
+                            then: Confirm::DeleteTouch {
+                                case_id: screen.case.id,
+                                touch_id: t.id,
+                            },
+                        })
+                    }
+                    None => self.complain("select a touch (j/k) to delete it"),
+                }
+            }
+            Action::StatusMenu if self.writable() => {
+                let Some(id) = self.target_case() else { return };
+                let r = self.store.case(id);
+                if let Some(c) = self.check(r) {
+                    let selected = STATUS_MENU.iter().position(|s| *s == c.status);
+                    self.modal = Some(Modal::Status {
+                        case_id: id,
+                        selected: selected.unwrap_or(0),
+                    });
+                }
+            }
+            Action::Resolve if self.writable() => {
+                if let Some(id) = self.target_case() {
+                    self.open_resolve(id);
+                }
+            }
+            Action::ShowViews => {
+                let r = self.store.saved_views();
+                match self.check(r) {
+                    Some(v) if v.is_empty() => {
+                        self.say("no saved views yet: / to filter, then w to save it")
+                    }
+                    Some(views) => self.modal = Some(Modal::Views { views, selected: 0 }),
+                    None => {}
+                }
+            }
+            Action::SaveView if self.writable() => {
+                if self.cases.query_text.is_empty() {
+                    self.complain("the filter is empty: / to type one, then w to save it");
+                } else {
+                    self.modal = Some(Modal::save_view(""));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn open_resolve(&mut self, case_id: i64) {
+        let r = self.store.case(case_id);
+        if let Some(c) = self.check(r) {
+            self.modal = Some(Modal::Form(Box::new(case_form::resolve(&c, self.now))));
+        }
+    }
+
+    pub(super) fn set_status(&mut self, case_id: i64, status: Status) {
+        let now = self.now;
+        let r = self.store.set_status(case_id, status, now, now);
+        if let Some(c) = self.check(r) {
+            let reopened = if c.reopens > 0 && !status.is_done() {
+                format!(" (reopened {} time(s))", c.reopens)
+            } else {
+                String::new()
+            };
+            self.say(format!("case {case_id} is {status}{reopened}"));
+            self.after_write(case_id);
+        }
+    }
+
+    pub(super) fn confirmed(&mut self, then: Confirm) {
+        let now = self.now;
+        match then {
+            Confirm::DeleteTouch { case_id, touch_id } => {
+                let r = self.store.delete_touch(touch_id, now);
+                if self.check(r).is_some() {
+                    self.say(format!("deleted touch #{touch_id} of case {case_id}"));
+                    self.after_write(case_id);
+                }
+            }
+            Confirm::DeleteView(name) => {
+                let r = self.store.delete_view(&name);
+                if self.check(r).is_some() {
+                    self.say(format!("deleted the view '{name}'"));
+                }
+            }
+        }
+    }
+
+    /// Saves a form with one store call; gives the form back when it cannot.
+    pub(super) fn submit(&mut self, mut form: Box<Form>) -> Option<Box<Form>> {
+        // "now" in a time field means when it is saved, not when the form opened.
+        form.now = self.now;
+        if let Some(bad) = form.first_error() {
+            form.focus_name(bad);
+            form.error = Some("fix the marked field first".into());
+            return Some(form);
+        }
+        let now = self.now;
+        let result: Result<(i64, String), Failure> = match &form.purpose {
+            Purpose::NewCase => {
+                case_form::case_from(&form)
+                    .map_err(bad_field)
+                    .and_then(|(c, touches)| {
+                        self.store
+                            .create_case(c, touches, now)
+                            .map(|id| (id, format!("case {id} logged")))
+                            .map_err(store_failure)
+                    })
+            }
+            Purpose::EditCase(c) => {
+                let id = c.id;
+                case_form::case_from(&form)
+                    .map_err(bad_field)
+                    .and_then(|(c, _)| {
+                        self.store
+                            .update_case(c, now)
+                            .map(|n| (id, format!("case {id}: {n} field(s) changed")))
+                            .map_err(store_failure)
+                    })
+            }
+            Purpose::NewTouch { case_id } => {
+                let id = *case_id;
+                touch_form::touch_from(&form)
+                    .map_err(bad_field)
+                    .and_then(|t| {
+                        self.store
+                            .add_touch(id, t, now)
+                            .map(|t| (id, format!("touch #{t} added to case {id}")))
+                            .map_err(store_failure)
+                    })
+            }
+            Purpose::EditTouch { case_id, .. } => {
+                let id = *case_id;
+                touch_form::touch_from(&form)
+                    .map_err(bad_field)
+                    .and_then(|t| {
+                        let tid = t.id;
+                        self.store
+                            .update_touch(t, now)
+                            .map(|()| (id, format!("touch #{tid} of case {id} saved")))
+                            .map_err(store_failure)
+                    })
+            }
+            Purpose::Resolve { case_id } => {
+                let id = *case_id;
+                case_form::resolution_from(&form)
+                    .map_err(bad_field)
+                    .and_then(|(outcome, refund, at)| {
+                        self.store
+                            .resolve(id, outcome, refund, at, now)
+                            .map(|_| (id, format!("case {id} resolved: {outcome}")))
+                            .map_err(|e| match store_failure(e) {
+                                (Some("at"), reason) => (Some("resolved_at"), reason),
+                                other => other,
+                            })
+                    })
+            }
+        };
+        match result {
+            Ok((id, message)) => {
+                self.say(message);
+                let new_case = form.purpose == Purpose::NewCase;
+                let new_touch = matches!(form.purpose, Purpose::NewTouch { .. });
+                self.after_write(id);
+                if new_case {
+                    self.open_case(id);
+                }
+                if new_touch {
+                    // Show the new touch: the latest one of the case.
+                    if let Some(screen) = self.case.as_mut().filter(|s| s.case.id == id) {
+                        if let Some(last) = screen.touches.iter().map(|t| t.id).max() {
+                            screen.select_touch(last);
+                        }
+                    }
+                }
+                None
+            }
+            Err((Some(field), reason)) => {
+                form.show_error(field, reason);
+                Some(form)
+            }
+            Err((None, reason)) => {
+                form.error = Some(reason);
+                Some(form)
+            }
+        }
+    }
+
+    /// After a write: the triage table and the case on screen show it, the
+    /// report screens are remade when next shown.
+    fn after_write(&mut self, case_id: i64) {
+        self.reload();
+        if self.case.is_none() {
+            self.cases.select_id(case_id);
+        }
+    }
+}
+
+fn store_failure(e: StoreError) -> Failure {
+    match e {
+        StoreError::Invalid(inv) => (Some(inv.field), inv.reason),
+        other => (None, other.to_string()),
+    }
+}

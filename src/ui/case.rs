@@ -1,0 +1,383 @@
+//! The case screen: its fields and measures, the channel map, the flags with
+//! their explanations, and the timeline, where the selected flag's evidence
+//! is marked.
+
+use super::text::{dur, fit, fit_spans, hours, hours_opt, local, local_short, span};
+use super::{channel_map, Theme};
+use crate::app::case_view::{CaseScreen, Entry};
+use crate::app::App;
+use crate::domain::{StartedBy, WaitingOn};
+use crate::store::Event;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Theme) {
+    let roomy = area.height >= 18;
+    let flag_rows = if roomy {
+        let most = (area.height / 5).max(4) as usize;
+        (s.flags.len().min(most) as u16).max(1) + 1
+    } else {
+        1
+    };
+    let head_rows = if roomy { 4 } else { 2 };
+    let map_rows = if roomy { 3 } else { 1 };
+    let detail_rows = if roomy { 3 } else { 0 };
+    // The timeline takes what it needs; spare rows go below the detail.
+    let rest = area
+        .height
+        .saturating_sub(head_rows + map_rows + flag_rows + detail_rows);
+    let timeline_rows = (s.timeline.len() as u16 + 1).clamp(3.min(rest), rest.max(1));
+    let [head, map, flags, timeline, detail, _] = Layout::vertical([
+        Constraint::Length(head_rows),
+        Constraint::Length(map_rows),
+        Constraint::Length(flag_rows),
+        Constraint::Length(timeline_rows),
+        Constraint::Length(detail_rows),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    header(frame, head, app, s, theme, roomy);
+    if roomy {
+        let [title, bar] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(2)]).areas(map);
+        frame.render_widget(
+            Line::styled(
+                "where the time went (channel map, one stage per touch)",
+                theme.header,
+            ),
+            title,
+        );
+        channel_map::draw(frame, bar, s, theme, true);
+    } else {
+        channel_map::draw(frame, map, s, theme, false);
+    }
+    flag_list(frame, flags, s, theme, roomy);
+    timeline_table(frame, timeline, s, theme);
+    if roomy {
+        detail_lines(frame, detail, s, theme);
+    }
+}
+
+fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Theme, roomy: bool) {
+    let c = &s.case;
+    let m = &s.measures;
+    let w = area.width as usize;
+    let mut lines = vec![Line::from(fit_spans(
+        vec![
+            span(format!("#{} ", c.id), theme.title),
+            span(c.title.clone(), theme.title),
+        ],
+        w,
+    ))];
+    let via = c
+        .marketplace
+        .as_ref()
+        .map_or(String::new(), |m| format!(" via {m}"));
+    let clock = match (m.age_hours, m.ttr_hours) {
+        (Some(age), _) => format!("open for {}", hours(age)),
+        (None, Some(ttr)) => format!("resolved in {}", hours(ttr)),
+        (None, None) => "closed".into(),
+    };
+    lines.push(Line::from(fit_spans(
+        vec![
+            span(format!("{}{via}", c.vendor), Style::default()),
+            span(
+                format!(
+                    " · {} · {} · {} · opened {} · ",
+                    c.status,
+                    c.priority,
+                    c.category,
+                    local(c.opened_at)
+                ),
+                theme.dim,
+            ),
+            span(clock, theme.warn),
+        ],
+        w,
+    )));
+    if roomy {
+        lines.push(Line::from(fit_spans(
+            vec![span(
+                format!(
+                    "first response {} · waited on vendor {} · on customer {} · {} touches, {} by the customer · {} reopen(s)",
+                    hours_opt(m.ttfr_hours),
+                    hours(m.vendor_wait_hours),
+                    hours(m.customer_wait_hours),
+                    m.touches,
+                    m.contacts,
+                    m.reopens
+                ),
+                Style::default(),
+            )],
+            w,
+        )));
+        lines.push(Line::styled(fit(&fields_text(s), w), theme.dim));
+    }
+    let _ = app;
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The case's other fields that are set, on one line.
+fn fields_text(s: &CaseScreen) -> String {
+    let c = &s.case;
+    let cur = c.currency.clone().unwrap_or_default();
+    let money =
+        |m: Option<crate::domain::Money>| m.map(|m| format!("{m} {cur}").trim().to_string());
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            parts.push(format!("{k} {v}"));
+        }
+    };
+    push("product", c.product.clone());
+    push("order", c.order_ref.clone());
+    push("owner", c.owner.clone());
+    push("customer", c.customer.clone());
+    push("paid", money(c.purchase_amount));
+    push("refunded", money(c.refund_amount));
+    push("customer spent", money(c.customer_cost));
+    push("outcome", c.outcome.map(|o| o.to_string()));
+    push("csat", c.csat.map(|n| n.to_string()));
+    push("effort", c.effort.map(|n| n.to_string()));
+    push("churned", c.churned.then(|| "yes".to_string()));
+    push("tags", Some(c.tags.join(",")));
+    push("ref", c.reference.clone());
+    parts.join(" · ")
+}
+
+fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy: bool) {
+    let w = area.width as usize;
+    if !roomy || area.height < 2 {
+        let names: Vec<&str> = s.flags.iter().map(|f| f.pattern.id()).collect();
+        let text = match s.selected_flag() {
+            Some(f) => format!("{}: {}", f.pattern.id(), f.explanation),
+            None if names.is_empty() => "no flags".into(),
+            None => format!("flags: {} (n: why)", names.join(" ")),
+        };
+        frame.render_widget(Line::styled(fit(&text, w), theme.flag), area);
+        return;
+    }
+    let title = format!(
+        "flags ({}) — n / N to go through them and mark their evidence",
+        s.flags.len()
+    );
+    let mut lines = vec![Line::styled(fit(&title, w), theme.header)];
+    if s.flags.is_empty() {
+        lines.push(Line::styled(
+            "none: no friction pattern fired on this case",
+            theme.dim,
+        ));
+    }
+    let rows = area.height.saturating_sub(1) as usize;
+    let first = s.flag.map_or(0, |i| (i + 1).saturating_sub(rows));
+    for (i, f) in s.flags.iter().enumerate().skip(first).take(rows) {
+        let evidence = if f.evidence.is_empty() {
+            " (the case as a whole)".to_string()
+        } else {
+            let ids: Vec<String> = f.evidence.iter().map(|e| format!("#{e}")).collect();
+            format!(" [{}]", ids.join(" "))
+        };
+        let style = if f.pattern.is_positive() {
+            theme.delight
+        } else {
+            theme.flag
+        };
+        let mut spans = vec![
+            span(if s.flag == Some(i) { "▶ " } else { "  " }, theme.key),
+            span(format!("{:<18}", f.pattern.id()), style),
+            span(f.explanation.clone(), Style::default()),
+            span(evidence, theme.dim),
+        ];
+        if s.flag == Some(i) {
+            spans = spans
+                .into_iter()
+                .map(|sp| sp.patch_style(theme.selected))
+                .collect();
+        }
+        lines.push(Line::from(fit_spans(spans, w)));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn who(t: StartedBy) -> &'static str {
+    match t {
+        StartedBy::Customer => "cust",
+        StartedBy::Vendor => "vend",
+    }
+}
+
+fn event_text(e: &Event) -> String {
+    let value = |v: &Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => "—".into(),
+        Some(other) => other.to_string(),
+    };
+    match (e.kind.as_str(), &e.field) {
+        ("created", _) => "case logged".into(),
+        ("status_changed", _) => format!("status {} → {}", value(&e.old), value(&e.new)),
+        ("field_changed", Some(f)) => format!("{f}: {} → {}", value(&e.old), value(&e.new)),
+        ("touch_changed", _) => format!("touch #{} edited", e.touchpoint.unwrap_or(0)),
+        ("touch_deleted", _) => format!("touch #{} deleted", e.touchpoint.unwrap_or(0)),
+        (kind, _) => kind.replace('_', " "),
+    }
+}
+
+fn timeline_table(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
+    let wide = area.width >= 140;
+    // Columns that say nothing on this case are left out: the party when
+    // every touch was with the case's vendor, the hold when none was timed.
+    let parties = s
+        .touches
+        .iter()
+        .any(|t| t.party_or(&s.case.vendor) != s.case.vendor);
+    let holds = s.touches.iter().any(|t| t.wait_minutes.is_some());
+    let mid = area.width >= 60;
+    let mut cols: Vec<(&str, Constraint)> = vec![
+        ("", Constraint::Length(1)),
+        ("when", Constraint::Length(if wide { 16 } else { 11 })),
+        ("channel", Constraint::Length(9)),
+    ];
+    if mid {
+        cols.push(("from", Constraint::Length(4)));
+    }
+    let party_w = if wide { 22 } else { 12 };
+    if mid && (parties || wide) {
+        cols.push(("party", Constraint::Length(party_w as u16)));
+    }
+    cols.push(("outcome", Constraint::Length(12)));
+    if mid && (holds || wide) {
+        cols.push(("hold", Constraint::Length(4)));
+    }
+    if mid {
+        cols.push(("then", Constraint::Length(9)));
+    }
+    cols.push(("note", Constraint::Fill(1)));
+    let visible = area.height.saturating_sub(1) as usize;
+    let top = s.selected.saturating_sub(visible.saturating_sub(1));
+    let rows = s
+        .timeline
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(visible)
+        .map(|(i, entry)| {
+            let mut row = match entry {
+                Entry::Touch(ti) => {
+                    let t = &s.touches[*ti];
+                    let evidence = s.is_evidence(t.id);
+                    let cells = cols.iter().map(|(name, _)| match *name {
+                        "" => Cell::from(if evidence { "●" } else { "" }),
+                        "when" => Cell::from(if wide { local(t.at) } else { local_short(t.at) }),
+                        "channel" => Cell::from(t.channel.to_string()),
+                        "from" => Cell::from(who(t.started_by)),
+                        "party" => Cell::from(fit(t.party_or(&s.case.vendor), party_w)),
+                        "outcome" => {
+                            let style = if t.outcome.is_failure() {
+                                theme.flag
+                            } else {
+                                Style::default()
+                            };
+                            Cell::from(Span::styled(t.outcome.to_string(), style))
+                        }
+                        "hold" => {
+                            Cell::from(t.wait_minutes.map_or(String::new(), |w| format!("{w}m")))
+                        }
+                        "then" => then_cell(s, t.id, theme),
+                        _ => Cell::from(t.note.replace(['\n', '\t'], " ")),
+                    });
+                    let r = Row::new(cells.collect::<Vec<_>>());
+                    if evidence {
+                        r.style(theme.evidence)
+                    } else {
+                        r
+                    }
+                }
+                Entry::Event(ei) => {
+                    let e = &s.events[*ei];
+                    let cells = cols.iter().map(|(name, _)| match *name {
+                        "when" => Cell::from(if wide { local(e.at) } else { local_short(e.at) }),
+                        "channel" => Cell::from("(event)"),
+                        "note" => Cell::from(event_text(e)),
+                        _ => Cell::from(""),
+                    });
+                    Row::new(cells.collect::<Vec<_>>()).style(theme.dim)
+                }
+            };
+            if i == s.selected {
+                row = row.style(theme.selected);
+            }
+            row
+        });
+    let table = Table::new(rows, cols.iter().map(|c| c.1))
+        .header(Row::new(cols.iter().map(|c| c.0)).style(theme.header))
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+/// Who held the ball after a touch, and for how long ("v 2d 1h").
+fn then_cell(s: &CaseScreen, touch_id: i64, theme: &Theme) -> Cell<'static> {
+    match s.stage_of(touch_id) {
+        Some(st) => {
+            let (who, style) = match st.waiting_on {
+                WaitingOn::Vendor => ("v", theme.flag),
+                WaitingOn::Customer => ("c", theme.bar),
+                WaitingOn::Nobody => ("-", theme.dim),
+            };
+            Cell::from(Span::styled(
+                format!("{who} {}", dur(st.end - st.start)),
+                style,
+            ))
+        }
+        None => Cell::from(""),
+    }
+}
+
+fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
+    let mut spans: Vec<Span> = Vec::new();
+    match s.timeline.get(s.selected) {
+        Some(Entry::Touch(i)) => {
+            let t = &s.touches[*i];
+            spans.push(span(
+                format!(
+                    "#{} {} {} by {} · {} ",
+                    t.id,
+                    t.channel,
+                    t.outcome,
+                    t.started_by,
+                    t.party_or(&s.case.vendor)
+                ),
+                theme.key,
+            ));
+            let mut extra = Vec::new();
+            if let Some(m) = t.minutes {
+                extra.push(format!("{m} min"));
+            }
+            if let Some(a) = t.ask {
+                extra.push(format!("asked: {a}"));
+            }
+            if let Some(p) = t.promise_due {
+                extra.push(format!("promised by {}", local(p)));
+            }
+            if let Some(w) = t.waiting_on {
+                extra.push(format!("then waits on {w}"));
+            }
+            if !extra.is_empty() {
+                spans.push(span(format!("({}) ", extra.join(", ")), theme.dim));
+            }
+            spans.push(span(t.note.clone(), Style::default()));
+        }
+        Some(Entry::Event(i)) => {
+            let e = &s.events[*i];
+            spans.push(span(format!("event at {}: ", local(e.at)), theme.key));
+            spans.push(span(event_text(e), Style::default()));
+        }
+        None => spans.push(span("no touches yet: t logs one", theme.dim)),
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
+        area,
+    );
+}

@@ -1,0 +1,253 @@
+//! The triage screen: the filter line, the table of cases (one page), and a
+//! preview of the selected case.
+
+use super::text::{dur, fit, fit_spans, span};
+use super::Theme;
+use crate::app::App;
+use crate::store::query::{CaseRow, SortKey};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let screen = &app.cases;
+    let error_rows = u16::from(screen.error.is_some());
+    let preview_rows = if area.height >= 14 { 2 } else { 0 };
+    let [filter, error, table, preview] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(error_rows),
+        Constraint::Min(2),
+        Constraint::Length(preview_rows),
+    ])
+    .areas(area);
+    filter_line(frame, filter, app, theme);
+    if let Some(e) = &screen.error {
+        let msg = format!("✗ '{}': {}", e.near, e.message);
+        frame.render_widget(
+            Line::styled(fit(&msg, error.width as usize), theme.error),
+            error,
+        );
+    }
+    cases_table(frame, table, app, theme);
+    if preview_rows > 0 {
+        preview_lines(frame, preview, app, theme);
+    }
+}
+
+fn filter_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = &app.cases;
+    let arrow = if s.descending { "▼" } else { "▲" };
+    let status = format!(
+        " {} of {} · sort {} {arrow}",
+        if s.total == 0 { 0 } else { s.selected + 1 },
+        s.total,
+        s.sort.label()
+    );
+    let status = fit(&status, (area.width as usize).saturating_sub(12));
+    let sw = super::text::width(&status) as u16;
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(10), Constraint::Length(sw)]).areas(area);
+    frame.render_widget(Line::styled(status, theme.dim), right);
+    let [prompt, input] =
+        Layout::horizontal([Constraint::Length(2), Constraint::Min(1)]).areas(left);
+    frame.render_widget(Span::styled("/ ", theme.key), prompt);
+    if s.editing {
+        frame.render_widget(&s.filter, input);
+    } else if s.query_text.is_empty() {
+        let hint = "filter (press /): vendor:comcast status:open flag:loop age>7d words";
+        frame.render_widget(
+            Line::styled(fit(hint, input.width as usize), theme.dim),
+            input,
+        );
+    } else {
+        frame.render_widget(
+            Line::styled(fit(&s.query_text, input.width as usize), theme.title),
+            input,
+        );
+    }
+}
+
+/// The columns shown at a width: (header, constraint, sort key).
+fn columns(width: u16) -> Vec<(&'static str, Constraint, Option<SortKey>)> {
+    let mut cols = vec![
+        (
+            "id",
+            Constraint::Length(if width < 50 { 4 } else { 5 }),
+            Some(SortKey::Id),
+        ),
+        ("age", Constraint::Length(7), Some(SortKey::Age)),
+        (
+            "vendor",
+            Constraint::Length(match width {
+                150.. => 24,
+                100.. => 20,
+                50.. => 14,
+                _ => 10,
+            }),
+            Some(SortKey::Vendor),
+        ),
+    ];
+    if width >= 60 {
+        cols.push(("last ch", Constraint::Length(9), Some(SortKey::LastChannel)));
+    }
+    let status_w = match width {
+        100.. => 16,
+        70.. => 13,
+        _ => 8,
+    };
+    cols.push((
+        "status",
+        Constraint::Length(status_w),
+        Some(SortKey::Status),
+    ));
+    cols.push(("flags", Constraint::Fill(3), Some(SortKey::Flags)));
+    if width >= 50 {
+        cols.push(("tch", Constraint::Length(3), Some(SortKey::Touches)));
+    }
+    if width >= 110 {
+        cols.push(("title", Constraint::Fill(2), None));
+    }
+    cols
+}
+
+/// The status in the room the column has.
+fn status_text(r: &CaseRow, width: u16) -> String {
+    let s = r.status.as_str();
+    match (s, width) {
+        (_, 100..) => s.to_string(),
+        ("waiting_vendor", 70..) => "wait vendor".into(),
+        ("waiting_customer", 70..) => "wait customer".into(),
+        ("waiting_vendor", _) => "wait ven".into(),
+        ("waiting_customer", _) => "wait cus".into(),
+        ("escalated", ..70) => "escalatd".into(),
+        (other, _) => other.into(),
+    }
+}
+
+fn flag_spans(flags: &[String], theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for (i, f) in flags.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let style = match f.as_str() {
+            "delight" => theme.delight,
+            "broken_promise" => theme.error,
+            _ => theme.flag,
+        };
+        spans.push(span(f.clone(), style));
+    }
+    spans
+}
+
+fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = &app.cases;
+    let cols = columns(area.width);
+    let visible = area.height.saturating_sub(1) as usize;
+    // Keep the selection in view even if the app's idea of the height is off.
+    let mut top = s.top;
+    if s.selected >= top + visible.max(1) {
+        top = s.selected + 1 - visible.max(1);
+    }
+    top = top.min(s.selected);
+    let widths: Vec<Constraint> = cols.iter().map(|c| c.1).collect();
+    let col_widths = Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1));
+    let header = Row::new(cols.iter().map(|(name, _, key)| {
+        let mark = match key {
+            Some(k) if *k == s.sort => {
+                if s.descending {
+                    "▼"
+                } else {
+                    "▲"
+                }
+            }
+            _ => "",
+        };
+        Cell::from(format!("{name}{mark}"))
+    }))
+    .style(theme.header);
+    let rows = (top..(top + visible).min(s.total)).filter_map(|pos| {
+        let r = s.row_at(pos)?;
+        let done = r.status.is_done();
+        let age = dur(r.resolved_at.unwrap_or(app.now) - r.opened_at);
+        let mut cells = Vec::new();
+        for (i, (name, _, _)) in cols.iter().enumerate() {
+            let w = col_widths.get(i).map_or(10, |c| c.width as usize);
+            let cell = match *name {
+                "id" => Cell::from(Line::from(format!("{}", r.id)).right_aligned()),
+                "age" => Cell::from(Line::from(age.clone()).right_aligned()),
+                "vendor" => Cell::from(fit(&r.vendor, w)),
+                "last ch" => Cell::from(r.last_channel.clone().unwrap_or_default()),
+                "status" => Cell::from(status_text(r, area.width)),
+                "flags" if w < 12 && !r.flags.is_empty() => {
+                    Cell::from(Line::styled(r.flags.len().to_string(), theme.flag))
+                }
+                "flags" => {
+                    let mut spans = flag_spans(&r.flags, theme);
+                    if done {
+                        spans = spans.into_iter().map(|s| s.style(theme.dim)).collect();
+                    }
+                    Cell::from(Line::from(fit_spans(spans, w)))
+                }
+                "tch" => Cell::from(Line::from(r.touches.to_string()).right_aligned()),
+                _ => Cell::from(fit(&r.title, w)),
+            };
+            cells.push(cell);
+        }
+        let mut row = Row::new(cells);
+        if done {
+            row = row.style(theme.dim);
+        }
+        if pos == s.selected {
+            row = row.style(theme.selected);
+        }
+        Some(row)
+    });
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    frame.render_widget(table, area);
+    if s.total == 0 {
+        let msg = if s.query_text.is_empty() {
+            "No cases yet. Press a to log one (or run `casebook demo` for the demo stories)."
+        } else {
+            "No case matches the filter. Esc clears it."
+        };
+        if area.height > 2 {
+            let r = Rect::new(area.x + 1, area.y + 2, area.width.saturating_sub(2), 1);
+            frame.render_widget(Line::styled(fit(msg, r.width as usize), theme.dim), r);
+        }
+    }
+}
+
+fn preview_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(r) = app.cases.selected_row() else {
+        return;
+    };
+    let w = area.width as usize;
+    let title = Line::from(fit_spans(
+        vec![
+            span(format!("#{} ", r.id), theme.title),
+            span(r.title.clone(), Style::default()),
+        ],
+        w,
+    ));
+    let mut info = vec![span(
+        format!(
+            "{} · {} · {}",
+            r.vendor,
+            r.priority,
+            super::text::local(r.opened_at)
+        ),
+        theme.dim,
+    )];
+    if !r.flags.is_empty() {
+        info.push(Span::raw(" · "));
+        info.extend(flag_spans(&r.flags, theme));
+    }
+    let [a, b] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(title, a);
+    frame.render_widget(Line::from(fit_spans(info, w)), b);
+}

@@ -1,0 +1,157 @@
+//! `?`: every key of the screen it was opened from (from the keymap's own
+//! tables), and what the screen's words and figures mean.
+
+use super::text::{centered, span};
+use super::Theme;
+use crate::app::keymap::{self, Mode};
+use crate::app::{App, Help};
+use crate::domain::friction::RULES;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+fn title(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Cases => "Cases: the triage table",
+        Mode::Case => "Case",
+        Mode::Vendors => "Vendors",
+        Mode::Channels => "Channels",
+        Mode::Filter => "The filter line",
+        Mode::Form => "Forms",
+        Mode::Prompt => "Saving a view",
+        Mode::Views => "Saved views",
+        Mode::Status => "Status",
+        Mode::Confirm => "A question",
+        Mode::Help => "Help",
+    }
+}
+
+const QUERY_LANGUAGE: &[&str] = &[
+    "vendor:comcast      vendor or marketplace name contains the text",
+    "status:open         any status but resolved or closed (or status:waiting_vendor, …)",
+    "channel:phone       the case had a touch on that channel",
+    "category:billing    priority:high    owner:ana    tag:hardware",
+    "flag:broken_promise a friction pattern fired on the case",
+    "age>7d  age<36h     time since opening (m h d w y)",
+    "words               in the title or in any touch's note",
+    "a,b  means either; -term negates it; \"vendor:we love\" keeps spaces",
+];
+
+const SCORE: &[&str] = &[
+    "friction score = sum of the group's friction pattern rates minus its delight rate",
+    "(the patterns a case of the group shows on average, less the share that delighted; 0 is none)",
+    "rate: share of the group's cases with the pattern; baseline: the same over all cases",
+    "low: the Wilson 95% lower bound of the rate; FLAGGED when low is above the baseline",
+    "and the group has enough cases (fewer is \"too few cases\", never flagged)",
+    "ttr: time to resolution (open cases have an age instead and are left out)",
+];
+
+fn section(lines: &mut Vec<Line<'static>>, heading: &str, theme: &Theme) {
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(heading.to_string(), theme.header));
+}
+
+/// All the lines of the help for a mode.
+pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        format!("Keys — {}", title(mode)),
+        theme.header,
+    )];
+    let key_lines = keymap::help_lines(mode);
+    let notes = keymap::text_notes(mode);
+    let width = key_lines
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .chain(notes.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(8)
+        + 2;
+    for (keys, what) in key_lines {
+        lines.push(Line::from(vec![
+            span(format!("  {keys:<width$}"), theme.key),
+            span(what, ratatui::style::Style::default()),
+        ]));
+    }
+    for (keys, what) in notes {
+        lines.push(Line::from(vec![
+            span(format!("  {keys:<width$}"), theme.key),
+            span(*what, ratatui::style::Style::default()),
+        ]));
+    }
+    match mode {
+        Mode::Cases | Mode::Filter => {
+            section(
+                &mut lines,
+                "The filter's query language (terms are ANDed)",
+                theme,
+            );
+            lines.extend(QUERY_LANGUAGE.iter().map(|l| Line::raw(format!("  {l}"))));
+            section(&mut lines, "Columns", theme);
+            lines.push(Line::raw(
+                "  age: open for (or took, when done) · last ch: channel of the latest touch · tch: touches",
+            ));
+            lines.push(Line::raw(
+                "  sort urgency: open first, then broken promises, priority, more flags, oldest",
+            ));
+        }
+        Mode::Vendors | Mode::Channels => {
+            section(&mut lines, "Figures", theme);
+            lines.extend(SCORE.iter().map(|l| Line::raw(format!("  {l}"))));
+        }
+        Mode::Case => {
+            section(&mut lines, "The channel map", theme);
+            lines.push(Line::raw(
+                "  one stage per touch, as long as the time until the next (or until resolution / now),",
+            ));
+            lines.push(Line::raw(
+                "  filled by who the case waited on: the vendor, the customer, or nobody",
+            ));
+            lines.push(Line::raw(
+                "  ● in the timeline: evidence of the selected flag · then: who waited, how long",
+            ));
+        }
+        Mode::Form => {
+            section(&mut lines, "Proposed outcomes", theme);
+            lines.push(Line::raw(
+                "  a note saying “went silent”, “hung up” proposes dropped; “no record of” no_record;",
+            ));
+            lines.push(Line::raw(
+                "  “couldn't find a number” unreachable; “call back” promise. Nothing changes until ctrl-y.",
+            ));
+        }
+        _ => {}
+    }
+    if matches!(
+        mode,
+        Mode::Case | Mode::Vendors | Mode::Channels | Mode::Cases
+    ) {
+        section(&mut lines, "Friction patterns", theme);
+        for r in RULES {
+            lines.push(Line::from(vec![
+                span(format!("  {:<18} ", r.id), theme.flag),
+                span(r.definition, ratatui::style::Style::default()),
+            ]));
+        }
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, help: &Help, _app: &App, theme: &Theme) {
+    let rect = centered(area, area.width.saturating_sub(2).min(110), area.height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Line::styled(" Help — Esc closes, j/k scroll ", theme.title));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let all = lines(help.mode, theme);
+    let max_scroll = (all.len() as u16).saturating_sub(inner.height);
+    frame.render_widget(
+        Paragraph::new(all)
+            .wrap(Wrap { trim: false })
+            .scroll((help.scroll.min(max_scroll), 0)),
+        inner,
+    );
+}

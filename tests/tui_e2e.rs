@@ -1,0 +1,231 @@
+//! The real binary in a real terminal (tmux): open the app on the demo
+//! stories, log a touch by keys alone, quit, and check both the data (with
+//! `casebook show N --json`) and that the terminal was given back (main
+//! screen, cooked mode, the shell answering). Skipped, saying why, when tmux
+//! is not installed.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_casebook");
+const NOW: &str = "2022-08-06T12:00:00Z";
+
+/// A tmux server of our own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, db: &Path) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipped: tmux is not installed (the end-to-end test needs it)");
+            return None;
+        }
+        let socket = format!("casebook-e2e-{name}-{}", std::process::id());
+        let t = Tmux { socket };
+        let ok = t
+            .cmd(&[
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-e",
+                "TZ=UTC",
+                "-e",
+                &format!("CASEBOOK_NOW={NOW}"),
+                "-e",
+                &format!("CASEBOOK_DB={}", db.display()),
+                "sh",
+            ])
+            .status
+            .success();
+        assert!(ok, "tmux would not start a session");
+        Some(t)
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+
+    fn text(&self, text: &str) {
+        assert!(self
+            .cmd(&["send-keys", "-t", "e2e", "-l", text])
+            .status
+            .success());
+    }
+
+    fn pane(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into()
+    }
+
+    fn alternate_screen(&self) -> bool {
+        let out = self.cmd(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    fn pane_pid(&self) -> String {
+        let out = self.cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits until the pane shows `text` (10 s at most).
+    #[track_caller]
+    fn wait_for(&self, text: &str) {
+        self.wait_until(text, |pane| pane.contains(text));
+    }
+
+    #[track_caller]
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if ok(&self.pane()) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("'{what}' never showed; the pane:\n{}", self.pane());
+    }
+
+    /// Waits for the shell's prompt ($ or #, as root).
+    #[track_caller]
+    fn prompt(&self) {
+        self.wait_until("a prompt", |pane| {
+            pane.trim_end().ends_with('$') || pane.trim_end().ends_with('#')
+        });
+    }
+
+    /// Checks that the shell has the terminal back, in cooked mode.
+    #[track_caller]
+    fn shell_is_back(&self) {
+        let start = Instant::now();
+        while self.alternate_screen() && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(!self.alternate_screen(), "still on the alternate screen");
+        // In raw mode Enter would not end the line: the shell answering
+        // proves the line discipline is back; stty says so outright.
+        self.text(
+            "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' + ; echo \"DONE-$?\"",
+        );
+        self.keys(&["Enter"]);
+        self.wait_for("icanon+echo+DONE-0");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn demo_db(dir: &Path) -> PathBuf {
+    let db = dir.join("e2e.sqlite3");
+    let out = Command::new(BIN)
+        .args(["--db"])
+        .arg(&db)
+        .arg("demo")
+        .env("CASEBOOK_NOW", NOW)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    db
+}
+
+fn show_json(db: &Path, case: &str) -> serde_json::Value {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(["show", case, "--json"])
+        .env("CASEBOOK_NOW", NOW)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_touch_logged_by_keys_is_in_the_database_and_the_terminal_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let Some(tmux) = Tmux::start("touch", &db) else {
+        return;
+    };
+    tmux.prompt();
+    tmux.text(BIN);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("1 of 4 · sort urgency");
+    assert!(tmux.alternate_screen());
+    // The open cable sign-up is first: open it, log a touch.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("› case 2");
+    tmux.keys(&["t"]);
+    tmux.wait_for("New touch on case 2");
+    tmux.text("Pressed 1 again and the line went dead: they hung up");
+    tmux.wait_for("outcome dropped?");
+    tmux.keys(&["C-y"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("added to case 2");
+    tmux.keys(&["q"]);
+    tmux.wait_for("1 of 4 · sort urgency");
+    tmux.keys(&["q"]);
+    tmux.shell_is_back();
+
+    let shown = show_json(&db, "2");
+    let touches = shown["touchpoints"].as_array().unwrap();
+    assert_eq!(touches.len(), 11);
+    let t = touches.last().unwrap();
+    assert_eq!(
+        t["note"],
+        "Pressed 1 again and the line went dead: they hung up"
+    );
+    assert_eq!(t["outcome"], "dropped");
+    assert_eq!(t["channel"], "phone");
+    assert_eq!(t["from"], "customer");
+    assert_eq!(t["at"], NOW);
+}
+
+#[test]
+fn sigterm_gives_the_terminal_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let Some(tmux) = Tmux::start("term", &db) else {
+        return;
+    };
+    tmux.prompt();
+    tmux.text(BIN);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("1 of 4 · sort urgency");
+    // The app is the shell's child: find it by the pane's pid, send SIGTERM.
+    let shell = tmux.pane_pid();
+    let ps = Command::new("ps")
+        .args(["-o", "pid=", "--ppid", &shell])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&ps.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no child of the shell {shell}");
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    tmux.shell_is_back();
+}

@@ -1,0 +1,353 @@
+//! Every screen of the terminal app drawn with ratatui's TestBackend on the
+//! demo stories, at 80×24 and at the smallest size (40×12), checking what a
+//! user must be able to see; and no size, however small, makes it panic.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod tui_support;
+
+use casebook::app::keymap::{self, Mode};
+use casebook::app::Action;
+use casebook::domain::friction::RULES;
+use casebook::ui::{help, Theme};
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Color;
+use tui_support::*;
+
+fn has(screen: &[String], text: &str) -> bool {
+    screen.iter().any(|l| l.contains(text))
+}
+
+#[track_caller]
+fn shows(screen: &[String], texts: &[&str]) {
+    for t in texts {
+        assert!(
+            has(screen, t),
+            "'{t}' is not on screen:\n{}",
+            screen.join("\n")
+        );
+    }
+}
+
+#[test]
+fn cases_at_80x24_list_the_demo_in_urgency_order() {
+    let mut app = demo_app();
+    let s = render(&mut app, 80, 24);
+    shows(
+        &s,
+        &[
+            "1 Cases",
+            "2 Vendors",
+            "3 Channels",
+            "id",
+            "age",
+            "vendor",
+            "last ch",
+            "status",
+            "flags",
+            "tch",
+            "Comcast",
+            "We Love Our C",
+            "Southwest Air",
+            "wait vendor",
+            "in_person",
+            "unreachable dropped",
+            "delight",
+            "1 of 4 · sort urgency",
+            // The preview of the selected case: the open one comes first.
+            "#2 Cannot sign up for cable internet as a new customer",
+            "? help",
+        ],
+    );
+    // The open case first, then the others.
+    let first = s.iter().position(|l| l.starts_with("    2 ")).unwrap();
+    let others: Vec<usize> = ["    1 ", "    3 ", "    4 "]
+        .iter()
+        .map(|p| s.iter().position(|l| l.starts_with(p)).unwrap())
+        .collect();
+    assert!(others.iter().all(|o| *o > first));
+    insta::assert_snapshot!("cases_80x24", s.join("\n"));
+}
+
+#[test]
+fn cases_at_40x12_still_show_ids_vendors_and_status() {
+    let mut app = demo_app();
+    let s = render(&mut app, 40, 12);
+    shows(&s, &["1 Cases", "Comcast", "wait ven", "resolved", "   4 "]);
+    insta::assert_snapshot!("cases_40x12", s.join("\n"));
+}
+
+#[test]
+fn case_screen_shows_fields_channel_map_flags_and_timeline() {
+    let mut app = demo_app();
+    app.open_case(1);
+    let s = render(&mut app, 80, 24);
+    shows(
+        &s,
+        &[
+            "› case 1",
+            "#1 File cabinet arrived missing one of eight drawer screws",
+            "We Love Our Customers via Amazon · resolved",
+            "first response 2d 0h",
+            "waited on vendor 10d 0h",
+            "where the time went",
+            "waiting on vendor 10d 0h (90%)",
+            "on customer 1d 2h (10%)",
+            "flags (8)",
+            "slow_response",
+            "burdensome_remedy",
+            "asked to return the whole item for a missing part [#3]",
+            "when",
+            "channel",
+            "party",
+            "outcome",
+            "then",
+            "escalated",
+            "Amazon",
+        ],
+    );
+    // The channel map's stages carry their channels.
+    let map = s.iter().find(|l| l.starts_with("email")).unwrap();
+    assert!(map.contains("phone") && map.contains("claim"), "{map}");
+}
+
+#[test]
+fn selecting_a_flag_explains_it_and_marks_its_evidence() {
+    let mut app = demo_app();
+    app.open_case(1);
+    // burdensome_remedy is the 4th flag; its evidence is the seller's offer.
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Char('n'));
+    }
+    let flag = app.case.as_ref().unwrap().selected_flag().unwrap().clone();
+    assert_eq!(flag.pattern.id(), "burdensome_remedy");
+    let s = render(&mut app, 80, 24);
+    shows(&s, &["▶ burdensome_remedy"]);
+    let marked: Vec<&String> = s.iter().filter(|l| l.starts_with("●")).collect();
+    assert_eq!(marked.len(), flag.evidence.len(), "{}", s.join("\n"));
+    assert!(marked[0].contains("offer"), "{}", marked[0]);
+    // The selection moved to the evidence: its note is spelled out below.
+    shows(&s, &["offers an $8 credit"]);
+}
+
+#[test]
+fn case_screen_at_40x12_keeps_title_map_flags_and_timeline() {
+    let mut app = demo_app();
+    app.open_case(2);
+    let s = render(&mut app, 40, 12);
+    shows(
+        &s,
+        &["#2 Cannot sign up", "flags: unreachable", "phone", "loop"],
+    );
+}
+
+#[test]
+fn vendors_rank_by_friction_score_with_charts() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('2'));
+    let s = render(&mut app, 80, 24);
+    shows(
+        &s,
+        &[
+            "3 vendors · ranked by friction score",
+            "cases",
+            "ttr med",
+            "score",
+            "We Love Our Cus",
+            "Comcast",
+            "Southwest Airli",
+            "(all)",
+            "-1.00",
+            "friction score 6.00",
+            "burdensome_remedy",
+            "too few",
+            "cases opened per",
+            "time to resolution (1 resolved)",
+            "<1h",
+            "4w+",
+        ],
+    );
+    // Ranked: the seller (6.00) above Comcast above Southwest (−1.00, a delight).
+    let pos = |t: &str| s.iter().position(|l| l.starts_with(t)).unwrap();
+    assert!(pos("We Love") < pos("Comcast") && pos("Comcast") < pos("Southwest"));
+    // The median time to resolution is drawn as a bar.
+    assert!(s[pos("We Love")].contains('█'));
+}
+
+#[test]
+fn channels_group_by_first_channel() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('3'));
+    let s = render(&mut app, 80, 24);
+    shows(
+        &s,
+        &["channels", "email", "web", "in_person", "phone", "(all)"],
+    );
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
+    let s = render(&mut app, 80, 24);
+    shows(&s, &["ranked by name"]);
+}
+
+#[test]
+fn report_screens_at_40x12() {
+    let mut app = demo_app();
+    for tab in ['2', '3'] {
+        key(&mut app, KeyCode::Char(tab));
+        let s = render(&mut app, 40, 12);
+        shows(&s, &["(all)", "score", "friction score"]);
+    }
+}
+
+#[test]
+fn help_lists_every_key_and_the_friction_score_formula() {
+    utc();
+    let theme = Theme::plain();
+    for mode in [
+        Mode::Cases,
+        Mode::Case,
+        Mode::Vendors,
+        Mode::Channels,
+        Mode::Filter,
+        Mode::Form,
+        Mode::Views,
+        Mode::Status,
+    ] {
+        let text: Vec<String> = help::lines(mode, &theme)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
+            .collect();
+        let text = text.join("\n");
+        for (keys, what) in keymap::help_lines(mode) {
+            assert!(
+                text.contains(&keys) && text.contains(what),
+                "{mode:?}: {keys} {what}"
+            );
+        }
+        if matches!(mode, Mode::Vendors | Mode::Channels) {
+            assert!(
+                text.contains("sum of the group's friction pattern rates minus its delight rate")
+            );
+            for r in RULES {
+                assert!(text.contains(r.id) && text.contains(r.definition));
+            }
+        }
+    }
+    // And `?` draws it over the screen.
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('?'));
+    let s = render(&mut app, 80, 24);
+    shows(&s, &["Keys — Vendors", "rank by"]);
+    for _ in 0..40 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let s = render(&mut app, 80, 24);
+    shows(
+        &s,
+        &["friction score = sum of the group's friction pattern rates"],
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.help.is_none());
+}
+
+#[test]
+fn below_40x12_says_the_terminal_is_too_small() {
+    let mut app = demo_app();
+    let s = render(&mut app, 39, 12);
+    shows(&s, &["terminal too small", "40×12 needed, now 39×12"]);
+    let s = render(&mut app, 80, 11);
+    shows(&s, &["terminal too small"]);
+}
+
+#[test]
+fn no_size_makes_any_screen_panic() {
+    let mut app = demo_app();
+    let sizes: Vec<(u16, u16)> = [1u16, 2, 5, 12, 20, 39, 40, 41, 59, 60, 79, 80, 120, 250]
+        .iter()
+        .flat_map(|w| [1u16, 3, 11, 12, 13, 17, 18, 24, 30, 60].map(|h| (*w, h)))
+        .collect();
+    let check = |app: &mut casebook::app::App, what: &str| {
+        for (w, h) in &sizes {
+            let s = render(app, *w, *h);
+            assert_eq!(s.len(), *h as usize, "{what} at {w}×{h}");
+        }
+    };
+    check(&mut app, "cases");
+    filter(&mut app, "colour:red");
+    check(&mut app, "cases with a bad filter");
+    key(&mut app, KeyCode::Esc);
+    app.open_case(1);
+    check(&mut app, "case");
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('t'));
+    typed(&mut app, "they hung up");
+    check(&mut app, "touch form");
+    key(&mut app, KeyCode::F(1));
+    check(&mut app, "help over a form");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    check(&mut app, "discard question");
+    key(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('x'));
+    check(&mut app, "status menu");
+    key(&mut app, KeyCode::Esc);
+    for tab in ['2', '3'] {
+        key(&mut app, KeyCode::Char(tab));
+        check(&mut app, "report");
+    }
+    app.update(Action::Tab(casebook::app::Tab::Cases));
+    key(&mut app, KeyCode::Char('q'));
+    key(&mut app, KeyCode::Char('a'));
+    check(&mut app, "case form");
+}
+
+#[test]
+fn no_color_means_no_colour_at_all() {
+    let mut app = demo_app();
+    app.open_case(1);
+    key(&mut app, KeyCode::Char('n'));
+    let theme = Theme::plain();
+    for tab in ['1', '2', '3'] {
+        key(&mut app, KeyCode::Char(tab));
+        let backend = ratatui::backend::TestBackend::new(100, 30);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        app.update(Action::Resize(100, 30));
+        terminal
+            .draw(|f| casebook::ui::draw(f, &app, &theme))
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        for cell in buf.content() {
+            assert!(
+                cell.fg == Color::Reset && cell.bg == Color::Reset,
+                "a coloured cell under NO_COLOR: {cell:?}"
+            );
+        }
+    }
+    // Colour is used otherwise.
+    let colored = render_with(&mut app, 100, 30, &Theme::colored());
+    assert!(!colored.is_empty());
+}
+
+#[test]
+fn an_empty_database_says_how_to_start() {
+    utc();
+    let store = casebook::store::Store::in_memory().unwrap();
+    let mut app = casebook::app::App::new(store, now(), false).unwrap();
+    let s = render(&mut app, 80, 24);
+    shows(&s, &["No cases yet. Press a to log one", "0 of 0"]);
+    for tab in ['2', '3'] {
+        key(&mut app, KeyCode::Char(tab));
+        for (w, h) in [(80, 24), (40, 12)] {
+            let s = render(&mut app, w, h);
+            shows(&s, &["(all)"]);
+        }
+    }
+    // Keys that need a case say so instead of failing.
+    key(&mut app, KeyCode::Char('1'));
+    for k in ['t', 'e', 'x', 'r', 'w'] {
+        key(&mut app, KeyCode::Char(k));
+        assert!(app.modal.is_none(), "{k}");
+        assert!(app.flash.as_ref().is_some_and(|f| f.error), "{k}");
+    }
+}
