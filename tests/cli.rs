@@ -788,11 +788,24 @@ fn an_older_file_is_migrated_without_losing_anything() {
     conn.pragma_update(None, "user_version", 1).unwrap();
     conn.execute_batch(
         "INSERT INTO vendors (id, name, name_key) VALUES (1, 'Old Vendor', 'old vendor');
-         INSERT INTO cases (id, uid, title, vendor_id, opened_at) VALUES (1, 'u-1', 'Old case', 1, 1700000000000);
+         INSERT INTO cases (id, uid, title, vendor_id, opened_at, priority, flag_list)
+           VALUES (1, 'u-1', 'Old case', 1, 1700000000000, 'high', 'broken_promise slow_response');
          INSERT INTO touchpoints (case_id, at, channel, started_by, outcome, note)
            VALUES (1, 1700000600000, 'phone', 'customer', 'dropped', 'line went silent');",
     )
     .unwrap();
+    drop(conn);
+    // Migrating fills the triage order by the rule of Case::urgency: open work
+    // 1 000 000 + a broken promise 100 000 + high priority 20 000 + 2 flags × 100.
+    assert!(db.run(&["check"]).starts_with("ok:"));
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let urgency: i64 = conn
+        .query_row("SELECT urgency FROM cases WHERE id = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(urgency, 1_120_200);
+    let mut case = casebook::domain::Case::new("x", "v", chrono::Utc::now());
+    case.priority = casebook::domain::Priority::High;
+    assert_eq!(case.urgency(&["broken_promise", "slow_response"]), urgency);
     drop(conn);
     let out = db.run(&["list", "silent", "--json"]);
     let rows: Value = serde_json::from_str(&out).unwrap();

@@ -287,6 +287,26 @@ impl Case {
         Ok(())
     }
 
+    /// Where the case stands in the triage order (higher first): open work
+    /// before done, then a broken promise, then priority, then more friction
+    /// flags; ties go to the oldest. migrations/03-triage-order/up.sql fills
+    /// old files by the same rule.
+    pub fn urgency(&self, flags: &[&str]) -> i64 {
+        let open = if self.status.is_done() { 0 } else { 1_000_000 };
+        let promise = if flags.contains(&"broken_promise") {
+            100_000
+        } else {
+            0
+        };
+        let priority = match self.priority {
+            Priority::Urgent => 30_000,
+            Priority::High => 20_000,
+            Priority::Normal => 10_000,
+            Priority::Low => 0,
+        };
+        open + promise + priority + 100 * flags.len() as i64
+    }
+
     /// Moves the case to a new status at a time, keeping the resolution and
     /// closing times and the reopen count true to the move.
     pub fn set_status(&mut self, status: Status, at: DateTime<Utc>) {

@@ -233,7 +233,7 @@ fn write_summary(
     let flag_list: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
     conn.prepare_cached(
         "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
-         last_touch_at = ?6, flag_list = ?7 WHERE id = ?1",
+         last_touch_at = ?6, flag_list = ?7, urgency = ?8 WHERE id = ?1",
     )?
     .execute(params![
         case_id,
@@ -243,6 +243,7 @@ fn write_summary(
         touches.last().map(|t| t.channel.as_str()),
         touches.last().map(|t| millis(t.at)),
         flag_list.join(" "),
+        case.urgency(&flag_list),
     ])?;
     conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
         .execute([case_id])?;

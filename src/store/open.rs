@@ -143,8 +143,9 @@ impl Store {
             }
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        // 64 MiB of page cache: imports and reports touch many pages.
-        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        // 16 MiB of page cache: enough for imports and reports, and two
+        // connections (the app has a reader beside its writer) stay small.
+        self.conn.pragma_update(None, "cache_size", -16_384)?;
         MIGRATIONS.to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             other => StoreError::Migration(other.to_string()),

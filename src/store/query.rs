@@ -70,13 +70,10 @@ impl SortKey {
         let dir = if descending { "DESC" } else { "ASC" };
         let flip = if descending { "ASC" } else { "DESC" };
         match self {
-            SortKey::Urgency => format!(
-                "(c.status IN ('resolved','closed')) {dir}, instr(c.flag_list, 'broken_promise') > 0 {flip}, \
-                 CASE c.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END {flip}, \
-                 length(c.flag_list) {flip}, c.opened_at {dir}, c.id {dir}"
-            ),
+            // Stored and indexed (see Case::urgency): higher first, then oldest.
+            SortKey::Urgency => format!("c.urgency {flip}, c.opened_at {dir}, c.id {dir}"),
             SortKey::Id => format!("c.id {dir}"),
-            // Oldest first when ascending by age.
+            // Ascending age is youngest first: the latest opening first.
             SortKey::Age => format!("c.opened_at {flip}, c.id {dir}"),
             SortKey::Vendor => format!("v.name_key {dir}, c.id {dir}"),
             SortKey::LastChannel => format!("c.last_channel {dir}, c.id {dir}"),
@@ -118,15 +115,18 @@ pub fn compile(q: &Query, now: DateTime<Utc>) -> Compiled {
     for clause in &q.clauses {
         let sql = match &clause.term {
             Term::Vendor(names) => {
+                // Vendors are few: find the matching ones (by name or alias)
+                // first, then the cases through their indexes.
                 let ors: Vec<String> = names
                     .iter()
                     .map(|n| {
                         values.push(Value::Text(like(n)));
                         let i = values.len();
-                        format!(
-                            "(v.name_key LIKE ?{i} ESCAPE '\\' OR c.marketplace_id IN \
-                             (SELECT id FROM vendors WHERE name_key LIKE ?{i} ESCAPE '\\'))"
-                        )
+                        let ids = format!(
+                            "(SELECT id FROM vendors WHERE name_key LIKE ?{i} ESCAPE '\\' \
+                             UNION SELECT vendor_id FROM vendor_aliases WHERE alias_key LIKE ?{i} ESCAPE '\\')"
+                        );
+                        format!("c.vendor_id IN {ids} OR c.marketplace_id IN {ids}")
                     })
                     .collect();
                 format!("({})", ors.join(" OR "))
