@@ -13,8 +13,11 @@ fn data_dir() -> Option<PathBuf> {
     if dir.join("REFERENCE.md").exists() {
         Some(dir)
     } else {
-        println!(
-            "skipped: {} is absent (the real data sits beside the clone in CI)",
+        // Straight to stderr, past the test harness's capture, so the skip shows in CI's log.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "real_data: skipped: {} is absent (the real data sits beside the clone in CI)",
             dir.display()
         );
         None
