@@ -14,7 +14,7 @@ import subprocess, time, sys
 BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "casebook")
 db = sys.argv[1]
 # A tmux server of its own, so that no other session is touched.
-T = T + ["-L", "casebook-latency"]
+T = ["tmux", "-L", "casebook-latency"]
 subprocess.run(T + ["kill-server"], stderr=subprocess.DEVNULL)
 subprocess.run(T + ["new-session", "-d", "-s", "ff", "-x", "120", "-y", "30", "bash"])
 time.sleep(0.5)
