@@ -43,12 +43,22 @@ fn main() {
         .unwrap_or(100_000);
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bench.sqlite3");
+    // CASEBOOK_BENCH_DB=FILE measures the queries on a file generated before,
+    // without generating or importing again.
+    let given = std::env::var("CASEBOOK_BENCH_DB")
+        .ok()
+        .map(std::path::PathBuf::from);
+    let db = given
+        .clone()
+        .unwrap_or_else(|| dir.path().join("bench.sqlite3"));
     let bin = env!("CARGO_BIN_EXE_casebook");
     println!("casebook scale bench: {cases} cases in {}", db.display());
 
     // Generate through the binary, as a user would.
     let (_, gen) = timed("generate", || {
+        if given.is_some() {
+            return;
+        }
         let out = Command::new(bin)
             .args([
                 "--db",
@@ -188,6 +198,9 @@ fn main() {
         );
     }
 
+    if given.is_some() {
+        return;
+    }
     // Export as JSON Lines and import into a new file.
     let jsonl = dir.path().join("all.jsonl");
     timed("export --format jsonl", || {

@@ -254,3 +254,28 @@ fn report_by_channel_puts_patterns_under_their_evidence() {
     assert_eq!(group("phone").pattern_cases, 3);
     assert_eq!(group("phone").patterns["dropped_contact"].rate, 0.3333);
 }
+
+#[test]
+fn every_filter_counts_what_its_pages_show() {
+    use casebook::domain::query::Query;
+    use casebook::store::query::SortKey;
+    let store = demo();
+    for (q, expected) in [
+        ("flag:unreachable", 2),
+        ("channel:phone", 3),
+        ("channel:claim flag:delight", 1),
+        ("!flag:delight", 2),
+        ("tag:hardware", 1),
+        ("vendor:xfinity", 2), // an alias of Comcast
+        ("vendor:amazon", 1),  // a marketplace
+        ("silence", 1),
+        ("status:open channel:web", 1),
+    ] {
+        let query = Query::parse(q).unwrap();
+        let page = store
+            .case_page(&query, SortKey::Urgency, false, 0, 50, now())
+            .unwrap();
+        let count = store.case_count(&query, now()).unwrap();
+        assert_eq!((page.len(), count), (expected, expected), "{q}");
+    }
+}
