@@ -119,3 +119,44 @@ fn on_a_generated_set() {
         .unwrap();
     compare(&store, &db);
 }
+
+#[test]
+fn kept_measures_give_the_same_report_as_live_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kept.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+    let mut rng = fastrand::Rng::with_seed(11);
+    store
+        .in_transaction(|w| {
+            for i in 0..400 {
+                let (case, touches) = casebook::io::generate::case(&mut rng, i, now);
+                w.merge_case(case, touches, None, now)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    casebook::io::demo::load(&mut store, now).unwrap();
+    let all = Window {
+        since: None,
+        until: None,
+    };
+    for by in [GroupBy::Vendor, GroupBy::Category] {
+        let kept: i64 = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM cases WHERE m_cached = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(kept > 250, "most generated cases are done and kept: {kept}");
+        let with_kept = serde_json::to_value(store.report(by, all, now).unwrap()).unwrap();
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute("UPDATE cases SET m_cached = 0", [])
+            .unwrap();
+        let live = serde_json::to_value(store.report(by, all, now).unwrap()).unwrap();
+        assert_eq!(with_kept, live, "{by:?}");
+        // Putting them back: a refresh measures every case that is not kept.
+        store.refresh_flags(now).unwrap();
+    }
+}

@@ -6,7 +6,7 @@ use super::rows::*;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
 use crate::domain::friction::{self, CaseView, Thresholds};
-use crate::domain::measures::contacts;
+use crate::domain::measures::{contacts, measure, CaseFacts};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -231,9 +231,16 @@ fn write_summary(
     let case_id = case.id;
     let flags = friction::flags(&CaseView { case, touches, now }, th);
     let flag_list: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
+    // A done case's measures are fixed: keep them for reports (migration 04).
+    let done = case.status.is_done().then(|| {
+        let self_resolved = flag_list.contains(&"self_resolved");
+        CaseFacts::of(case, touches, measure(case, touches, now), self_resolved)
+    });
     conn.prepare_cached(
         "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
-         last_touch_at = ?6, flag_list = ?7, urgency = ?8 WHERE id = ?1",
+         last_touch_at = ?6, flag_list = ?7, urgency = ?8, m_cached = ?9, m_ttfr_hours = ?10,
+         m_ttr_hours = ?11, m_vendor_wait_hours = ?12, m_customer_wait_hours = ?13, m_escalated = ?14
+         WHERE id = ?1",
     )?
     .execute(params![
         case_id,
@@ -244,6 +251,12 @@ fn write_summary(
         touches.last().map(|t| millis(t.at)),
         flag_list.join(" "),
         case.urgency(&flag_list),
+        done.is_some(),
+        done.as_ref().and_then(|f| f.measures.ttfr_hours),
+        done.as_ref().and_then(|f| f.measures.ttr_hours),
+        done.as_ref().map(|f| f.measures.vendor_wait_hours),
+        done.as_ref().map(|f| f.measures.customer_wait_hours),
+        done.as_ref().map(|f| f.escalated),
     ])?;
     conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
         .execute([case_id])?;
@@ -574,7 +587,7 @@ impl Store {
             return Ok(0);
         }
         let sql = if same_thresholds {
-            "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed')"
+            "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed') OR m_cached = 0"
         } else {
             "SELECT id FROM cases"
         };

@@ -5,7 +5,7 @@ use super::rows::*;
 use super::{Result, Store};
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag, Pattern};
-use crate::domain::measures::{measure, CaseFacts, GroupFigures, GroupTally};
+use crate::domain::measures::{measure, CaseFacts, CaseMeasures, GroupFigures, GroupTally};
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -71,6 +71,18 @@ impl Store {
         &self,
         window: Window,
         with_notes: bool,
+        f: impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
+    ) -> Result<()> {
+        self.each_case_where(window, with_notes, false, f)
+    }
+
+    /// `each_case`, leaving out (when `live_only`) the cases whose measures
+    /// are kept in the store.
+    fn each_case_where(
+        &self,
+        window: Window,
+        with_notes: bool,
+        live_only: bool,
         mut f: impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
     ) -> Result<()> {
         let touch_columns = if with_notes {
@@ -82,12 +94,14 @@ impl Store {
             "SELECT {CASE_COLUMNS}, {touch_columns} FROM {CASE_FROM}
              LEFT JOIN touchpoints t ON t.case_id = c.id LEFT JOIN vendors p ON p.id = t.party_id
              WHERE (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)
+               AND (?3 = 0 OR c.m_cached = 0)
              ORDER BY c.id, t.at, t.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params![
             millis_opt(window.since),
-            millis_opt(window.until)
+            millis_opt(window.until),
+            live_only
         ])?;
         let mut current: Option<(Case, Vec<Touchpoint>)> = None;
         const T: usize = 26;
@@ -131,6 +145,52 @@ impl Store {
         Ok(out)
     }
 
+    /// Calls `f` with each done case whose measures the store keeps: its
+    /// vendor, category, facts and flags, from the cases table alone.
+    fn each_kept_case(
+        &self,
+        window: Window,
+        mut f: impl FnMut(String, String, CaseFacts, Vec<Pattern>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT v.name, c.category, c.m_ttfr_hours, c.m_ttr_hours, c.m_vendor_wait_hours,
+                    c.m_customer_wait_hours, c.touch_count, c.contact_count, c.m_escalated,
+                    c.refund_amount, c.customer_cost, c.flag_list, c.reopens
+             FROM cases c JOIN vendors v ON v.id = c.vendor_id
+             WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![
+            millis_opt(window.since),
+            millis_opt(window.until)
+        ])?;
+        while let Some(r) = rows.next()? {
+            let flags: Vec<Pattern> = r
+                .get::<_, String>(11)?
+                .split_whitespace()
+                .filter_map(Pattern::from_id)
+                .collect();
+            let facts = CaseFacts {
+                measures: CaseMeasures {
+                    ttfr_hours: r.get(2)?,
+                    ttr_hours: r.get(3)?,
+                    age_hours: None,
+                    vendor_wait_hours: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
+                    customer_wait_hours: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
+                    touches: r.get::<_, i64>(6)? as usize,
+                    contacts: r.get::<_, i64>(7)? as usize,
+                    reopens: r.get(12)?,
+                },
+                is_open: false,
+                escalated: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+                self_resolved: flags.contains(&Pattern::SelfResolved),
+                refund: money_opt(r, 9)?.unwrap_or_default(),
+                customer_cost: money_opt(r, 10)?.unwrap_or_default(),
+            };
+            f(r.get(0)?, r.get(1)?, facts, flags)?;
+        }
+        Ok(())
+    }
+
     pub fn report(&self, by: GroupBy, window: Window, now: DateTime<Utc>) -> Result<Report> {
         let th = &self.thresholds;
         let mut tallies: BTreeMap<String, GroupTally> = BTreeMap::new();
@@ -138,7 +198,24 @@ impl Store {
         let mut overall = GroupTally::default();
         let mut baseline = PatternTally::default();
         let mut open = 0usize;
-        self.each_case(window, false, |case, touches| {
+        // By vendor or category, done cases come from their kept measures and
+        // flags (see migration 04); the rest are measured live below.
+        let cached = matches!(by, GroupBy::Vendor | GroupBy::Category);
+        if cached {
+            self.each_kept_case(window, |vendor, category, facts, flags| {
+                overall.add(&facts);
+                baseline.add(flags.iter().copied());
+                let key = if by == GroupBy::Vendor {
+                    vendor
+                } else {
+                    category
+                };
+                tallies.entry(key.clone()).or_default().add(&facts);
+                patterns.entry(key).or_default().add(flags);
+                Ok(())
+            })?;
+        }
+        self.each_case_where(window, false, cached, |case, touches| {
             let flags = friction::flags(
                 &CaseView {
                     case: &case,
