@@ -279,3 +279,42 @@ fn every_filter_counts_what_its_pages_show() {
         assert_eq!((page.len(), count), (expected, expected), "{q}");
     }
 }
+
+#[test]
+fn the_note_index_follows_every_write() {
+    use casebook::domain::query::Query;
+    use casebook::domain::{Channel, StartedBy, TouchOutcome, Touchpoint};
+    let mut store = demo();
+    let found = |store: &Store, word: &str| {
+        store
+            .case_count(&Query::parse(word).unwrap(), now())
+            .unwrap()
+    };
+    assert_eq!(found(&store, "factory"), 1); // indexed by the demo's import
+    let mut t = Touchpoint::new(
+        now(),
+        Channel::new("chat").unwrap(),
+        StartedBy::Customer,
+        TouchOutcome::Sent,
+    );
+    t.note = "asked about the warranty".into();
+    let id = store.add_touch(4, t.clone(), now()).unwrap();
+    assert_eq!(found(&store, "warranty"), 1);
+    t.id = id;
+    t.note = "asked about the indemnity".into();
+    store.update_touch(t, now()).unwrap();
+    assert_eq!(
+        (found(&store, "warranty"), found(&store, "indemnity")),
+        (0, 1)
+    );
+    store.delete_touch(id, now()).unwrap();
+    assert_eq!(found(&store, "indemnity"), 0);
+    // A failed import leaves nothing queued behind it.
+    let bad = "{\"title\":\"x\",\"vendor\":\"V\",\"opened_at\":\"2024-01-01T00:00:00Z\",\
+               \"touchpoints\":[{\"at\":\"2024-01-01T00:00:00Z\",\"channel\":\"chat\",\"from\":\"customer\",\"outcome\":\"sent\",\"note\":\"zebra\"}]}\n";
+    let (v, recs) =
+        casebook::io::json::parse("t.jsonl", bad, casebook::io::json::Format::Jsonl).unwrap();
+    casebook::io::json::import(&mut store, &v, recs, true, now()).unwrap(); // a dry run rolls back
+    assert_eq!(found(&store, "zebra"), 0);
+    assert_eq!(found(&store, "factory"), 1);
+}

@@ -173,7 +173,48 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
     Ok(id)
 }
 
+/// Notes wait in a temporary table until the transaction's end, then enter
+/// the full-text index in one statement (see migrations/02-note-search).
+fn queue_note(conn: &Connection, touch_id: i64) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO temp.pending_notes (id) VALUES (?1)")?
+        .execute([touch_id])?;
+    Ok(())
+}
+
+/// Takes a note out of the full-text index (it needs the old text).
+fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Result<()> {
+    if !note.is_empty() {
+        conn.prepare_cached(
+            "INSERT INTO touch_notes (touch_notes, rowid, note) VALUES ('delete', ?1, ?2)",
+        )?
+        .execute(params![touch_id, note])?;
+    }
+    Ok(())
+}
+
+/// Indexes the queued notes; every write calls it before it commits.
+pub(crate) fn flush_notes(conn: &Connection) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO touch_notes (rowid, note) SELECT t.id, t.note FROM touchpoints t
+         JOIN temp.pending_notes p ON p.id = t.id WHERE t.note <> ''",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM temp.pending_notes")?
+        .execute([])?;
+    Ok(())
+}
+
 fn write_touch_row(conn: &Connection, case_id: i64, t: &Touchpoint, insert: bool) -> Result<i64> {
+    if !insert {
+        let old: Option<String> = conn
+            .prepare_cached("SELECT note FROM touchpoints WHERE id = ?1")?
+            .query_row([t.id], |r| r.get(0))
+            .optional()?;
+        if let Some(old) = old.filter(|o| *o != t.note) {
+            unindex_note(conn, t.id, &old)?;
+            queue_note(conn, t.id)?;
+        }
+    }
     let party = t.party.as_deref().map(|p| vendor_id(conn, p)).transpose()?;
     let values = params![
         case_id,
@@ -196,7 +237,9 @@ fn write_touch_row(conn: &Connection, case_id: i64, t: &Touchpoint, insert: bool
              outcome, ask, promise_due, waiting_on, note, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
         )?
         .execute(values)?;
-        Ok(conn.last_insert_rowid())
+        let id = conn.last_insert_rowid();
+        queue_note(conn, id)?;
+        Ok(id)
     } else {
         conn.prepare_cached(
             "UPDATE touchpoints SET case_id = ?1, at = ?2, channel = ?3, started_by = ?4, party_id = ?5,
@@ -431,6 +474,7 @@ impl Store {
         self.writable()?;
         let tx = self.conn.transaction()?;
         let id = insert_case(&tx, case, touches, None, now, &self.thresholds)?;
+        flush_notes(&tx)?;
         tx.commit()?;
         Ok(id)
     }
@@ -446,6 +490,7 @@ impl Store {
         if n > 0 {
             refresh_summary(&tx, case.id, now, &self.thresholds)?;
         }
+        flush_notes(&tx)?;
         tx.commit()?;
         Ok(n)
     }
@@ -508,6 +553,7 @@ impl Store {
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
         append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
         refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        flush_notes(&tx)?;
         tx.commit()?;
         Ok(touch.id)
     }
@@ -531,6 +577,7 @@ impl Store {
             )?;
             refresh_summary(&tx, case_id, now, &self.thresholds)?;
         }
+        flush_notes(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -544,6 +591,7 @@ impl Store {
             .into_iter()
             .find(|t| t.id == touch_id)
             .ok_or(StoreError::NoSuchTouch(touch_id))?;
+        unindex_note(&tx, touch_id, &old.note)?;
         tx.execute("DELETE FROM touchpoints WHERE id = ?1", [touch_id])?;
         append(
             &tx,
@@ -551,6 +599,7 @@ impl Store {
             &touch_event("touch_deleted", &old, Some(&old), now),
         )?;
         refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        flush_notes(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -602,6 +651,7 @@ impl Store {
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('flags_refreshed_at', ?2)",
             [th_json, at.to_string()],
         )?;
+        flush_notes(&tx)?;
         tx.commit()?;
         Ok(ids.len())
     }
@@ -615,6 +665,7 @@ impl Store {
             thresholds: &self.thresholds,
         };
         let out = f(&mut w)?;
+        flush_notes(&tx)?;
         tx.commit()?;
         Ok(out)
     }

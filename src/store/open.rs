@@ -122,6 +122,10 @@ impl Store {
                 known: *SCHEMA_VERSION,
             });
         }
+        // Notes written in a transaction wait here to be indexed at its end.
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS pending_notes (id INTEGER PRIMARY KEY)",
+        )?;
         if self.read_only {
             if version < *SCHEMA_VERSION {
                 return Err(StoreError::CannotOpen {
