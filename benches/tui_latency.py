@@ -16,6 +16,7 @@ db = sys.argv[1]
 # A tmux server of its own, so that no other session is touched.
 T = ["tmux", "-L", "casebook-latency"]
 subprocess.run(T + ["kill-server"], stderr=subprocess.DEVNULL)
+time.sleep(0.3)
 subprocess.run(T + ["new-session", "-d", "-s", "ff", "-x", "120", "-y", "30", "bash"])
 time.sleep(0.5)
 start = time.time()
