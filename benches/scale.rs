@@ -36,6 +36,23 @@ fn best_of(what: &str, runs: usize, mut f: impl FnMut()) -> Duration {
     best
 }
 
+/// Runs the casebook binary on a file at the bench's fixed time; it must succeed.
+fn casebook(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("--db")
+        .arg(db)
+        .args(["--now", "2026-11-23T00:00:00Z"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn main() {
     let cases: usize = std::env::var("CASEBOOK_BENCH_CASES")
         .ok()
@@ -59,23 +76,7 @@ fn main() {
         if given.is_some() {
             return;
         }
-        let out = Command::new(bin)
-            .args([
-                "--db",
-                db.to_str().unwrap(),
-                "--now",
-                "2026-11-23T00:00:00Z",
-                "generate",
-                "--cases",
-                &cases.to_string(),
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = casebook(&db, &["generate", "--cases", &cases.to_string()]);
         print!("  {}", String::from_utf8_lossy(&out.stdout));
     });
     let mut store = Store::open(&db).unwrap();
@@ -127,20 +128,7 @@ fn main() {
         store.report(GroupBy::Vendor, window, now).unwrap()
     });
     let (_, cli_report) = timed("report --by vendor --json (the binary)", || {
-        let out = Command::new(bin)
-            .args([
-                "--db",
-                db.to_str().unwrap(),
-                "--now",
-                "2026-11-23T00:00:00Z",
-                "report",
-                "--by",
-                "vendor",
-                "--json",
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
+        casebook(&db, &["report", "--by", "vendor", "--json"]);
     });
     if Command::new("sqlite3").arg("--version").output().is_ok() {
         let sql = include_str!("report_by_vendor.sql")
@@ -204,36 +192,14 @@ fn main() {
     // Export as JSON Lines and import into a new file.
     let jsonl = dir.path().join("all.jsonl");
     timed("export --format jsonl", || {
-        let out = Command::new(bin)
-            .args([
-                "--db",
-                db.to_str().unwrap(),
-                "export",
-                "--format",
-                "jsonl",
-                "-o",
-                jsonl.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
+        casebook(
+            &db,
+            &["export", "--format", "jsonl", "-o", jsonl.to_str().unwrap()],
+        );
     });
     let fresh = dir.path().join("imported.sqlite3");
     let (_, imp) = timed("import the JSON Lines into a new file", || {
-        let out = Command::new(bin)
-            .args([
-                "--db",
-                fresh.to_str().unwrap(),
-                "import",
-                jsonl.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        casebook(&fresh, &["import", jsonl.to_str().unwrap()]);
     });
     println!(
         "{:<48} {:>10.0} touchpoints/s",
