@@ -89,12 +89,12 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
 }
 
 pub fn run(cli: &Cli) -> Result<()> {
+    // Open everything before taking over the screen, so errors print plainly.
+    let now = cli::now(cli)?;
+    let store = cli::open(cli, false)?;
     if !stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");
     }
-    // Open everything before taking over the screen, so errors print plainly.
-    let now = cli::now(cli)?;
-    let store = cli::open(cli)?;
     let mut app = App::new(store, now, cli.now.is_none())?;
     app.start_background();
     let stop = Arc::new(AtomicBool::new(false));

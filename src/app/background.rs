@@ -80,7 +80,7 @@ impl Background {
     }
 
     fn open(path: &Path, thresholds: Thresholds) -> Result<Store, String> {
-        let mut store = Store::open(path).map_err(|e| e.to_string())?;
+        let mut store = Store::open_existing(path).map_err(|e| e.to_string())?;
         store.thresholds = thresholds;
         Ok(store)
     }

@@ -171,10 +171,16 @@ pub fn now(cli: &Cli) -> Result<DateTime<Utc>> {
     }
 }
 
-/// Opens the store with the user's config.
-pub fn open(cli: &Cli) -> Result<Store> {
+/// Opens the store with the user's config. Only `create` opens may make a
+/// new file: commands that only read say that the file is missing instead.
+pub fn open(cli: &Cli, create: bool) -> Result<Store> {
     let config = load_config(cli)?;
-    let mut store = Store::open(&db_path(cli)?)?;
+    let path = db_path(cli)?;
+    let mut store = if create {
+        Store::open(&path)?
+    } else {
+        Store::open_existing(&path)?
+    };
     store.set_thresholds(config.friction)?;
     if store.read_only {
         eprintln!(
@@ -188,8 +194,12 @@ pub fn open(cli: &Cli) -> Result<Store> {
 /// Runs one subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     let now = now(cli)?;
+    let creates = matches!(
+        command,
+        Command::Demo | Command::Add(_) | Command::Import(_) | Command::Generate { .. }
+    );
     let mut cx = Context {
-        store: open(cli)?,
+        store: open(cli, creates)?,
         now,
     };
     let out = &mut std::io::stdout().lock();

@@ -31,6 +31,8 @@ pub enum StoreError {
     ReadOnly(PathBuf),
     #[error("the database is locked by another process; try again in a moment")]
     Locked,
+    #[error("{0} does not exist (nothing was created: give --db the right file, or create one with 'casebook add', 'import' or 'demo')")]
+    NoSuchFile(PathBuf),
     #[error("cannot open {path}: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
     #[error("no case '{0}' (give its id, its ref or its uid)")]

@@ -44,35 +44,71 @@ fn cannot_open(path: &Path, reason: impl ToString) -> StoreError {
 impl Store {
     /// Opens (creating if need be) a database file, read-write if the file
     /// allows it and read-only otherwise, and brings its schema up to date.
+    /// For the commands that write (add, import, demo, generate).
     pub fn open(path: &Path) -> Result<Store> {
-        let exists = path.exists();
-        if exists {
-            let meta = std::fs::metadata(path).map_err(|e| cannot_open(path, e))?;
-            if meta.is_dir() {
-                return Err(cannot_open(path, "it is a directory"));
+        Self::open_as(path, true)
+    }
+
+    /// Opens a database file that must already exist: reading commands and
+    /// the app never create a file (or its directory) by mistake.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        Self::open_as(path, false)
+    }
+
+    /// Only SQLite opens the file. POSIX advisory locks belong to the
+    /// process, so closing any other descriptor of the database file would
+    /// drop SQLite's locks, and another program could then delete the
+    /// write-ahead log under us (tests/durability.rs). `stat` opens nothing,
+    /// so it is the one look at the file taken here.
+    fn open_as(path: &Path, create: bool) -> Result<Store> {
+        let user_read_only = match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => return Err(cannot_open(path, "it is a directory")),
+            // A file without write permission is read-only even to root, who
+            // could write it anyway: the user's intent is what counts.
+            Ok(meta) => meta.permissions().readonly(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !create {
+                    return Err(StoreError::NoSuchFile(path.to_path_buf()));
+                }
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        cannot_open(path, format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                false
             }
-            std::fs::File::open(path).map_err(|e| cannot_open(path, e))?;
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| cannot_open(path, format!("cannot create {}: {e}", dir.display())))?;
-        }
-        // A file without write permission is read-only even to root, who could
-        // write it anyway: the user's intent is what counts.
-        let writable = !exists
-            || (!std::fs::metadata(path)
-                .map(|m| m.permissions().readonly())
-                .unwrap_or(true)
-                && std::fs::OpenOptions::new().write(true).open(path).is_ok());
-        let flags = if writable {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+            Err(e) => return Err(cannot_open(path, e)),
+        };
+        let read_write = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | if create {
+                OpenFlags::SQLITE_OPEN_CREATE
+            } else {
+                OpenFlags::empty()
+            };
+        let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY;
+        let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if user_read_only {
+            Connection::open_with_flags(path, read_only | no_mutex)
         } else {
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+            // SQLite falls back to reading by itself where the system refuses
+            // writing; where it cannot even do that, ask for reading alone.
+            Connection::open_with_flags(path, read_write | no_mutex).or_else(|e| {
+                match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly) => {
+                        Connection::open_with_flags(path, read_only | no_mutex)
+                    }
+                    _ => Err(e),
+                }
+            })
+        }
+        .map_err(|e| cannot_open(path, e))?;
+        let read_only = conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| cannot_open(path, e))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            read_only: !writable,
+            read_only,
             thresholds: Thresholds::default(),
         };
         store.prepare().map_err(|e| match e {
