@@ -182,6 +182,7 @@ impl App {
             return Some(form);
         }
         let now = self.now;
+        let overwrite = form.overwrite;
         let result: Result<(i64, String), Failure> = match &form.purpose {
             Purpose::NewCase => {
                 case_form::case_from(&form)
@@ -193,13 +194,13 @@ impl App {
                             .map_err(store_failure)
                     })
             }
-            Purpose::EditCase(c) => {
-                let id = c.id;
+            Purpose::EditCase(original) => {
+                let id = original.id;
                 case_form::case_from(&form)
                     .map_err(bad_field)
                     .and_then(|(c, _)| {
                         self.store
-                            .update_case(c, now)
+                            .update_case_from(original, c, now, overwrite)
                             .map(|n| (id, format!("case {id}: {n} field(s) changed")))
                             .map_err(store_failure)
                     })
@@ -215,14 +216,14 @@ impl App {
                             .map_err(store_failure)
                     })
             }
-            Purpose::EditTouch { case_id, .. } => {
+            Purpose::EditTouch { case_id, original } => {
                 let id = *case_id;
                 touch_form::touch_from(&form)
                     .map_err(bad_field)
                     .and_then(|t| {
                         let tid = t.id;
                         self.store
-                            .update_touch(t, now)
+                            .update_touch_from(original, t, now, overwrite)
                             .map(|()| (id, format!("touch #{tid} of case {id} saved")))
                             .map_err(store_failure)
                     })
@@ -261,6 +262,12 @@ impl App {
                 }
                 None
             }
+            Err((Some(CHANGED_MEANWHILE), reason)) => {
+                // Said once; the next save puts the user's values over theirs.
+                form.overwrite = true;
+                form.error = Some(reason);
+                Some(form)
+            }
             Err((Some(field), reason)) => {
                 form.show_error(field, reason);
                 Some(form)
@@ -282,8 +289,12 @@ impl App {
     }
 }
 
+/// Not a field: the record changed elsewhere since the form opened.
+const CHANGED_MEANWHILE: &str = "(changed meanwhile)";
+
 fn store_failure(e: StoreError) -> Failure {
     match e {
+        e @ StoreError::Changed { .. } => (Some(CHANGED_MEANWHILE), e.to_string()),
         StoreError::Invalid(inv) => (Some(inv.field), inv.reason),
         other => (None, other.to_string()),
     }

@@ -47,12 +47,16 @@ impl CaseRef {
     }
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// Field-by-field differences between two versions of a record.
-fn diff(old: &Value, new: &Value, skip: &[&str]) -> Vec<(String, Option<Value>, Option<Value>)> {
+pub(super) fn diff(
+    old: &Value,
+    new: &Value,
+    skip: &[&str],
+) -> Vec<(String, Option<Value>, Option<Value>)> {
     let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else {
         return Vec::new();
     };
@@ -69,7 +73,7 @@ fn diff(old: &Value, new: &Value, skip: &[&str]) -> Vec<(String, Option<Value>, 
         .collect()
 }
 
-fn load_case(conn: &Connection, id: i64) -> Result<Case> {
+pub(super) fn load_case(conn: &Connection, id: i64) -> Result<Case> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.id = ?1");
     let mut case = conn
         .prepare_cached(&sql)?
@@ -84,7 +88,7 @@ fn load_case(conn: &Connection, id: i64) -> Result<Case> {
     Ok(case)
 }
 
-fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchpoint>> {
+pub(super) fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchpoint>> {
     let sql = format!(
         "SELECT {TOUCH_COLUMNS} FROM {TOUCH_FROM} WHERE t.case_id = ?1 ORDER BY t.at, t.id"
     );
@@ -183,7 +187,7 @@ fn queue_note(conn: &Connection, touch_id: i64) -> Result<()> {
 }
 
 /// Takes a note out of the full-text index (it needs the old text).
-fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Result<()> {
+pub(super) fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Result<()> {
     if !note.is_empty() {
         conn.prepare_cached(
             "INSERT INTO touch_notes (touch_notes, rowid, note) VALUES ('delete', ?1, ?2)",
@@ -205,7 +209,12 @@ pub(crate) fn flush_notes(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn write_touch_row(conn: &Connection, case_id: i64, t: &Touchpoint, insert: bool) -> Result<i64> {
+pub(super) fn write_touch_row(
+    conn: &Connection,
+    case_id: i64,
+    t: &Touchpoint,
+    insert: bool,
+) -> Result<i64> {
     if !insert {
         let old: Option<String> = conn
             .prepare_cached("SELECT note FROM touchpoints WHERE id = ?1")?
@@ -253,7 +262,7 @@ fn write_touch_row(conn: &Connection, case_id: i64, t: &Touchpoint, insert: bool
 }
 
 /// Recomputes the stored summary of a case (counts, channels, flags).
-pub(crate) fn refresh_summary(
+pub(super) fn refresh_summary(
     conn: &Connection,
     case_id: i64,
     now: DateTime<Utc>,
@@ -383,7 +392,12 @@ fn insert_case(
     Ok(id)
 }
 
-fn touch_event(kind: &str, t: &Touchpoint, old: Option<&Touchpoint>, at: DateTime<Utc>) -> Event {
+pub(super) fn touch_event(
+    kind: &str,
+    t: &Touchpoint,
+    old: Option<&Touchpoint>,
+    at: DateTime<Utc>,
+) -> Event {
     let shown = |t: &Touchpoint| {
         let mut t = t.clone();
         t.id = 0;
@@ -404,7 +418,7 @@ fn touch_event(kind: &str, t: &Touchpoint, old: Option<&Touchpoint>, at: DateTim
 }
 
 /// Writes a changed case with one event per changed field; returns how many changed.
-fn update_case_fields(
+pub(super) fn update_case_fields(
     conn: &Connection,
     old: &Case,
     new: &Case,
@@ -484,22 +498,6 @@ impl Store {
         Ok(id)
     }
 
-    /// Saves an edited case; every changed field appends an event.
-    pub fn update_case(&mut self, mut case: Case, now: DateTime<Utc>) -> Result<usize> {
-        self.writable()?;
-        case.validate()?;
-        let tx = self.conn.transaction()?;
-        let old = load_case(&tx, case.id)?;
-        case.uid = old.uid.clone();
-        let n = update_case_fields(&tx, &old, &case, now)?;
-        if n > 0 {
-            refresh_summary(&tx, case.id, now, &self.thresholds)?;
-        }
-        flush_notes(&tx)?;
-        tx.commit()?;
-        Ok(n)
-    }
-
     /// Moves a case to a status at a time (reopening counts).
     pub fn set_status(
         &mut self,
@@ -508,10 +506,10 @@ impl Store {
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        let mut case = self.case(id)?;
-        case.set_status(status, at);
-        self.update_case(case.clone(), now)?;
-        Ok(case)
+        self.modify_case(id, now, |case| {
+            case.set_status(status, at);
+            Ok(())
+        })
     }
 
     /// Resolves a case with an outcome and optional refund.
@@ -523,24 +521,27 @@ impl Store {
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        let mut case = self.case(id)?;
-        if case.status == Status::Resolved {
-            case.resolved_at = Some(at);
-        }
-        case.set_status(Status::Resolved, at);
-        if case.resolved_at.is_some_and(|r| r < case.opened_at) {
-            return Err(crate::domain::case::Invalid {
-                field: "at",
-                reason: "is before the case was opened".into(),
+        self.modify_case(id, now, |case| {
+            if case.status == Status::Resolved {
+                case.resolved_at = Some(at);
             }
-            .into());
-        }
-        case.outcome = Some(outcome);
-        if refund.is_some() {
-            case.refund_amount = refund;
-        }
-        self.update_case(case.clone(), now)?;
-        Ok(case)
+            case.set_status(Status::Resolved, at);
+            if case.resolved_at.is_some_and(|r| r < case.opened_at) {
+                return Err(crate::domain::case::Invalid {
+                    field: "at",
+                    reason: format!(
+                        "is before the case was opened ({})",
+                        crate::domain::time::to_rfc3339(case.opened_at)
+                    ),
+                }
+                .into());
+            }
+            case.outcome = Some(outcome);
+            if refund.is_some() {
+                case.refund_amount = refund;
+            }
+            Ok(())
+        })
     }
 
     /// Logs a touch on a case; returns its id.
@@ -554,37 +555,14 @@ impl Store {
         touch.validate()?;
         touch.id = 0;
         let tx = self.conn.transaction()?;
-        load_case(&tx, case_id)?;
+        let case = load_case(&tx, case_id)?;
+        touch.check_after_opening(case.opened_at)?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
         append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
         refresh_summary(&tx, case_id, now, &self.thresholds)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(touch.id)
-    }
-
-    /// Saves an edited touch (its id says which).
-    pub fn update_touch(&mut self, mut touch: Touchpoint, now: DateTime<Utc>) -> Result<()> {
-        self.writable()?;
-        touch.validate()?;
-        let case_id = self.touch_case(touch.id)?;
-        let tx = self.conn.transaction()?;
-        let old = load_touches(&tx, case_id)?
-            .into_iter()
-            .find(|t| t.id == touch.id)
-            .ok_or(StoreError::NoSuchTouch(touch.id))?;
-        if old != touch {
-            write_touch_row(&tx, case_id, &touch, false)?;
-            append(
-                &tx,
-                case_id,
-                &touch_event("touch_changed", &touch, Some(&old), now),
-            )?;
-            refresh_summary(&tx, case_id, now, &self.thresholds)?;
-        }
-        flush_notes(&tx)?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Deletes a touch; its event keeps what it was.
