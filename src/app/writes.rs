@@ -182,6 +182,19 @@ impl App {
             return Some(form);
         }
         let now = self.now;
+        if !form.future_ok {
+            if let Some((field, at)) = logged_time(&form) {
+                if crate::domain::time::far_ahead(at, now) {
+                    form.future_ok = true;
+                    form.focus_name(field);
+                    form.error = Some(format!(
+                        "{} is more than a day ahead of now: Enter again to keep it, or fix it",
+                        super::touch_form::local_text(at)
+                    ));
+                    return Some(form);
+                }
+            }
+        }
         let overwrite = form.overwrite;
         let result: Result<(i64, String), Failure> = match &form.purpose {
             Purpose::NewCase => {
@@ -286,6 +299,21 @@ impl App {
         if self.case.is_none() {
             self.cases.select_id(case_id);
         }
+    }
+}
+
+/// The time a form logs as having happened, and its field.
+fn logged_time(form: &Form) -> Option<(&'static str, chrono::DateTime<chrono::Utc>)> {
+    match &form.purpose {
+        Purpose::NewCase | Purpose::EditCase(_) => case_form::case_from(form)
+            .ok()
+            .map(|(c, _)| ("opened_at", c.opened_at)),
+        Purpose::NewTouch { .. } | Purpose::EditTouch { .. } => {
+            touch_form::touch_from(form).ok().map(|t| ("at", t.at))
+        }
+        Purpose::Resolve { .. } => case_form::resolution_from(form)
+            .ok()
+            .map(|(_, _, at)| ("resolved_at", at)),
     }
 }
 

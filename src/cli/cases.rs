@@ -151,7 +151,7 @@ pub fn touch(cx: &mut Context, a: &TouchArgs, out: &mut dyn Write) -> Result<()>
     t.promise_due = a
         .promise_due
         .as_deref()
-        .map(|p| cx.at(Some(p)))
+        .map(|p| cx.due(Some(p)))
         .transpose()?;
     t.waiting_on = a.waiting_on.as_deref().map(str::parse).transpose()?;
     t.note = a.note.clone().unwrap_or_default();
