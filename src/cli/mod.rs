@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one handler per subcommand.
 
 mod cases;
+mod history;
 mod maintain;
 mod report;
 pub mod table;
@@ -122,8 +123,28 @@ pub enum Command {
         /// Where to write the copy (must not exist)
         path: PathBuf,
     },
-    /// Check the database's integrity and schema
+    /// Check the database's integrity and schema, and that every case's stored flags are current
     Check,
+    /// A case's audit trail: every change, with the old and new value
+    History {
+        /// The case: its id, ref or uid (a deleted case's too)
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a case and its touches (the audit trail keeps them; restore brings them back)
+    Delete {
+        /// The case: its id, ref or uid
+        case: String,
+    },
+    /// Bring back a deleted case or touch
+    Restore {
+        /// The deleted case: the id it had, its ref or its uid
+        case: Option<String>,
+        /// A deleted touch, by its id
+        #[arg(long, value_name = "ID", conflicts_with = "case")]
+        touch: Option<i64>,
+    },
 }
 
 /// What every handler needs: the store, the time now and the local zone.
@@ -200,6 +221,9 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
     } else {
         Store::open_existing(&path)?
     };
+    store.set_busy_timeout(std::time::Duration::from_millis(
+        config.storage.busy_timeout_ms,
+    ))?;
     store.set_thresholds(config.friction)?;
     if store.read_only {
         eprintln!(
@@ -257,5 +281,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Generate { cases, seed } => maintain::generate(&mut cx, *cases, *seed, out),
         Command::Backup { path } => maintain::backup(&mut cx, path, out),
         Command::Check => maintain::check(&mut cx, out),
+        Command::History { case, json } => history::history(&mut cx, case, *json, out),
+        Command::Delete { case } => history::delete(&mut cx, case, out),
+        Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),
     }
 }

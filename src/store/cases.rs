@@ -198,7 +198,7 @@ pub(super) fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Resu
 }
 
 /// Indexes the queued notes; every write calls it before it commits.
-pub(crate) fn flush_notes(conn: &Connection) -> Result<()> {
+pub(super) fn flush_notes(conn: &Connection) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO touch_notes (rowid, note) SELECT t.id, t.note FROM touchpoints t
          JOIN temp.pending_notes p ON p.id = t.id WHERE t.note <> ''",
@@ -326,7 +326,7 @@ fn write_summary(
 }
 
 /// Inserts a new case with its touches, and their events unless `history` is given.
-fn insert_case(
+pub(super) fn insert_case(
     conn: &Connection,
     mut case: Case,
     mut touches: Vec<Touchpoint>,
@@ -491,7 +491,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         self.writable()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let id = insert_case(&tx, case, touches, None, now, &self.thresholds)?;
         flush_notes(&tx)?;
         tx.commit()?;
@@ -554,7 +554,7 @@ impl Store {
         self.writable()?;
         touch.validate()?;
         touch.id = 0;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let case = load_case(&tx, case_id)?;
         touch.check_after_opening(case.opened_at)?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
@@ -569,7 +569,7 @@ impl Store {
     pub fn delete_touch(&mut self, touch_id: i64, now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
         let case_id = self.touch_case(touch_id)?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let old = load_touches(&tx, case_id)?
             .into_iter()
             .find(|t| t.id == touch_id)
@@ -599,16 +599,38 @@ impl Store {
         }
         let th_json = serde_json::to_string(&self.thresholds).unwrap_or_default();
         let at = millis(now);
-        let tx = self.conn.transaction()?;
-        let meta = |key: &str| -> Result<Option<String>> {
-            Ok(tx
+        let meta = |conn: &Connection, key: &str| -> Result<Option<String>> {
+            Ok(conn
                 .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
                 .query_row([key], |r| r.get(0))
                 .optional()?)
         };
-        let same_thresholds = meta("flag_thresholds")?.as_deref() == Some(th_json.as_str());
-        let derived_at: Option<i64> = meta("derived_at")?.and_then(|v| v.parse().ok());
+        // A look without the write lock first: most of the time nothing is
+        // due, and a reader must not wait for another process's long import.
+        let same_thresholds =
+            meta(&self.conn, "flag_thresholds")?.as_deref() == Some(th_json.as_str());
+        let derived_at: Option<i64> = meta(&self.conn, "derived_at")?.and_then(|v| v.parse().ok());
         let went_back = derived_at.is_some_and(|d| at < d);
+        let any_due: bool = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM cases WHERE next_change_at <= ?1)")?
+            .query_row([at], |r| r.get(0))?;
+        if same_thresholds && !went_back && !any_due {
+            return Ok(0);
+        }
+        // Without waiting: another writer at work means a later look.
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let free = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+        self.conn.busy_timeout(self.busy_timeout)?;
+        if let Err(e) = free {
+            return match StoreError::from(e) {
+                // Another process is writing: the derived data catches up at
+                // the next look, and what is read now is at most a little behind.
+                StoreError::Locked => Ok(0),
+                other => Err(other),
+            };
+        }
+        let tx = super::write_tx(&mut self.conn)?;
         let (sql, bound) = if !same_thresholds {
             ("SELECT id FROM cases", None)
         } else if went_back {
@@ -682,7 +704,7 @@ impl Store {
     /// Runs `f` in one transaction: all of it is written, or none.
     pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
         self.writable()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let mut w = Writer {
             conn: &tx,
             thresholds: &self.thresholds,

@@ -5,6 +5,7 @@ mod cases;
 pub mod charts;
 mod edits;
 mod events;
+mod history;
 mod open;
 pub mod query;
 pub mod report;
@@ -14,7 +15,8 @@ mod vendors;
 pub use cases::{CaseRef, Merge};
 pub use edits::Clash;
 pub use events::Event;
-pub use open::{default_path, Store, SCHEMA_VERSION};
+pub use history::Numbered;
+pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
 
 use crate::domain::case::Invalid;
 use std::path::PathBuf;
@@ -43,7 +45,7 @@ pub enum StoreError {
     NoSuchCase(String),
     #[error("no touchpoint {0}")]
     NoSuchTouch(i64),
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -68,3 +70,10 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Every write is one IMMEDIATE transaction: it takes the write lock before
+/// it reads, so a second writer waits for the busy timeout instead of
+/// failing at once when the first commits between its read and its write.
+pub(crate) fn write_tx(conn: &mut rusqlite::Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}

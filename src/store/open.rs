@@ -26,7 +26,13 @@ pub struct Store {
     pub read_only: bool,
     /// The friction thresholds the stored flags are computed with.
     pub thresholds: Thresholds,
+    /// How long a write waits for another process's write to finish before
+    /// "the database is locked" (the config's `[storage] busy_timeout_ms`).
+    pub busy_timeout: std::time::Duration,
 }
+
+/// The busy timeout unless the config says otherwise.
+pub const DEFAULT_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `casebook.sqlite3` in the platform's data directory.
 pub fn default_path() -> Option<PathBuf> {
@@ -110,6 +116,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only,
             thresholds: Thresholds::default(),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
         };
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
@@ -130,13 +137,14 @@ impl Store {
             path: PathBuf::from(":memory:"),
             read_only: false,
             thresholds: Thresholds::default(),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
         };
         store.prepare()?;
         Ok(store)
     }
 
     fn prepare(&mut self) -> Result<()> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.busy_timeout(self.busy_timeout)?;
         self.conn.set_prepared_statement_cache_capacity(128);
         self.conn.pragma_update(None, "foreign_keys", true)?;
         let version: i64 = self
@@ -210,6 +218,14 @@ impl Store {
                 [json],
             )?;
         }
+        Ok(())
+    }
+
+    /// How long writes wait for another process's write (the config's
+    /// `[storage] busy_timeout_ms`).
+    pub fn set_busy_timeout(&mut self, wait: std::time::Duration) -> Result<()> {
+        self.busy_timeout = wait;
+        self.conn.busy_timeout(wait)?;
         Ok(())
     }
 

@@ -211,19 +211,7 @@ fn who(t: StartedBy) -> &'static str {
 }
 
 fn event_text(e: &Event) -> String {
-    let value = |v: &Option<serde_json::Value>| match v {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Null) | None => "—".into(),
-        Some(other) => other.to_string(),
-    };
-    match (e.kind.as_str(), &e.field) {
-        ("created", _) => "case logged".into(),
-        ("status_changed", _) => format!("status {} → {}", value(&e.old), value(&e.new)),
-        ("field_changed", Some(f)) => format!("{f}: {} → {}", value(&e.old), value(&e.new)),
-        ("touch_changed", _) => format!("touch #{} edited", e.touchpoint.unwrap_or(0)),
-        ("touch_deleted", _) => format!("touch #{} deleted", e.touchpoint.unwrap_or(0)),
-        (kind, _) => kind.replace('_', " "),
-    }
+    e.summary()
 }
 
 fn timeline_table(
