@@ -281,6 +281,10 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     };
     let flags = friction::flags(&view, &cx.store.thresholds);
     let mut m = measure(&case, &touches, cx.now);
+    let sla = cx
+        .store
+        .sla_setup()?
+        .and_then(|s| s.case_sla(&case, &touches, cx.now));
     if json {
         m.ttfr_hours = m.ttfr_hours.map(round4);
         m.ttr_hours = m.ttr_hours.map(round4);
@@ -292,6 +296,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
             touchpoints: &touches,
             flags: flags.iter().map(|f| FlagRecord::of(&case, f)).collect(),
             measures: m,
+            sla,
         };
         writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(());
@@ -385,6 +390,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
         "  {:<24}{} touches, {} by the customer, {} reopen(s)",
         "contacts", m.touches, m.contacts, m.reopens
     )?;
+    super::sla::show_words(sla.as_ref(), out)?;
     writeln!(out, "\ntimeline")?;
     let mut t = Table::new(&[
         "#", "when", "channel", "from", "party", "outcome", "wait", "note",

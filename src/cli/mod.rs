@@ -3,6 +3,7 @@
 mod cases;
 mod maintain;
 mod report;
+pub mod sla;
 pub mod table;
 mod transfer;
 
@@ -30,16 +31,18 @@ pub struct Cli {
     /// The config file (TOML) [default: config.toml in the platform's config directory]
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Take this as the current time (for reproducible reports and tests)
+    /// Take this time as now: open cases' ages, waits, flags and SLA clocks
+    /// are measured to it, so a report on open cases is reproducible [env: CASEBOOK_NOW]
     #[arg(
-        long,
+        long = "as-of",
+        alias = "now",
         global = true,
         env = "CASEBOOK_NOW",
+        hide_env = true,
         value_name = "AT",
-        hide = true,
         allow_hyphen_values = true
     )]
-    pub now: Option<String>,
+    pub as_of: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -121,6 +124,9 @@ pub enum Command {
     },
     /// Check the database's integrity and schema
     Check,
+    /// Service levels: business calendars and policies (first response, resolution)
+    #[command(subcommand)]
+    Sla(sla::SlaCommand),
 }
 
 /// What every handler needs: the store, the time now and the local zone.
@@ -165,7 +171,7 @@ pub fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 pub fn now(cli: &Cli) -> Result<DateTime<Utc>> {
-    match &cli.now {
+    match &cli.as_of {
         Some(t) => Ok(parse_at(t, Utc::now(), &Local)?),
         None => Ok(Utc::now()),
     }
@@ -237,5 +243,6 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Generate { cases, seed } => maintain::generate(&mut cx, *cases, *seed, out),
         Command::Backup { path } => maintain::backup(&mut cx, path, out),
         Command::Check => maintain::check(&mut cx, out),
+        Command::Sla(c) => sla::run(&mut cx, c, out),
     }
 }

@@ -308,6 +308,8 @@ fn write_summary(
     for f in flag_list {
         insert.execute(params![case_id, f])?;
     }
+    // The SLA's next change belongs in the minimum of `next_change_at` (migration 05).
+    let _sla_next_change = super::sla::write_case_sla(conn, case, touches, now)?;
     Ok(())
 }
 

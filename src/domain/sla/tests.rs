@@ -236,7 +236,14 @@ fn resolution_pauses_on_an_info_request_and_resumes() {
     );
 
     // At 09:00 the clock is paused: 2 h used, no due time, nothing changes by itself.
-    let at9 = case_sla(&p, &cal, &case, std::slice::from_ref(&ask), 0.25, utc(2024, 5, 6, 9, 0));
+    let at9 = case_sla(
+        &p,
+        &cal,
+        &case,
+        std::slice::from_ref(&ask),
+        0.25,
+        utc(2024, 5, 6, 9, 0),
+    );
     assert_eq!(
         (at9.resolution.used_hours, at9.resolution.left_hours),
         (2.0, 22.0)
