@@ -225,7 +225,7 @@ pub fn list(
         .into_iter()
         .find(|k| k.label() == key)
         .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches (prefix - to reverse)"))?;
-    cx.store.refresh_flags(cx.now)?;
+    cx.store.refresh_due(cx.now)?;
     let rows = cx
         .store
         .case_page(&q, key, desc, 0, limit.unwrap_or(i64::MAX as usize), cx.now)?;

@@ -93,7 +93,7 @@ pub fn run(cx: &mut Context, command: &SlaCommand, out: &mut dyn Write) -> Resul
                 let list: Vec<_> = cals
                     .iter()
                     .map(|c| {
-                        json!({"name": c.name, "tz": c.zone.name(), "hours": c.week_lines(),
+                        json!({"name": c.name, "tz": c.zone.name(), "hours": c.hours,
                                "holidays": c.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>()})
                     })
                     .collect();
@@ -105,7 +105,7 @@ pub fn run(cx: &mut Context, command: &SlaCommand, out: &mut dyn Write) -> Resul
                     t.row(vec![
                         c.name.clone(),
                         c.zone.name().to_string(),
-                        c.week_lines().join("; "),
+                        c.hours.join("; "),
                         hol.join(", "),
                     ]);
                 }

@@ -1,6 +1,7 @@
 //! The domain core: pure types and rules. No SQL, no terminal, no I/O.
 
 pub mod case;
+pub mod derived;
 pub mod enums;
 pub mod friction;
 pub mod measures;

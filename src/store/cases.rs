@@ -5,7 +5,8 @@ use super::events::{append, Event};
 use super::rows::*;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
-use crate::domain::friction::{self, CaseView, Thresholds};
+use crate::domain::derived::derive_with_sla;
+use crate::domain::friction::Thresholds;
 use crate::domain::measures::{contacts, measure, CaseFacts};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
@@ -263,7 +264,9 @@ pub(crate) fn refresh_summary(
     write_summary(conn, &case, &touches, now, th)
 }
 
-/// Writes the stored summary of a case from the case and its touches in time order.
+/// Writes the stored summary of a case from the case and its touches in time
+/// order: counts, channels, the derived data (src/domain/derived.rs) and,
+/// for a done case, its measures.
 fn write_summary(
     conn: &Connection,
     case: &Case,
@@ -272,8 +275,9 @@ fn write_summary(
     th: &Thresholds,
 ) -> Result<()> {
     let case_id = case.id;
-    let flags = friction::flags(&CaseView { case, touches, now }, th);
-    let flag_list: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
+    let sla = super::sla::load_setup(conn)?;
+    let derived = derive_with_sla(case, touches, now, th, sla.as_ref());
+    let flag_list = derived.flag_ids();
     // A done case's measures are fixed: keep them for reports (migration 04).
     let done = case.status.is_done().then(|| {
         let self_resolved = flag_list.contains(&"self_resolved");
@@ -282,7 +286,8 @@ fn write_summary(
     conn.prepare_cached(
         "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
          last_touch_at = ?6, flag_list = ?7, urgency = ?8, m_cached = ?9, m_ttfr_hours = ?10,
-         m_ttr_hours = ?11, m_vendor_wait_hours = ?12, m_customer_wait_hours = ?13, m_escalated = ?14
+         m_ttr_hours = ?11, m_vendor_wait_hours = ?12, m_customer_wait_hours = ?13, m_escalated = ?14,
+         next_change_at = ?15
          WHERE id = ?1",
     )?
     .execute(params![
@@ -293,13 +298,14 @@ fn write_summary(
         touches.last().map(|t| t.channel.as_str()),
         touches.last().map(|t| millis(t.at)),
         flag_list.join(" "),
-        case.urgency(&flag_list),
+        derived.urgency,
         done.is_some(),
         done.as_ref().and_then(|f| f.measures.ttfr_hours),
         done.as_ref().and_then(|f| f.measures.ttr_hours),
         done.as_ref().map(|f| f.measures.vendor_wait_hours),
         done.as_ref().map(|f| f.measures.customer_wait_hours),
         done.as_ref().map(|f| f.escalated),
+        derived.next_change.map(millis),
     ])?;
     conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
         .execute([case_id])?;
@@ -308,8 +314,7 @@ fn write_summary(
     for f in flag_list {
         insert.execute(params![case_id, f])?;
     }
-    // The SLA's next change belongs in the minimum of `next_change_at` (migration 05).
-    let _sla_next_change = super::sla::write_case_sla(conn, case, touches, now)?;
+    super::sla::write_case_sla(conn, case, derived.sla.as_ref())?;
     Ok(())
 }
 
@@ -606,56 +611,97 @@ impl Store {
         Ok(())
     }
 
-    /// Recomputes the stored flags of open cases (whose flags move with time),
-    /// or of every case when the thresholds changed since they were stored.
-    pub fn refresh_flags(&mut self, now: DateTime<Utc>) -> Result<usize> {
+    /// Brings every case's derived data (flags, urgency, and what else reads
+    /// the clock) up to `now`: re-derives only the cases whose next change
+    /// instant has passed, found through an index. Two things re-derive more:
+    /// thresholds other than the ones the stored flags were made with (every
+    /// case), and a clock set earlier than the file's last look (`--as-of` in
+    /// the past: the open cases, once). Returns how many were re-derived.
+    pub fn refresh_due(&mut self, now: DateTime<Utc>) -> Result<usize> {
         if self.read_only {
             return Ok(0);
         }
         let th_json = serde_json::to_string(&self.thresholds).unwrap_or_default();
-        let tx = self.conn.transaction()?;
-        let stored: Option<String> = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'flag_thresholds'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let same_thresholds = stored.as_deref() == Some(th_json.as_str());
-        // Open cases' flags move with time (a promise falls due, a wait grows
-        // long); minutes matter little against thresholds of hours, so a
-        // refresh in the last five minutes is fresh enough.
-        let last: Option<i64> = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'flags_refreshed_at'",
-                [],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
-            .and_then(|v| v.parse().ok());
         let at = millis(now);
-        if same_thresholds && last.is_some_and(|l| l <= at && at - l < 5 * 60 * 1000) {
-            return Ok(0);
-        }
-        let sql = if same_thresholds {
-            "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed') OR m_cached = 0"
-        } else {
-            "SELECT id FROM cases"
+        let tx = self.conn.transaction()?;
+        let meta = |key: &str| -> Result<Option<String>> {
+            Ok(tx
+                .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?)
         };
-        let ids: Vec<i64> = tx
-            .prepare(sql)?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let same_thresholds = meta("flag_thresholds")?.as_deref() == Some(th_json.as_str());
+        let derived_at: Option<i64> = meta("derived_at")?.and_then(|v| v.parse().ok());
+        let went_back = derived_at.is_some_and(|d| at < d);
+        let (sql, bound) = if !same_thresholds {
+            ("SELECT id FROM cases", None)
+        } else if went_back {
+            (
+                "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed') OR next_change_at IS NOT NULL",
+                None,
+            )
+        } else {
+            ("SELECT id FROM cases WHERE next_change_at <= ?1", Some(at))
+        };
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare(sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(bound), |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         for id in &ids {
             refresh_summary(&tx, *id, now, &self.thresholds)?;
         }
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('flags_refreshed_at', ?2)",
-            [th_json, at.to_string()],
-        )?;
+        // Nothing due: nothing written, so other windows are not told to reload.
+        if ids.is_empty() && same_thresholds {
+            return Ok(0);
+        }
+        if derived_at.is_none_or(|d| d < at) || !same_thresholds {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('derived_at', ?2)",
+                [th_json, at.to_string()],
+            )?;
+        }
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(ids.len())
+    }
+
+    /// The cases whose stored derived data (flags, urgency, next change)
+    /// differ from what their fields and touches give at `now`; run after
+    /// `refresh_due(now)`, it should find none. For `check` and the tests.
+    pub fn derived_mismatches(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, flag_list, urgency, next_change_at FROM cases ORDER BY id")?;
+        let stored = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?;
+        let mut problems = Vec::new();
+        let sla = super::sla::load_setup(&self.conn)?;
+        for row in stored {
+            let (id, flags, urgency, next) = row?;
+            let case = load_case(&self.conn, id)?;
+            let touches = load_touches(&self.conn, id)?;
+            let fresh = derive_with_sla(&case, &touches, now, &self.thresholds, sla.as_ref());
+            let fresh_flags = fresh.flag_ids().join(" ");
+            if flags != fresh_flags
+                || urgency != fresh.urgency
+                || next != fresh.next_change.map(millis)
+            {
+                problems.push(format!(
+                    "case {id}: stored flags '{flags}', urgency {urgency}, next change {next:?}; \
+                     fresh '{fresh_flags}', {}, {:?}",
+                    fresh.urgency,
+                    fresh.next_change.map(millis)
+                ));
+            }
+        }
+        Ok(problems)
     }
 
     /// Runs `f` in one transaction: all of it is written, or none.

@@ -3,53 +3,14 @@
 //! migration 06), written beside the case's summary.
 
 use super::{Result, Store, StoreError};
-use crate::domain::case::{Case, Invalid, Touchpoint};
+use crate::domain::case::{Case, Invalid};
 use crate::domain::friction::Thresholds;
 use crate::domain::sla::{
-    self, calendar::parse_holidays, Calendar, CaseSla, Policy, DEFAULT_AT_RISK_SHARE,
+    self, calendar::parse_holidays, Calendar, CaseSla, Policy, SlaSetup, DEFAULT_AT_RISK_SHARE,
 };
 use crate::domain::time::to_millis;
-use crate::domain::Priority;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
-
-/// Everything needed to compute a case's SLA: the policies and their calendars.
-#[derive(Debug, Clone)]
-pub struct SlaSetup {
-    pub policies: Vec<Policy>,
-    calendars: HashMap<String, Calendar>,
-    pub at_risk_share: f64,
-}
-
-impl SlaSetup {
-    /// The policy that applies to a case and its calendar, if any.
-    pub fn applies(&self, vendor: &str, priority: Priority) -> Option<(&Policy, &Calendar)> {
-        let p = sla::policy_for(&self.policies, vendor, priority)?;
-        Some((p, self.calendars.get(&p.calendar.to_lowercase())?))
-    }
-
-    pub fn calendar(&self, name: &str) -> Option<&Calendar> {
-        self.calendars.get(&name.to_lowercase())
-    }
-
-    pub fn case_sla(
-        &self,
-        case: &Case,
-        touches: &[Touchpoint],
-        now: DateTime<Utc>,
-    ) -> Option<CaseSla> {
-        let (p, cal) = self.applies(&case.vendor, case.priority)?;
-        Some(sla::case_sla(
-            p,
-            cal,
-            case,
-            touches,
-            self.at_risk_share,
-            now,
-        ))
-    }
-}
 
 fn bad(field: &'static str, reason: impl Into<String>) -> StoreError {
     StoreError::Invalid(Invalid {
@@ -124,34 +85,23 @@ pub(crate) fn load_setup(conn: &Connection) -> Result<Option<SlaSetup>> {
     if policies.is_empty() {
         return Ok(None);
     }
-    let calendars = load_calendars(conn)?
-        .into_iter()
-        .map(|c| (c.name.to_lowercase(), c))
-        .collect();
-    Ok(Some(SlaSetup {
+    Ok(Some(SlaSetup::new(
         policies,
-        calendars,
-        at_risk_share: at_risk_share(conn)?,
-    }))
+        load_calendars(conn)?,
+        at_risk_share(conn)?,
+    )))
 }
 
-/// Stores a case's SLA beside its summary; returns the next instant at which
-/// it changes with the clock alone (for `cases.next_change_at`).
-pub(crate) fn write_case_sla(
-    conn: &Connection,
-    case: &Case,
-    touches: &[Touchpoint],
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>> {
-    let found = load_setup(conn)?.and_then(|s| s.case_sla(case, touches, now));
-    let Some(s) = found else {
+/// Stores a case's SLA (as derived with its summary) in its `sla_*` columns.
+pub(crate) fn write_case_sla(conn: &Connection, case: &Case, sla: Option<&CaseSla>) -> Result<()> {
+    let Some(s) = sla else {
         conn.prepare_cached(
             "UPDATE cases SET sla_policy = NULL, sla_state = NULL, sla_first_response = NULL,
              sla_resolution = NULL, sla_due_at = NULL, sla_left_hours = NULL
              WHERE id = ?1 AND sla_policy IS NOT NULL",
         )?
         .execute([case.id])?;
-        return Ok(None);
+        return Ok(());
     };
     conn.prepare_cached(
         "UPDATE cases SET sla_policy = ?2, sla_state = ?3, sla_first_response = ?4,
@@ -166,7 +116,7 @@ pub(crate) fn write_case_sla(
         s.due().filter(|_| !case.status.is_done()).map(to_millis),
         s.left_hours(),
     ])?;
-    Ok(s.next_change())
+    Ok(())
 }
 
 impl Store {

@@ -22,6 +22,7 @@ use super::measures::{channel_map, clock_end, is_vendor_answer, round4};
 use super::time::hours;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Less than this share of a target left puts it at risk (the default).
 pub const DEFAULT_AT_RISK_SHARE: f64 = 0.25;
@@ -302,6 +303,50 @@ impl CaseSla {
             .into_iter()
             .flatten()
             .min()
+    }
+}
+
+/// Everything needed to compute a case's SLA: the policies, their calendars
+/// and the at-risk share.
+#[derive(Debug, Clone)]
+pub struct SlaSetup {
+    pub policies: Vec<Policy>,
+    calendars: HashMap<String, Calendar>,
+    pub at_risk_share: f64,
+}
+
+impl SlaSetup {
+    pub fn new(policies: Vec<Policy>, calendars: Vec<Calendar>, at_risk_share: f64) -> SlaSetup {
+        let calendars = calendars
+            .into_iter()
+            .map(|c| (c.name.to_lowercase(), c))
+            .collect();
+        SlaSetup {
+            policies,
+            calendars,
+            at_risk_share,
+        }
+    }
+
+    /// The policy that applies to a case and its calendar, if any.
+    pub fn applies(&self, vendor: &str, priority: Priority) -> Option<(&Policy, &Calendar)> {
+        let p = policy_for(&self.policies, vendor, priority)?;
+        Some((p, self.calendars.get(&p.calendar.to_lowercase())?))
+    }
+
+    pub fn calendar(&self, name: &str) -> Option<&Calendar> {
+        self.calendars.get(&name.to_lowercase())
+    }
+
+    /// A case's service level, or None when no policy applies.
+    pub fn case_sla(
+        &self,
+        case: &Case,
+        touches: &[Touchpoint],
+        now: DateTime<Utc>,
+    ) -> Option<CaseSla> {
+        let (p, cal) = self.applies(&case.vendor, case.priority)?;
+        Some(case_sla(p, cal, case, touches, self.at_risk_share, now))
     }
 }
 
