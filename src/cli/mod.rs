@@ -77,11 +77,11 @@ pub enum Command {
         #[arg(long, value_name = "AT", allow_hyphen_values = true)]
         at: Option<String>,
     },
-    /// List cases matching a query (vendor:X status:open flag:P age>7d channel:C tag:T words…)
+    /// List cases matching a query (vendor:X status:open flag:P sla:breached age>7d channel:C tag:T words…)
     List {
         /// The filter, in the query language (negate a term with a leading '!', or '-' after '--')
         query: Vec<String>,
-        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches
+        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches, sla (time left, breached first)
         #[arg(long, default_value = "urgency")]
         sort: String,
         /// Print at most this many

@@ -11,6 +11,7 @@
 //!   case resumes at its next touch that leaves the ball with the vendor.
 
 pub mod calendar;
+pub mod tally;
 #[cfg(test)]
 mod tests;
 
@@ -287,6 +288,14 @@ impl CaseSla {
             .min()
     }
 
+    /// The states of the two targets, for a report's tally.
+    pub fn facts(&self) -> tally::SlaFacts {
+        tally::SlaFacts {
+            first_response: self.first_response.state,
+            resolution: self.resolution.state,
+        }
+    }
+
     /// The least time left of the targets still counting (None when both are final).
     pub fn left_hours(&self) -> Option<f64> {
         [&self.first_response, &self.resolution]
@@ -365,5 +374,35 @@ pub fn case_sla(
         policy: policy.name.clone(),
         first_response: target(&fr, cal, policy.first_response_hours, at_risk_share, now),
         resolution: target(&res, cal, policy.resolution_hours, at_risk_share, now),
+    }
+}
+
+/// A case's stored service level in a few words, for tables: "breached 2h 0m",
+/// "at risk 45m", "running 1d 3h" (wall time until due), "paused 5h 0m" (open
+/// hours left while the ball is not with the vendor), "met", or "" without a policy.
+pub fn cell(
+    state: Option<&str>,
+    due_at: Option<DateTime<Utc>>,
+    left_hours: Option<f64>,
+    now: DateTime<Utc>,
+) -> String {
+    use super::time::short_duration;
+    let Some(state) = state.and_then(SlaState::parse) else {
+        return String::new();
+    };
+    let word = match state {
+        SlaState::AtRisk => "at risk",
+        other => other.as_str(),
+    };
+    match (state, due_at, left_hours) {
+        (SlaState::Met, _, _) => word.to_string(),
+        (SlaState::Breached, Some(due), _) if due <= now => {
+            format!("{word} {}", short_duration(now - due))
+        }
+        (_, Some(due), _) if due > now => format!("{word} {}", short_duration(due - now)),
+        (_, None, Some(h)) if state != SlaState::Breached => {
+            format!("paused {}", short_duration(ms(h)))
+        }
+        _ => word.to_string(),
     }
 }
