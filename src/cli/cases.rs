@@ -224,7 +224,7 @@ pub fn list(
     let key = SortKey::ALL
         .into_iter()
         .find(|k| k.label() == key)
-        .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches (prefix - to reverse)"))?;
+        .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches, sla (prefix - to reverse)"))?;
     cx.store.refresh_due(cx.now)?;
     let rows = cx
         .store
@@ -234,12 +234,12 @@ pub fn list(
         return Ok(());
     }
     let mut t = Table::new(&[
-        "id", "age", "vendor", "last ch", "status", "flags", "touches", "title",
+        "id", "age", "vendor", "last ch", "status", "sla", "flags", "touches", "title",
     ])
-    .right(&[0, 1, 6])
+    .right(&[0, 1, 7])
     .max_width(2, 24)
-    .max_width(5, 40)
-    .max_width(7, 50);
+    .max_width(6, 40)
+    .max_width(8, 50);
     for r in &rows {
         let age = short_duration(r.resolved_at.unwrap_or(cx.now) - r.opened_at);
         t.row(vec![
@@ -248,6 +248,12 @@ pub fn list(
             r.vendor.clone(),
             r.last_channel.clone().unwrap_or_default(),
             r.status.to_string(),
+            crate::domain::sla::cell(
+                r.sla_state.as_deref(),
+                r.sla_due_at,
+                r.sla_left_hours,
+                cx.now,
+            ),
             r.flags.join(" "),
             r.touches.to_string(),
             r.title.clone(),
@@ -281,6 +287,10 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     };
     let flags = friction::flags(&view, &cx.store.thresholds);
     let mut m = measure(&case, &touches, cx.now);
+    let sla = cx
+        .store
+        .sla_setup()?
+        .and_then(|s| s.case_sla(&case, &touches, cx.now));
     if json {
         m.ttfr_hours = m.ttfr_hours.map(round4);
         m.ttr_hours = m.ttr_hours.map(round4);
@@ -292,6 +302,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
             touchpoints: &touches,
             flags: flags.iter().map(|f| FlagRecord::of(&case, f)).collect(),
             measures: m,
+            sla,
         };
         writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(());
@@ -385,6 +396,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
         "  {:<24}{} touches, {} by the customer, {} reopen(s)",
         "contacts", m.touches, m.contacts, m.reopens
     )?;
+    super::sla::show_words(sla.as_ref(), out)?;
     writeln!(out, "\ntimeline")?;
     let mut t = Table::new(&[
         "#", "when", "channel", "from", "party", "outcome", "wait", "note",

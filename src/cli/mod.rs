@@ -4,6 +4,7 @@ mod cases;
 mod history;
 mod maintain;
 mod report;
+pub mod sla;
 pub mod table;
 mod transfer;
 
@@ -31,16 +32,18 @@ pub struct Cli {
     /// The config file (TOML) [default: config.toml in the platform's config directory]
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Take this as the current time (for reproducible reports and tests)
+    /// Take this time as now: open cases' ages, waits, flags and SLA clocks
+    /// are measured to it, so a report on open cases is reproducible [env: CASEBOOK_NOW]
     #[arg(
-        long,
+        long = "as-of",
+        alias = "now",
         global = true,
         env = "CASEBOOK_NOW",
+        hide_env = true,
         value_name = "AT",
-        hide = true,
         allow_hyphen_values = true
     )]
-    pub now: Option<String>,
+    pub as_of: Option<String>,
     /// Accept logged times more than a day ahead of now (they are refused as typos otherwise)
     #[arg(long, global = true)]
     pub future: bool,
@@ -78,11 +81,11 @@ pub enum Command {
         #[arg(long, value_name = "AT", allow_hyphen_values = true)]
         at: Option<String>,
     },
-    /// List cases matching a query (vendor:X status:open flag:P age>7d channel:C tag:T words…)
+    /// List cases matching a query (vendor:X status:open flag:P sla:breached age>7d channel:C tag:T words…)
     List {
         /// The filter, in the query language (negate a term with a leading '!', or '-' after '--')
         query: Vec<String>,
-        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches
+        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches, sla (time left, breached first)
         #[arg(long, default_value = "urgency")]
         sort: String,
         /// Print at most this many
@@ -145,6 +148,9 @@ pub enum Command {
         #[arg(long, value_name = "ID", conflicts_with = "case")]
         touch: Option<i64>,
     },
+    /// Service levels: business calendars and policies (first response, resolution)
+    #[command(subcommand)]
+    Sla(sla::SlaCommand),
 }
 
 /// What every handler needs: the store, the time now and the local zone.
@@ -205,7 +211,7 @@ pub fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 pub fn now(cli: &Cli) -> Result<DateTime<Utc>> {
-    match &cli.now {
+    match &cli.as_of {
         Some(t) => Ok(parse_at(t, Utc::now(), &Local)?),
         None => Ok(Utc::now()),
     }
@@ -284,5 +290,6 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::History { case, json } => history::history(&mut cx, case, *json, out),
         Command::Delete { case } => history::delete(&mut cx, case, out),
         Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),
+        Command::Sla(c) => sla::run(&mut cx, c, out),
     }
 }

@@ -11,6 +11,7 @@
 
 use super::case::{Case, Touchpoint};
 use super::friction::{self, CaseView, Flag, Thresholds};
+use super::sla::{CaseSla, SlaSetup};
 use chrono::{DateTime, Utc};
 
 /// A case's derived data at one moment.
@@ -21,6 +22,8 @@ pub struct Derived {
     /// The earliest instant after `now` at which the flags or the urgency
     /// change with nothing else logged; None when only a write can change them.
     pub next_change: Option<DateTime<Utc>>,
+    /// The service level under the policy that applies (None without one).
+    pub sla: Option<CaseSla>,
 }
 
 impl Derived {
@@ -29,17 +32,36 @@ impl Derived {
     }
 }
 
-/// Derives a case's stored data; `touches` in time order.
+/// Derives a case's stored data without service levels; `touches` in time order.
 pub fn derive(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>, th: &Thresholds) -> Derived {
+    derive_with_sla(case, touches, now, th, None)
+}
+
+/// Derives a case's stored data, its service level among them.
+pub fn derive_with_sla(
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    th: &Thresholds,
+    sla: Option<&SlaSetup>,
+) -> Derived {
     let view = CaseView { case, touches, now };
     let flags = friction::flags(&view, th);
     let ids: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
     let urgency = case.urgency(&ids);
-    let next_change = earliest_after(now, friction::clock_instants(&view, th));
+    let sla = sla.and_then(|s| s.case_sla(case, touches, now));
+    let sla_change = sla.as_ref().and_then(CaseSla::next_change);
+    let next_change = earliest_after(
+        now,
+        friction::clock_instants(&view, th)
+            .into_iter()
+            .chain(sla_change),
+    );
     Derived {
         flags,
         urgency,
         next_change,
+        sla,
     }
 }
 

@@ -6,6 +6,7 @@
 use super::case::{Case, Touchpoint};
 use super::enums::{Ask, Channel, StartedBy, TouchOutcome, WaitingOn};
 use super::money::Money;
+use super::sla::tally::{SlaFacts, SlaFigures, SlaTally};
 use super::time::hours;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -203,6 +204,8 @@ pub struct CaseFacts {
     pub self_resolved: bool,
     pub refund: Money,
     pub customer_cost: Money,
+    /// The states of its service-level targets, when a policy applies.
+    pub sla: Option<SlaFacts>,
 }
 
 impl CaseFacts {
@@ -219,6 +222,7 @@ impl CaseFacts {
             self_resolved,
             refund: case.refund_amount.unwrap_or_default(),
             customer_cost: case.customer_cost.unwrap_or_default(),
+            sla: None,
         }
     }
 }
@@ -239,6 +243,7 @@ pub struct GroupTally {
     self_resolved: usize,
     refund: Money,
     customer_cost: Money,
+    sla: SlaTally,
 }
 
 /// The group figures of the report.
@@ -257,6 +262,7 @@ pub struct GroupFigures {
     pub self_resolved_rate: f64,
     pub refund_total: Money,
     pub customer_cost_total: Money,
+    pub sla: SlaFigures,
 }
 
 impl GroupTally {
@@ -277,6 +283,7 @@ impl GroupTally {
         self.self_resolved += usize::from(f.self_resolved);
         self.refund.0 += f.refund.0;
         self.customer_cost.0 += f.customer_cost.0;
+        self.sla.add(f.sla, f.is_open);
     }
 
     pub fn figures(self) -> GroupFigures {
@@ -301,6 +308,7 @@ impl GroupTally {
             self_resolved_rate: per_case(self.self_resolved),
             refund_total: self.refund,
             customer_cost_total: self.customer_cost,
+            sla: self.sla.figures(),
         }
     }
 }

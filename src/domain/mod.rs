@@ -7,6 +7,7 @@ pub mod friction;
 pub mod measures;
 pub mod money;
 pub mod query;
+pub mod sla;
 pub mod time;
 
 pub use case::{Case, Touchpoint};

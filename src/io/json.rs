@@ -29,6 +29,8 @@ pub struct ShownCase<'a> {
     pub touchpoints: &'a [Touchpoint],
     pub flags: Vec<FlagRecord>,
     pub measures: CaseMeasures,
+    /// The service level under the policy that applies, or null.
+    pub sla: Option<crate::domain::sla::CaseSla>,
 }
 
 /// One flag as `flags --json` prints it.

@@ -5,7 +5,7 @@ use super::events::{append, Event};
 use super::rows::*;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
-use crate::domain::derived::derive;
+use crate::domain::derived::derive_with_sla;
 use crate::domain::friction::Thresholds;
 use crate::domain::measures::{contacts, measure, CaseFacts};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
@@ -284,7 +284,8 @@ fn write_summary(
     th: &Thresholds,
 ) -> Result<()> {
     let case_id = case.id;
-    let derived = derive(case, touches, now, th);
+    let sla = super::sla::load_setup(conn)?;
+    let derived = derive_with_sla(case, touches, now, th, sla.as_ref());
     let flag_list = derived.flag_ids();
     // A done case's measures are fixed: keep them for reports (migration 04).
     let done = case.status.is_done().then(|| {
@@ -322,6 +323,7 @@ fn write_summary(
     for f in flag_list {
         insert.execute(params![case_id, f])?;
     }
+    super::sla::write_case_sla(conn, case, derived.sla.as_ref())?;
     Ok(())
 }
 
@@ -680,11 +682,12 @@ impl Store {
             ))
         })?;
         let mut problems = Vec::new();
+        let sla = super::sla::load_setup(&self.conn)?;
         for row in stored {
             let (id, flags, urgency, next) = row?;
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
-            let fresh = derive(&case, &touches, now, &self.thresholds);
+            let fresh = derive_with_sla(&case, &touches, now, &self.thresholds, sla.as_ref());
             let fresh_flags = fresh.flag_ids().join(" ");
             if flags != fresh_flags
                 || urgency != fresh.urgency

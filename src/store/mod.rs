@@ -10,6 +10,7 @@ mod open;
 pub mod query;
 pub mod report;
 mod rows;
+pub mod sla;
 mod vendors;
 
 pub use cases::{CaseRef, Merge};

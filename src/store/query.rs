@@ -24,6 +24,11 @@ pub struct CaseRow {
     pub last_touch_at: Option<DateTime<Utc>>,
     pub touches: i64,
     pub flags: Vec<String>,
+    /// The stored service level: the worse state of the two targets, when
+    /// the first one falls or fell due (None while paused), the least time left.
+    pub sla_state: Option<String>,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    pub sla_left_hours: Option<f64>,
 }
 
 /// What the triage table can be sorted by.
@@ -39,10 +44,13 @@ pub enum SortKey {
     Status,
     Flags,
     Touches,
+    /// Service level by time left: breached first (longest overdue first),
+    /// then by when a target falls due; paused clocks by time left; no SLA last.
+    TimeLeft,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 8] = [
+    pub const ALL: [SortKey; 9] = [
         SortKey::Urgency,
         SortKey::Id,
         SortKey::Age,
@@ -51,6 +59,7 @@ impl SortKey {
         SortKey::Status,
         SortKey::Flags,
         SortKey::Touches,
+        SortKey::TimeLeft,
     ];
 
     pub fn label(self) -> &'static str {
@@ -63,6 +72,7 @@ impl SortKey {
             SortKey::Status => "status",
             SortKey::Flags => "flags",
             SortKey::Touches => "touches",
+            SortKey::TimeLeft => "sla",
         }
     }
 
@@ -80,6 +90,12 @@ impl SortKey {
             SortKey::Status => format!("c.status {dir}, c.id {dir}"),
             SortKey::Flags => format!("length(c.flag_list) {dir}, c.id {dir}"),
             SortKey::Touches => format!("c.touch_count {dir}, c.id {dir}"),
+            // Stored and indexed (migration 06); due times are instants, so
+            // the order does not go stale as the clock runs.
+            SortKey::TimeLeft => format!(
+                "c.sla_policy IS NULL, c.sla_due_at IS NULL, c.sla_due_at {dir}, \
+                 c.sla_left_hours IS NULL, c.sla_left_hours {dir}, c.id {dir}"
+            ),
         }
     }
 }
@@ -212,6 +228,13 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                     .collect();
                 format!("({})", ors.join(" OR "))
             }
+            Term::Sla(states) => format!(
+                "c.sla_state IN ({})",
+                placeholders(
+                    &mut values,
+                    states.iter().map(|s| Value::Text(s.as_str().into()))
+                )
+            ),
             Term::Age(cmp, d) => {
                 // Age is older than d ⇔ opened before now − d.
                 values.push(Value::Integer((now - *d).timestamp_millis()));
@@ -266,7 +289,8 @@ impl Store {
         let w = compile_for(q, now, true);
         let sql = format!(
             "SELECT c.id, c.ref, c.title, v.name, c.status, c.priority, c.opened_at, c.resolved_at,
-                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list
+                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list,
+                    c.sla_state, c.sla_due_at, c.sla_left_hours
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
              WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
             w.sql,
@@ -293,6 +317,9 @@ impl Store {
                     .split_whitespace()
                     .map(String::from)
                     .collect(),
+                sla_state: r.get(12)?,
+                sla_due_at: time_opt(r, 13)?,
+                sla_left_hours: r.get(14)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

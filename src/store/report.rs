@@ -6,6 +6,7 @@ use super::{Result, Store};
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag, Pattern};
 use crate::domain::measures::{measure, CaseFacts, CaseMeasures, GroupFigures, GroupTally};
+use crate::domain::sla::{tally::SlaFacts, SlaState};
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -155,7 +156,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT v.name, c.category, c.m_ttfr_hours, c.m_ttr_hours, c.m_vendor_wait_hours,
                     c.m_customer_wait_hours, c.touch_count, c.contact_count, c.m_escalated,
-                    c.refund_amount, c.customer_cost, c.flag_list, c.reopens
+                    c.refund_amount, c.customer_cost, c.flag_list, c.reopens,
+                    c.sla_first_response, c.sla_resolution
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
              WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)",
         )?;
@@ -185,6 +187,18 @@ impl Store {
                 self_resolved: flags.contains(&Pattern::SelfResolved),
                 refund: money_opt(r, 9)?.unwrap_or_default(),
                 customer_cost: money_opt(r, 10)?.unwrap_or_default(),
+                sla: match (
+                    r.get::<_, Option<String>>(13)?,
+                    r.get::<_, Option<String>>(14)?,
+                ) {
+                    (Some(a), Some(b)) => SlaState::parse(&a).zip(SlaState::parse(&b)).map(
+                        |(first_response, resolution)| SlaFacts {
+                            first_response,
+                            resolution,
+                        },
+                    ),
+                    _ => None,
+                },
             };
             f(r.get(0)?, r.get(1)?, facts, flags)?;
         }
@@ -198,6 +212,7 @@ impl Store {
         let mut overall = GroupTally::default();
         let mut baseline = PatternTally::default();
         let mut open = 0usize;
+        let sla = self.sla_setup()?;
         // By vendor or category, done cases come from their kept measures and
         // flags (see migration 04); the rest are measured live below.
         let cached = matches!(by, GroupBy::Vendor | GroupBy::Category);
@@ -225,12 +240,16 @@ impl Store {
                 th,
             );
             let self_resolved = flags.iter().any(|f| f.pattern == Pattern::SelfResolved);
-            let facts = CaseFacts::of(
+            let mut facts = CaseFacts::of(
                 &case,
                 &touches,
                 measure(&case, &touches, now),
                 self_resolved,
             );
+            facts.sla = sla
+                .as_ref()
+                .and_then(|s| s.case_sla(&case, &touches, now))
+                .map(|s| s.facts());
             open += usize::from(facts.is_open);
             overall.add(&facts);
             baseline.add(flags.iter().map(|f| f.pattern));
