@@ -188,8 +188,9 @@ pub fn import(
                 w.add_vendor_alias(&v.name, a)?;
             }
         }
-        for rec in records {
+        for mut rec in records {
             summary.touchpoints += rec.touchpoints.len();
+            super::content_key::fill_missing(&mut rec.case, &rec.touchpoints);
             match w.merge_case(rec.case, rec.touchpoints, rec.events.as_deref(), now)? {
                 Merge::Created(_) => summary.created += 1,
                 Merge::Updated(_) => summary.updated += 1,
