@@ -17,7 +17,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // The message may quote a field or a file's text: never raw.
+            let message = format!("{e:#}");
+            eprintln!("error: {}", casebook::ui::text::safe_text(&message));
             ExitCode::FAILURE
         }
     }

@@ -326,3 +326,72 @@ fn every_mapped_column_is_kept_and_the_dry_run_says_where() {
     let t: Value = serde_json::from_str(&db.ok(&["show", "2", "--json"])).unwrap();
     assert_eq!(t["touchpoints"], serde_json::json!([]));
 }
+
+/// JSON takes every time form the README lists (a zone-less time is UTC);
+/// an error names the case (its place and ref), the field and the reason.
+#[test]
+fn json_reads_every_listed_time_form_and_names_what_is_wrong() {
+    let db = Db::new();
+    let f = db.file(
+        "times.jsonl",
+        "{\"ref\": \"d\", \"title\": \"Dates\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\",\
+          \"resolved_at\": \"2024-01-02 06:30\", \"status\": \"resolved\",\
+          \"touchpoints\": [{\"at\": \"2024-01-01T08:00\", \"channel\": \"chat\", \"from\": \"customer\",\
+            \"outcome\": \"promise\", \"promise_due\": \"2024-01-01 12:00:00\"}]}\n\
+         {\"ref\": \"r\", \"title\": \"Relative\", \"vendor\": \"V\", \"opened_at\": \"-2d\"}\n\
+         {\"ref\": \"n\", \"title\": \"Now\", \"vendor\": \"V\", \"opened_at\": \"now\"}\n",
+    );
+    db.ok(&["import", &f]);
+    let d: Value = serde_json::from_str(&db.ok(&["show", "d", "--json"])).unwrap();
+    assert_eq!(d["opened_at"], "2024-01-01T00:00:00Z");
+    assert_eq!(d["measures"]["ttr_hours"], 30.5);
+    assert_eq!(d["touchpoints"][0]["at"], "2024-01-01T08:00:00Z");
+    assert_eq!(d["touchpoints"][0]["promise_due"], "2024-01-01T12:00:00Z");
+    let r: Value = serde_json::from_str(&db.ok(&["show", "r", "--json"])).unwrap();
+    assert_eq!(r["opened_at"], "2026-11-21T00:00:00Z");
+    let n: Value = serde_json::from_str(&db.ok(&["show", "n", "--json"])).unwrap();
+    assert_eq!(n["opened_at"], "2026-11-23T00:00:00Z");
+    let bad = |name: &str, lines: &str| db.err(&["import", &db.file(name, lines)]);
+    let ok = "{\"title\": \"ok\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\"}\n";
+    let e = bad(
+        "a.jsonl",
+        &format!("{ok}{{\"ref\": \"x-1\", \"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\",\
+          \"touchpoints\": [{{\"at\": \"2024-01-02\", \"channel\": \"chat\", \"from\": \"customer\", \"outcome\": \"sennt\"}}]}}\n"),
+    );
+    assert!(
+        e.contains("a.jsonl: line 2: case 2 (ref 'x-1'): touchpoints[0].outcome: unknown touch outcome 'sennt'; valid values: sent,"),
+        "{e}"
+    );
+    let e = bad(
+        "b.jsonl",
+        &format!("{ok}{ok}{{\"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"soon\"}}\n"),
+    );
+    assert!(
+        e.contains("b.jsonl: line 3: case 3: opened_at: bad time 'soon': use RFC 3339"),
+        "{e}"
+    );
+    let e = bad(
+        "c.json",
+        "{\"casebook\": 1, \"cases\": [\n{\"ref\": \"c\", \"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\", \"csat\": \"great\"}]}",
+    );
+    assert!(
+        e.contains(
+            "c.json: line 2: case 1 (ref 'c'): csat: invalid type: string \"great\", expected u8"
+        ),
+        "{e}"
+    );
+    let e = bad(
+        "d.jsonl",
+        "{\"ref\": \"d2\", \"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\",\
+          \"touchpoints\": [{\"at\": \"2024-01-02\", \"channel\": \"chat\", \"from\": \"customer\", \"outcome\": \"sent\", \"promise_due\": \"2023-01-01\"}]}\n",
+    );
+    assert!(
+        e.contains("case 1 (ref 'd2'): touchpoints[0].promise_due: is before the touch itself"),
+        "{e}"
+    );
+    let e = bad("e.jsonl", "{\"ref\": \"e\", \"title\": \"t\"}\n");
+    assert!(
+        e.contains("case 1 (ref 'e'): case: missing field `vendor`"),
+        "{e}"
+    );
+}

@@ -81,7 +81,7 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         }
         (Vec::new(), records)
     } else {
-        json::parse(&name, &text, format)?
+        json::parse_with_now(&name, &text, format, cx.now)?
     };
     let summary = json::import(&mut cx.store, &vendors, records, a.dry_run, cx.now)?;
     if a.json {
