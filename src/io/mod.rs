@@ -22,7 +22,7 @@ pub enum ImportError {
     },
     #[error("cannot read {path}: {reason}")]
     Unreadable { path: PathBuf, reason: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
 
