@@ -4,6 +4,7 @@ mod cases;
 mod history;
 mod maintain;
 mod report;
+mod safe_out;
 pub mod sla;
 pub mod table;
 mod transfer;
@@ -252,7 +253,24 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         now,
         allow_future: cli.future,
     };
-    let out = &mut std::io::stdout().lock();
+    // Human output passes through SafeOut; JSON, CSV and exports do not.
+    let machine = match command {
+        Command::List { json, .. } | Command::Show { json, .. } | Command::Flags { json, .. } => {
+            *json
+        }
+        Command::Report(a) => a.json || a.csv,
+        Command::Import(a) => a.json,
+        Command::Export(_) => true,
+        _ => false,
+    };
+    let (mut raw, mut safe);
+    let out: &mut dyn std::io::Write = if machine {
+        raw = std::io::stdout().lock();
+        &mut raw
+    } else {
+        safe = safe_out::SafeOut::new(std::io::stdout().lock());
+        &mut safe
+    };
     match command {
         Command::Demo => maintain::demo(&mut cx, out),
         Command::Add(a) => cases::add(&mut cx, a, out),

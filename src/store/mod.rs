@@ -40,6 +40,8 @@ pub enum StoreError {
     NoSuchFile(PathBuf),
     #[error("{what} changed since this form opened: {}; save again to put yours over it, or Esc to keep theirs", clashes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("; "))]
     Changed { what: String, clashes: Vec<Clash> },
+    #[error("{0} is empty: not a casebook database yet (nothing was written; 'casebook add', 'import' or 'demo' make it one)")]
+    Empty(PathBuf),
     #[error("cannot open {path}: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
     #[error("no case '{0}' (give its id, its ref or its uid)")]
@@ -48,6 +50,10 @@ pub enum StoreError {
     NoSuchTouch(i64),
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    #[error("the disk is full or the file reached its size limit ({0}): nothing of this change was written; free some space and try again")]
+    DiskFull(rusqlite::Error),
+    #[error("the database file is damaged ({0}): it may be truncated or overwritten; nothing was changed. Restore it from a copy ('casebook backup' makes one)")]
+    Damaged(rusqlite::Error),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("schema migration failed: {0}")]
@@ -65,6 +71,10 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Locked,
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the database")),
+            // A write that the disk (or a file size limit) refused shows as
+            // SQLITE_FULL or as an I/O error.
+            Some(ErrorCode::DiskFull) | Some(ErrorCode::SystemIoFailure) => StoreError::DiskFull(e),
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged(e),
             _ => StoreError::Sqlite(e),
         }
     }

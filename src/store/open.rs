@@ -111,6 +111,16 @@ impl Store {
         let read_only = conn
             .is_readonly(rusqlite::MAIN_DB)
             .map_err(|e| cannot_open(path, e))?;
+        // An empty file (truncated to nothing, or made by `touch`) is left
+        // as it is by a command that only reads: making it a database is a write.
+        if !create {
+            let tables = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            });
+            if matches!(tables, Ok(0)) {
+                return Err(StoreError::Empty(path.to_path_buf()));
+            }
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),

@@ -250,7 +250,9 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                 // Titles by substring; notes by word prefix, through their full-text index.
                 values.push(Value::Text(like(w)));
                 let i = values.len();
-                values.push(Value::Text(format!("\"{}\"*", w.replace('"', "\"\""))));
+                // FTS5 reads its query as C text: a NUL would end it mid-phrase.
+                let phrase = w.replace('"', "\"\"").replace('\0', " ");
+                values.push(Value::Text(format!("\"{phrase}\"*")));
                 let j = values.len();
                 format!(
                     "(c.title LIKE ?{i} ESCAPE '\\' OR c.id IN \

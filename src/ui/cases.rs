@@ -186,7 +186,7 @@ fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "id" => Cell::from(Line::from(format!("{}", r.id)).right_aligned()),
                 "age" => Cell::from(Line::from(age.clone()).right_aligned()),
                 "vendor" => Cell::from(fit(&r.vendor, w)),
-                "last ch" => Cell::from(r.last_channel.clone().unwrap_or_default()),
+                "last ch" => Cell::from(fit(r.last_channel.as_deref().unwrap_or_default(), w)),
                 "status" => Cell::from(status_text(r, area.width)),
                 "sla" => {
                     let text = crate::domain::sla::cell(
