@@ -378,3 +378,67 @@ fn policies_and_calendars_are_listed_checked_and_removed() {
     assert_eq!(cals[0]["name"], "24x7");
     assert!(db.run(&["check"]).contains("ok"));
 }
+
+/// The store caches its SLA setup between writes: a policy that another
+/// process adds or removes must reach the next case this one writes.
+#[test]
+fn a_policy_changed_by_another_process_reaches_the_next_write() {
+    use casebook::domain::query::Query;
+    use casebook::domain::sla::{Calendar, Policy};
+    use casebook::domain::{Case, Priority};
+    use casebook::store::{query::SortKey, Store};
+    use chrono::{DateTime, Utc};
+
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let now = at(NOW);
+    let db = Db::new();
+    let urgent = |title: &str, opened: &str| {
+        let mut c = Case::new(title, "Comcast", at(opened));
+        c.priority = Priority::Urgent;
+        c
+    };
+    let states = |store: &Store| -> Vec<(i64, Option<String>)> {
+        let q = Query::parse("").unwrap();
+        store
+            .case_page(&q, SortKey::Id, false, 0, 10, now)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.id, r.sla_state))
+            .collect()
+    };
+    // The app writes a case while there is no policy (and keeps that).
+    let mut app = Store::open(&db.path).unwrap();
+    app.create_case(urgent("A", "2024-03-08T20:00:00Z"), vec![], now)
+        .unwrap();
+    // The command line adds the calendar and the policy.
+    let mut cli = Store::open(&db.path).unwrap();
+    let ny = Calendar::new(
+        "NY",
+        "America/New_York",
+        &["mon-fri 09:00-17:00".to_string()],
+        Default::default(),
+    )
+    .unwrap();
+    cli.put_sla_calendar(&ny, now).unwrap();
+    let policy = Policy {
+        name: "comcast-urgent".into(),
+        vendor: Some("Comcast".into()),
+        priority: Some(Priority::Urgent),
+        calendar: "NY".into(),
+        first_response_hours: 4.0,
+        resolution_hours: 24.0,
+    };
+    cli.put_sla_policy(&policy, now).unwrap();
+    // B, opened Thursday 09:00 EST, missed its first response that day.
+    app.create_case(urgent("B", "2024-03-07T14:00:00Z"), vec![], now)
+        .unwrap();
+    assert_eq!(
+        states(&app),
+        [(1, Some("running".into())), (2, Some("breached".into()))]
+    );
+    // The policy goes: the next case the app writes has none.
+    cli.remove_sla_policy("comcast-urgent", now).unwrap();
+    app.create_case(urgent("C", "2024-03-07T14:00:00Z"), vec![], now)
+        .unwrap();
+    assert_eq!(states(&app), [(1, None), (2, None), (3, None)]);
+}

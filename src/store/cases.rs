@@ -3,6 +3,7 @@
 
 use super::events::{append, Event};
 use super::rows::*;
+use super::sla::SetupCache;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
 use crate::domain::derived::derive_with_sla;
@@ -267,10 +268,11 @@ pub(super) fn refresh_summary(
     case_id: i64,
     now: DateTime<Utc>,
     th: &Thresholds,
+    sla: &SetupCache,
 ) -> Result<()> {
     let case = load_case(conn, case_id)?;
     let touches = load_touches(conn, case_id)?;
-    write_summary(conn, &case, &touches, now, th)
+    write_summary(conn, &case, &touches, now, th, sla)
 }
 
 /// Writes the stored summary of a case from the case and its touches in time
@@ -282,10 +284,11 @@ fn write_summary(
     touches: &[Touchpoint],
     now: DateTime<Utc>,
     th: &Thresholds,
+    sla: &SetupCache,
 ) -> Result<()> {
     let case_id = case.id;
-    let sla = super::sla::load_setup(conn)?;
-    let derived = derive_with_sla(case, touches, now, th, sla.as_ref());
+    let sla = sla.get(conn)?;
+    let derived = derive_with_sla(case, touches, now, th, sla.as_deref());
     let flag_list = derived.flag_ids();
     // A done case's measures are fixed: keep them for reports (migration 04).
     let done = case.status.is_done().then(|| {
@@ -335,6 +338,7 @@ pub(super) fn insert_case(
     history: Option<&[Event]>,
     now: DateTime<Utc>,
     th: &Thresholds,
+    sla: &SetupCache,
 ) -> Result<i64> {
     case.validate()?;
     in_time_order(&mut touches);
@@ -390,7 +394,7 @@ pub(super) fn insert_case(
             append(conn, id, &e)?;
         }
     }
-    write_summary(conn, &case, &touches, now, th)?;
+    write_summary(conn, &case, &touches, now, th, sla)?;
     Ok(id)
 }
 
@@ -494,7 +498,15 @@ impl Store {
     ) -> Result<i64> {
         self.writable()?;
         let tx = super::write_tx(&mut self.conn)?;
-        let id = insert_case(&tx, case, touches, None, now, &self.thresholds)?;
+        let id = insert_case(
+            &tx,
+            case,
+            touches,
+            None,
+            now,
+            &self.thresholds,
+            &self.sla_cache,
+        )?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(id)
@@ -561,7 +573,7 @@ impl Store {
         touch.check_after_opening(case.opened_at)?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
         append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
-        refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(touch.id)
@@ -583,7 +595,7 @@ impl Store {
             case_id,
             &touch_event("touch_deleted", &old, Some(&old), now),
         )?;
-        refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(())
@@ -649,7 +661,7 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         for id in &ids {
-            refresh_summary(&tx, *id, now, &self.thresholds)?;
+            refresh_summary(&tx, *id, now, &self.thresholds, &self.sla_cache)?;
         }
         // Nothing due: nothing written, so other windows are not told to reload.
         if ids.is_empty() && same_thresholds {
@@ -682,12 +694,12 @@ impl Store {
             ))
         })?;
         let mut problems = Vec::new();
-        let sla = super::sla::load_setup(&self.conn)?;
+        let sla = self.sla_cache.get(&self.conn)?;
         for row in stored {
             let (id, flags, urgency, next) = row?;
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
-            let fresh = derive_with_sla(&case, &touches, now, &self.thresholds, sla.as_ref());
+            let fresh = derive_with_sla(&case, &touches, now, &self.thresholds, sla.as_deref());
             let fresh_flags = fresh.flag_ids().join(" ");
             if flags != fresh_flags
                 || urgency != fresh.urgency
@@ -711,6 +723,7 @@ impl Store {
         let mut w = Writer {
             conn: &tx,
             thresholds: &self.thresholds,
+            sla_cache: &self.sla_cache,
         };
         let out = f(&mut w)?;
         flush_notes(&tx)?;
@@ -723,6 +736,7 @@ impl Store {
 pub struct Writer<'a> {
     conn: &'a Connection,
     thresholds: &'a Thresholds,
+    sla_cache: &'a SetupCache,
 }
 
 impl Writer<'_> {
@@ -763,6 +777,7 @@ impl Writer<'_> {
                 history,
                 now,
                 self.thresholds,
+                self.sla_cache,
             )?));
         };
         let old = load_case(self.conn, id)?;
@@ -796,7 +811,7 @@ impl Writer<'_> {
         if changed == 0 {
             return Ok(Merge::Unchanged(id));
         }
-        refresh_summary(self.conn, id, now, self.thresholds)?;
+        refresh_summary(self.conn, id, now, self.thresholds, self.sla_cache)?;
         Ok(Merge::Updated(id))
     }
 

@@ -94,7 +94,7 @@ impl Store {
         change(&mut case)?;
         case.validate()?;
         if update_case_fields(&tx, &old, &case, now)? > 0 {
-            refresh_summary(&tx, id, now, &self.thresholds)?;
+            refresh_summary(&tx, id, now, &self.thresholds, &self.sla_cache)?;
         }
         flush_notes(&tx)?;
         tx.commit()?;
@@ -140,7 +140,7 @@ impl Store {
         case.validate()?;
         let n = update_case_fields(&tx, &current, &case, now)?;
         if n > 0 {
-            refresh_summary(&tx, case.id, now, &self.thresholds)?;
+            refresh_summary(&tx, case.id, now, &self.thresholds, &self.sla_cache)?;
         }
         flush_notes(&tx)?;
         tx.commit()?;
@@ -186,7 +186,7 @@ impl Store {
                 case_id,
                 &touch_event("touch_changed", &touch, Some(&current), now),
             )?;
-            refresh_summary(&tx, case_id, now, &self.thresholds)?;
+            refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
         }
         flush_notes(&tx)?;
         tx.commit()?;

@@ -91,6 +91,7 @@ fn restore_case_in(
     id: i64,
     now: DateTime<Utc>,
     th: &crate::domain::friction::Thresholds,
+    sla: &super::sla::SetupCache,
 ) -> Result<i64> {
     let kept: Option<String> = conn
         .query_row(
@@ -127,7 +128,7 @@ fn restore_case_in(
         old: None,
         new: Some(Value::String(format!("restored from event of case {id}"))),
     };
-    insert_case(conn, case, touches, Some(&[restored]), now, th)
+    insert_case(conn, case, touches, Some(&[restored]), now, th, sla)
 }
 
 /// Brings back a deleted touch under its old id.
@@ -228,7 +229,7 @@ impl Store {
     pub fn restore_case(&mut self, id: i64, now: DateTime<Utc>) -> Result<i64> {
         self.writable()?;
         let tx = write_tx(&mut self.conn)?;
-        let new_id = restore_case_in(&tx, id, now, &self.thresholds)?;
+        let new_id = restore_case_in(&tx, id, now, &self.thresholds, &self.sla_cache)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(new_id)
@@ -239,7 +240,7 @@ impl Store {
         self.writable()?;
         let tx = write_tx(&mut self.conn)?;
         let case_id = restore_touch_in(&tx, touch_id, now)?;
-        refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(case_id)
@@ -267,7 +268,7 @@ impl Store {
                     case_gone = true;
                 }
                 "case_deleted" => {
-                    restore_case_in(&tx, case_id, now, &self.thresholds)?;
+                    restore_case_in(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
                 }
                 "field_changed" | "status_changed" => {
                     let Some(field) = e.field.as_deref() else {
@@ -348,7 +349,7 @@ impl Store {
             }
         }
         if !case_gone {
-            refresh_summary(&tx, case_id, now, &self.thresholds)?;
+            refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
         }
         flush_notes(&tx)?;
         tx.commit()?;

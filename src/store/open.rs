@@ -29,6 +29,8 @@ pub struct Store {
     /// How long a write waits for another process's write to finish before
     /// "the database is locked" (the config's `[storage] busy_timeout_ms`).
     pub busy_timeout: std::time::Duration,
+    /// The SLA setup as last read, for the cases written after it.
+    pub(crate) sla_cache: super::sla::SetupCache,
 }
 
 /// The busy timeout unless the config says otherwise.
@@ -127,6 +129,7 @@ impl Store {
             read_only,
             thresholds: Thresholds::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            sla_cache: Default::default(),
         };
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
@@ -148,6 +151,7 @@ impl Store {
             read_only: false,
             thresholds: Thresholds::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            sla_cache: Default::default(),
         };
         store.prepare()?;
         Ok(store)

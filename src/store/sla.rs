@@ -11,6 +11,8 @@ use crate::domain::sla::{
 use crate::domain::time::to_millis;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
+use std::cell::RefCell;
+use std::sync::Arc;
 
 fn bad(field: &'static str, reason: impl Into<String>) -> StoreError {
     StoreError::Invalid(Invalid {
@@ -92,6 +94,54 @@ pub(crate) fn load_setup(conn: &Connection) -> Result<Option<SlaSetup>> {
     )))
 }
 
+/// The SLA setup as last read, so that writing many cases (an import, a
+/// refresh) reads and parses the policies and calendars once, not once a case.
+/// It is read again after this store changes them (`forget`, by every write
+/// below) and after another connection committed anything (SQLite's
+/// `data_version` moved: another process may have changed them).
+#[derive(Debug, Default)]
+pub(crate) struct SetupCache {
+    kept: RefCell<Option<(i64, Option<Arc<SlaSetup>>)>>,
+}
+
+impl SetupCache {
+    pub(crate) fn get(&self, conn: &Connection) -> Result<Option<Arc<SlaSetup>>> {
+        let version: i64 = conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        if let Some((v, setup)) = self.kept.borrow().as_ref() {
+            if *v == version {
+                return Ok(setup.clone());
+            }
+        }
+        let setup = load_setup(conn)?.map(Arc::new);
+        *self.kept.borrow_mut() = Some((version, setup.clone()));
+        Ok(setup)
+    }
+
+    pub(crate) fn forget(&self) {
+        self.kept.borrow_mut().take();
+    }
+}
+
+/// Forgets the cached setup when dropped: at the start of a change (the
+/// cases rechecked inside it read the new setup) and at its end, whether it
+/// was committed or not.
+struct ForgetAfter<'a>(&'a SetupCache);
+
+impl<'a> ForgetAfter<'a> {
+    fn new(cache: &'a SetupCache) -> Self {
+        cache.forget();
+        ForgetAfter(cache)
+    }
+}
+
+impl Drop for ForgetAfter<'_> {
+    fn drop(&mut self) {
+        self.0.forget();
+    }
+}
+
 /// Stores a case's SLA (as derived with its summary) in its `sla_*` columns.
 pub(crate) fn write_case_sla(conn: &Connection, case: &Case, sla: Option<&CaseSla>) -> Result<()> {
     let Some(s) = sla else {
@@ -121,8 +171,8 @@ pub(crate) fn write_case_sla(conn: &Connection, case: &Case, sla: Option<&CaseSl
 
 impl Store {
     /// The SLA setup as stored (None when there is no policy).
-    pub fn sla_setup(&self) -> Result<Option<SlaSetup>> {
-        load_setup(&self.conn)
+    pub fn sla_setup(&self) -> Result<Option<Arc<SlaSetup>>> {
+        self.sla_cache.get(&self.conn)
     }
 
     /// Every calendar, the built-in `24x7` among them.
@@ -137,6 +187,7 @@ impl Store {
     /// Adds or replaces a calendar; the cases under it are recomputed.
     pub fn put_sla_calendar(&mut self, cal: &Calendar, now: DateTime<Utc>) -> Result<usize> {
         self.writable()?;
+        let _fresh = ForgetAfter::new(&self.sla_cache);
         if cal.name.eq_ignore_ascii_case(sla::ALWAYS_OPEN) {
             return Err(bad("calendar", "24x7 is built in and cannot be changed"));
         }
@@ -154,13 +205,14 @@ impl Store {
                 holidays.join("\n")
             ],
         )?;
-        let n = recompute(&tx, &th, now)?;
+        let n = recompute(&tx, &th, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
 
     pub fn remove_sla_calendar(&mut self, name: &str) -> Result<()> {
         self.writable()?;
+        let _fresh = ForgetAfter::new(&self.sla_cache);
         if name.eq_ignore_ascii_case(sla::ALWAYS_OPEN) {
             return Err(bad("calendar", "24x7 is built in and cannot be removed"));
         }
@@ -191,6 +243,7 @@ impl Store {
     /// Adds or replaces a policy; every case's SLA is recomputed.
     pub fn put_sla_policy(&mut self, policy: &Policy, now: DateTime<Utc>) -> Result<usize> {
         self.writable()?;
+        let _fresh = ForgetAfter::new(&self.sla_cache);
         for (what, h) in [
             ("first_response", policy.first_response_hours),
             ("resolution", policy.resolution_hours),
@@ -245,19 +298,20 @@ impl Store {
                 policy.resolution_hours
             ],
         )?;
-        let n = recompute(&tx, &th, now)?;
+        let n = recompute(&tx, &th, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
 
     pub fn remove_sla_policy(&mut self, name: &str, now: DateTime<Utc>) -> Result<usize> {
         self.writable()?;
+        let _fresh = ForgetAfter::new(&self.sla_cache);
         let th = self.thresholds.clone();
         let tx = self.conn.transaction()?;
         if tx.execute("DELETE FROM sla_policies WHERE name = ?1", [name])? == 0 {
             return Err(bad("policy", format!("no policy '{name}'")));
         }
-        let n = recompute(&tx, &th, now)?;
+        let n = recompute(&tx, &th, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
@@ -265,6 +319,7 @@ impl Store {
     /// Sets the share of a target left under which it is at risk (0–1).
     pub fn set_sla_at_risk_share(&mut self, share: f64, now: DateTime<Utc>) -> Result<usize> {
         self.writable()?;
+        let _fresh = ForgetAfter::new(&self.sla_cache);
         if !(share.is_finite() && (0.0..1.0).contains(&share)) {
             return Err(bad(
                 "at_risk",
@@ -277,7 +332,7 @@ impl Store {
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
             [share.to_string()],
         )?;
-        let n = recompute(&tx, &th, now)?;
+        let n = recompute(&tx, &th, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
@@ -289,13 +344,18 @@ impl Store {
 
 /// Recomputes the stored SLA of every case (policies and calendars change
 /// rarely; a change can move any case).
-fn recompute(conn: &Connection, th: &Thresholds, now: DateTime<Utc>) -> Result<usize> {
+fn recompute(
+    conn: &Connection,
+    th: &Thresholds,
+    sla: &SetupCache,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     let ids: Vec<i64> = conn
         .prepare("SELECT id FROM cases")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &ids {
-        super::cases::refresh_summary(conn, *id, now, th)?;
+        super::cases::refresh_summary(conn, *id, now, th, sla)?;
     }
     Ok(ids.len())
 }
