@@ -208,6 +208,7 @@ fn help_lists_every_key_and_the_friction_score_formula() {
         Mode::Case,
         Mode::Vendors,
         Mode::Channels,
+        Mode::Sla,
         Mode::Filter,
         Mode::Form,
         Mode::Views,
@@ -292,10 +293,13 @@ fn no_size_makes_any_screen_panic() {
     key(&mut app, KeyCode::Char('x'));
     check(&mut app, "status menu");
     key(&mut app, KeyCode::Esc);
-    for tab in ['2', '3'] {
+    for tab in ['2', '3', '4'] {
         key(&mut app, KeyCode::Char(tab));
-        check(&mut app, "report");
+        check(&mut app, "report and SLA screens");
     }
+    key(&mut app, KeyCode::Char('a'));
+    check(&mut app, "policy form");
+    key(&mut app, KeyCode::Esc);
     app.update(Action::Tab(casebook::app::Tab::Cases));
     key(&mut app, KeyCode::Char('q'));
     key(&mut app, KeyCode::Char('a'));

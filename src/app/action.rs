@@ -10,16 +10,19 @@ pub enum Tab {
     Cases,
     Vendors,
     Channels,
+    /// Service levels: the policies and their calendars.
+    Sla,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Cases, Tab::Vendors, Tab::Channels];
+    pub const ALL: [Tab; 4] = [Tab::Cases, Tab::Vendors, Tab::Channels, Tab::Sla];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Cases => "Cases",
             Tab::Vendors => "Vendors",
             Tab::Channels => "Channels",
+            Tab::Sla => "SLA",
         }
     }
 
@@ -28,6 +31,7 @@ impl Tab {
             Tab::Cases => 0,
             Tab::Vendors => 1,
             Tab::Channels => 2,
+            Tab::Sla => 3,
         }
     }
 }
@@ -84,6 +88,13 @@ pub enum Action {
     ToggleEvents,
     PrevCase,
     NextCase,
+
+    // The service-level screen.
+    NewPolicy,
+    NewCalendar,
+    /// Edit the selected policy or calendar.
+    EditSla,
+    SetAtRisk,
 
     // Modals, forms and the filter line.
     /// A key for the text input that has the focus.

@@ -4,6 +4,7 @@
 
 use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::measures::{channel_map, measure, CaseMeasures, Stage};
+use crate::domain::sla::CaseSla;
 use crate::domain::{Case, Touchpoint};
 use crate::store::{Event, Result, Store};
 use chrono::{DateTime, Utc};
@@ -24,6 +25,8 @@ pub struct CaseScreen {
     pub flags: Vec<Flag>,
     pub measures: CaseMeasures,
     pub stages: Vec<Stage>,
+    /// Its service level now (None when no policy applies).
+    pub sla: Option<CaseSla>,
     pub timeline: Vec<Entry>,
     /// The selected line of the timeline.
     pub selected: usize,
@@ -46,6 +49,7 @@ impl CaseScreen {
             flags: Vec::new(),
             measures: measure(&Case::new("", "", now), &[], now),
             stages: Vec::new(),
+            sla: None,
             timeline: Vec::new(),
             selected: 0,
             flag: None,
@@ -79,6 +83,9 @@ impl CaseScreen {
         );
         self.measures = measure(&self.case, &self.touches, now);
         self.stages = channel_map(&self.case, &self.touches, now);
+        self.sla = store
+            .sla_setup()?
+            .and_then(|s| s.case_sla(&self.case, &self.touches, now));
         self.build_timeline();
         self.flag = keep_flag.and_then(|p| self.flags.iter().position(|f| f.pattern == p));
         if let Some(id) = keep {

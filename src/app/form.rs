@@ -31,6 +31,8 @@ pub enum Kind {
     Money,
     /// A whole number in a range, optional.
     Int { min: i64, max: i64 },
+    /// A number of hours above 0 (an SLA target), required.
+    Hours,
 }
 
 pub struct Field {
@@ -61,6 +63,16 @@ pub enum Purpose {
     Resolve {
         case_id: i64,
     },
+    /// A service-level policy: a new one, or the one of this name.
+    SlaPolicy {
+        original: Option<String>,
+    },
+    /// A business calendar: a new one, or the one of this name.
+    SlaCalendar {
+        original: Option<String>,
+    },
+    /// The share of a target left under which it is at risk.
+    SlaAtRisk,
 }
 
 pub struct Form {
@@ -202,6 +214,9 @@ impl Field {
                 if let Err(e) = Money::parse(&v) {
                     self.error = Some(e.to_string());
                 }
+            }
+            Kind::Hours if !v.parse::<f64>().is_ok_and(|h| h.is_finite() && h > 0.0) => {
+                self.error = Some("a number of hours above 0, such as 4 or 0.5".into());
             }
             Kind::Int { min, max } if !v.is_empty() => match v.parse::<i64>() {
                 Ok(n) if (*min..=*max).contains(&n) => {}

@@ -13,6 +13,8 @@ pub enum Mode {
     Case,
     Vendors,
     Channels,
+    /// The service levels: policies and calendars.
+    Sla,
     /// Typing in the filter line of the triage screen.
     Filter,
     Form,
@@ -73,6 +75,11 @@ static GLOBAL: &[Binding] = &[
         &[ch('3')],
         Action::Tab(Tab::Channels),
         "Channels: scorecards per channel",
+    ),
+    b(
+        &[ch('4')],
+        Action::Tab(Tab::Sla),
+        "SLA: service-level policies and business calendars",
     ),
     b(&[TAB], Action::NextTab, "next screen"),
     b(&[BACKTAB], Action::PrevTab, "previous screen"),
@@ -193,6 +200,28 @@ static REPORT: &[Binding] = &[
     b(&[ch('q')], Action::Quit, "quit"),
 ];
 
+static SLA: &[Binding] = &[
+    b(&[ch('a')], Action::NewPolicy, "add a service-level policy"),
+    b(&[ch('c')], Action::NewCalendar, "add a business calendar"),
+    b(
+        &[ENTER, ch('e')],
+        Action::EditSla,
+        "edit the selected policy or calendar",
+    ),
+    b(
+        &[ch('d'), code(KeyCode::Delete)],
+        Action::Delete,
+        "remove the selected policy or calendar (asks first)",
+    ),
+    b(
+        &[ch('r')],
+        Action::SetAtRisk,
+        "set the share of a target left under which it is at risk",
+    ),
+    b(&[ESC], Action::Back, "(nothing to leave here: q quits)"),
+    b(&[ch('q')], Action::Quit, "quit"),
+];
+
 static FILTER: &[Binding] = &[
     b(
         &[ENTER],
@@ -303,6 +332,7 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Cases => vec![CASES, MOVE, GLOBAL],
         Mode::Case => vec![CASE, MOVE, GLOBAL],
         Mode::Vendors | Mode::Channels => vec![REPORT, MOVE, GLOBAL],
+        Mode::Sla => vec![SLA, MOVE, GLOBAL],
         Mode::Filter => vec![FILTER],
         Mode::Form => vec![FORM],
         Mode::Prompt => vec![PROMPT],
@@ -417,7 +447,8 @@ pub fn hints(mode: Mode) -> &'static str {
     match mode {
         Mode::Cases => "? help  Enter open  / filter  t touch  x status  r resolve  a add  s sort  v views  q quit",
         Mode::Case => "? help  t touch  Enter edit  n flags  x status  r resolve  e edit case  H events  q back",
-        Mode::Vendors | Mode::Channels => "? help  j/k move  Enter cases  s rank by  1-3 screens  q quit",
+        Mode::Vendors | Mode::Channels => "? help  j/k move  Enter cases  s rank by  1-4 screens  q quit",
+        Mode::Sla => "? help  a add policy  c add calendar  Enter edit  d remove  r at risk  q quit",
         Mode::Filter => "Enter keep  Esc cancel  F1 help   e.g. vendor:comcast status:open flag:loop age>7d words",
         Mode::Form => "Enter save  Tab/↑↓ fields  ←→ choose  ctrl-y take suggestion  Esc cancel  F1 help",
         Mode::Prompt => "Enter save  Esc cancel",
@@ -465,6 +496,7 @@ mod tests {
             Mode::Cases,
             Mode::Case,
             Mode::Vendors,
+            Mode::Sla,
             Mode::Filter,
             Mode::Form,
             Mode::Views,

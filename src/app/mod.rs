@@ -13,6 +13,8 @@ pub mod keymap;
 mod modal;
 pub mod reports;
 mod screens;
+pub mod sla;
+pub mod sla_form;
 pub mod suggest;
 pub mod touch_form;
 mod writes;
@@ -29,6 +31,7 @@ use cases::CasesScreen;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 use reports::ReportScreen;
+use sla::SlaScreen;
 use std::time::{Duration, Instant};
 
 /// A message at the bottom of the screen for a few seconds.
@@ -55,6 +58,7 @@ pub struct App {
     pub case: Option<CaseScreen>,
     pub vendors: ReportScreen,
     pub channels: ReportScreen,
+    pub sla: SlaScreen,
     pub modal: Option<Modal>,
     pub help: Option<Help>,
     pub flash: Option<Flash>,
@@ -101,6 +105,7 @@ impl App {
             case: None,
             vendors: ReportScreen::new(GroupBy::Vendor),
             channels: ReportScreen::new(GroupBy::Channel),
+            sla: SlaScreen::new(),
             modal: None,
             help: None,
             flash: None,
@@ -151,6 +156,7 @@ impl App {
             Tab::Cases => Mode::Cases,
             Tab::Vendors => Mode::Vendors,
             Tab::Channels => Mode::Channels,
+            Tab::Sla => Mode::Sla,
         }
     }
 
@@ -225,6 +231,7 @@ impl App {
                 Mode::Cases => self.update_cases(action),
                 Mode::Case => self.update_case(action),
                 Mode::Vendors | Mode::Channels => self.update_report(action),
+                Mode::Sla => self.update_sla(action),
                 _ => {}
             },
         }
@@ -303,6 +310,7 @@ impl App {
         let now = self.now;
         self.vendors.stale = true;
         self.channels.stale = true;
+        self.sla.stale = true;
         let r = self.cases.load(&self.store, now);
         self.check(r);
         if let Some(case) = self.case.as_mut() {

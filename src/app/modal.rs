@@ -13,6 +13,8 @@ use ratatui_textarea::{CursorMove, Input, TextArea};
 pub enum Confirm {
     DeleteTouch { case_id: i64, touch_id: i64 },
     DeleteView(String),
+    RemovePolicy(String),
+    RemoveCalendar(String),
 }
 
 pub enum Modal {
@@ -194,6 +196,8 @@ impl App {
                 if let Some(name) = form.input(key) {
                     if touch {
                         touch_form::after_change(&mut form, name);
+                    } else {
+                        super::sla_form::after_change(&mut form, name);
                     }
                 }
             }

@@ -19,7 +19,8 @@ impl App {
         let screen = match self.tab {
             Tab::Vendors => &mut self.vendors,
             Tab::Channels => &mut self.channels,
-            Tab::Cases => return,
+            Tab::Sla if !only_stale || self.sla.stale => return self.load_sla(),
+            Tab::Cases | Tab::Sla => return,
         };
         if only_stale && !screen.stale {
             return;
@@ -80,7 +81,7 @@ impl App {
         match self.tab {
             Tab::Vendors => Some(&mut self.vendors),
             Tab::Channels => Some(&mut self.channels),
-            Tab::Cases => None,
+            Tab::Cases | Tab::Sla => None,
         }
     }
 

@@ -169,6 +169,7 @@ impl App {
                     self.after_write(case_id);
                 }
             }
+            then @ (Confirm::RemovePolicy(_) | Confirm::RemoveCalendar(_)) => self.remove_sla(then),
             Confirm::DeleteView(name) => {
                 let r = self.store.delete_view(&name);
                 if self.check(r).is_some() {
@@ -186,6 +187,12 @@ impl App {
             form.focus_name(bad);
             form.error = Some("fix the marked field first".into());
             return Some(form);
+        }
+        if matches!(
+            form.purpose,
+            Purpose::SlaPolicy { .. } | Purpose::SlaCalendar { .. } | Purpose::SlaAtRisk
+        ) {
+            return self.submit_sla(form);
         }
         let now = self.now;
         if !form.future_ok {
@@ -261,6 +268,10 @@ impl App {
                                 other => other,
                             })
                     })
+            }
+            // Saved by `submit_sla` above.
+            Purpose::SlaPolicy { .. } | Purpose::SlaCalendar { .. } | Purpose::SlaAtRisk => {
+                Err((None, "not a form about a case".into()))
             }
         };
         match result {
@@ -360,6 +371,7 @@ fn logged_time(form: &Form) -> Option<(&'static str, chrono::DateTime<chrono::Ut
         Purpose::Resolve { .. } => case_form::resolution_from(form)
             .ok()
             .map(|(_, _, at)| ("resolved_at", at)),
+        Purpose::SlaPolicy { .. } | Purpose::SlaCalendar { .. } | Purpose::SlaAtRisk => None,
     }
 }
 

@@ -2,7 +2,8 @@
 
 use super::table::Table;
 use super::Context;
-use crate::domain::sla::{calendar::parse_holidays, Calendar, CaseSla, Policy, SlaState, Target};
+use crate::domain::sla::words::target_words;
+use crate::domain::sla::{calendar::parse_holidays, Calendar, CaseSla, Policy};
 use crate::domain::Priority;
 use anyhow::{Context as _, Result};
 use clap::Subcommand;
@@ -187,37 +188,6 @@ pub fn run(cx: &mut Context, command: &SlaCommand, out: &mut dyn Write) -> Resul
         }
     }
     Ok(())
-}
-
-/// One target in words: "met (2.5 h of 4 h)", "at risk: 0.5 h left of 4 h, due …".
-pub fn target_words(t: &Target, when: impl Fn(chrono::DateTime<chrono::Utc>) -> String) -> String {
-    let fig = |h: f64| format!("{} h", crate::domain::measures::round4(h));
-    let due = t
-        .due_at
-        .map_or(String::new(), |d| format!(", due {}", when(d)));
-    match t.state {
-        SlaState::Met => format!("met ({} of {})", fig(t.used_hours), fig(t.target_hours)),
-        SlaState::Breached => format!(
-            "breached ({} over {}{due})",
-            fig(-t.left_hours),
-            fig(t.target_hours)
-        ),
-        SlaState::AtRisk | SlaState::Running => format!(
-            "{}{} left of {}{}",
-            if t.state == SlaState::AtRisk {
-                "at risk: "
-            } else {
-                ""
-            },
-            fig(t.left_hours),
-            fig(t.target_hours),
-            if t.due_at.is_none() && t.counting {
-                " (paused: the ball is not with the vendor)".to_string()
-            } else {
-                due
-            }
-        ),
-    }
 }
 
 /// The SLA lines of the human `show`.

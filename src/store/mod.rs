@@ -11,6 +11,7 @@ pub mod query;
 pub mod report;
 mod rows;
 pub mod sla;
+mod sla_cache;
 mod vendors;
 
 pub use cases::{CaseRef, Merge};

@@ -2,6 +2,8 @@
 //! and each case's SLA as of its last write (columns `sla_*` of `cases`,
 //! migration 06), written beside the case's summary.
 
+use super::sla_cache::ForgetAfter;
+pub(crate) use super::sla_cache::SetupCache;
 use super::{Result, Store, StoreError};
 use crate::domain::case::{Case, Invalid};
 use crate::domain::friction::Thresholds;
@@ -11,7 +13,6 @@ use crate::domain::sla::{
 use crate::domain::time::to_millis;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::cell::RefCell;
 use std::sync::Arc;
 
 fn bad(field: &'static str, reason: impl Into<String>) -> StoreError {
@@ -94,54 +95,6 @@ pub(crate) fn load_setup(conn: &Connection) -> Result<Option<SlaSetup>> {
     )))
 }
 
-/// The SLA setup as last read, so that writing many cases (an import, a
-/// refresh) reads and parses the policies and calendars once, not once a case.
-/// It is read again after this store changes them (`forget`, by every write
-/// below) and after another connection committed anything (SQLite's
-/// `data_version` moved: another process may have changed them).
-#[derive(Debug, Default)]
-pub(crate) struct SetupCache {
-    kept: RefCell<Option<(i64, Option<Arc<SlaSetup>>)>>,
-}
-
-impl SetupCache {
-    pub(crate) fn get(&self, conn: &Connection) -> Result<Option<Arc<SlaSetup>>> {
-        let version: i64 = conn
-            .prepare_cached("PRAGMA data_version")?
-            .query_row([], |r| r.get(0))?;
-        if let Some((v, setup)) = self.kept.borrow().as_ref() {
-            if *v == version {
-                return Ok(setup.clone());
-            }
-        }
-        let setup = load_setup(conn)?.map(Arc::new);
-        *self.kept.borrow_mut() = Some((version, setup.clone()));
-        Ok(setup)
-    }
-
-    pub(crate) fn forget(&self) {
-        self.kept.borrow_mut().take();
-    }
-}
-
-/// Forgets the cached setup when dropped: at the start of a change (the
-/// cases rechecked inside it read the new setup) and at its end, whether it
-/// was committed or not.
-struct ForgetAfter<'a>(&'a SetupCache);
-
-impl<'a> ForgetAfter<'a> {
-    fn new(cache: &'a SetupCache) -> Self {
-        cache.forget();
-        ForgetAfter(cache)
-    }
-}
-
-impl Drop for ForgetAfter<'_> {
-    fn drop(&mut self) {
-        self.0.forget();
-    }
-}
-
 /// Stores a case's SLA (as derived with its summary) in its `sla_*` columns.
 pub(crate) fn write_case_sla(conn: &Connection, case: &Case, sla: Option<&CaseSla>) -> Result<()> {
     let Some(s) = sla else {
@@ -184,11 +137,34 @@ impl Store {
         load_policies(&self.conn)
     }
 
+    /// How many cases each policy applies to now (as last derived).
+    pub fn sla_policy_cases(&self) -> Result<Vec<(String, usize)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sla_policy, count(*) FROM cases WHERE sla_policy IS NOT NULL GROUP BY sla_policy",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Adds or replaces a calendar; the cases under it are recomputed.
     pub fn put_sla_calendar(&mut self, cal: &Calendar, now: DateTime<Utc>) -> Result<usize> {
+        self.save_sla_calendar(cal, None, now)
+    }
+
+    /// Adds or replaces a calendar, in place of the calendar `replaces` when
+    /// given (a rename: the policies on it move to the new name).
+    pub fn save_sla_calendar(
+        &mut self,
+        cal: &Calendar,
+        replaces: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
         self.writable()?;
         let _fresh = ForgetAfter::new(&self.sla_cache);
-        if cal.name.eq_ignore_ascii_case(sla::ALWAYS_OPEN) {
+        let renamed = replaces.filter(|old| !old.eq_ignore_ascii_case(&cal.name));
+        if cal.name.eq_ignore_ascii_case(sla::ALWAYS_OPEN)
+            || renamed.is_some_and(|old| old.eq_ignore_ascii_case(sla::ALWAYS_OPEN))
+        {
             return Err(bad("calendar", "24x7 is built in and cannot be changed"));
         }
         let holidays: Vec<String> = cal.holidays.iter().map(|d| d.to_string()).collect();
@@ -205,6 +181,13 @@ impl Store {
                 holidays.join("\n")
             ],
         )?;
+        if let Some(old) = renamed {
+            tx.execute(
+                "UPDATE sla_policies SET calendar = ?2 WHERE calendar = ?1",
+                params![old, cal.name],
+            )?;
+            tx.execute("DELETE FROM sla_calendars WHERE name = ?1", [old])?;
+        }
         let n = recompute(&tx, &th, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
@@ -242,6 +225,17 @@ impl Store {
 
     /// Adds or replaces a policy; every case's SLA is recomputed.
     pub fn put_sla_policy(&mut self, policy: &Policy, now: DateTime<Utc>) -> Result<usize> {
+        self.save_sla_policy(policy, None, now)
+    }
+
+    /// Adds or replaces a policy, in place of the policy `replaces` when
+    /// given (a rename), in one transaction.
+    pub fn save_sla_policy(
+        &mut self,
+        policy: &Policy,
+        replaces: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
         self.writable()?;
         let _fresh = ForgetAfter::new(&self.sla_cache);
         for (what, h) in [
@@ -298,6 +292,9 @@ impl Store {
                 policy.resolution_hours
             ],
         )?;
+        if let Some(old) = replaces.filter(|old| !old.eq_ignore_ascii_case(policy.name.trim())) {
+            tx.execute("DELETE FROM sla_policies WHERE name = ?1", [old])?;
+        }
         let n = recompute(&tx, &th, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)

@@ -25,7 +25,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
     } else {
         1
     };
-    let head_rows = if roomy { 4 } else { 2 };
+    // The service level takes two lines of the header when a policy applies.
+    let head_rows = match (roomy, s.sla.is_some()) {
+        (true, true) => 6,
+        (true, false) => 4,
+        (false, _) => 2,
+    };
     let map_rows = if roomy { 3 } else { 1 };
     let detail_rows = if roomy { 3 } else { 0 };
     // The timeline takes what it needs; spare rows go below the detail.
@@ -118,8 +123,10 @@ fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Them
             w,
         )));
         lines.push(Line::styled(fit(&fields_text(s), w), theme.dim));
+        if let Some(sla) = &s.sla {
+            lines.extend(super::case_sla::lines(sla, w, app.now, theme));
+        }
     }
-    let _ = app;
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -104,7 +104,7 @@ fn columns(width: u16, sla: bool) -> Vec<(&'static str, Constraint, Option<SortK
         Some(SortKey::Status),
     ));
     if sla && width >= 60 {
-        cols.push(("sla", Constraint::Length(14), Some(SortKey::TimeLeft)));
+        cols.push(("sla", Constraint::Length(15), Some(SortKey::TimeLeft)));
     }
     cols.push(("flags", Constraint::Fill(3), Some(SortKey::Flags)));
     if width >= 50 {

@@ -17,6 +17,7 @@ fn title(mode: Mode) -> &'static str {
         Mode::Case => "Case",
         Mode::Vendors => "Vendors",
         Mode::Channels => "Channels",
+        Mode::Sla => "Service levels",
         Mode::Filter => "The filter line",
         Mode::Form => "Forms",
         Mode::Prompt => "Saving a view",

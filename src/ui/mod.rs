@@ -3,12 +3,14 @@
 //! Nothing here changes the app or the data.
 
 mod case;
+mod case_sla;
 mod cases;
 mod channel_map;
 mod form;
 pub mod help;
 mod popup;
 mod report;
+mod sla;
 pub mod text;
 pub mod theme;
 
@@ -43,6 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         },
         Tab::Vendors => report::draw(frame, body, app, &app.vendors, theme),
         Tab::Channels => report::draw(frame, body, app, &app.channels, theme),
+        Tab::Sla => sla::draw(frame, body, app, &app.sla, theme),
     }
     bottom_line(frame, bottom, app, theme);
     if let Some(modal) = &app.modal {

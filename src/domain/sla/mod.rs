@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod tally;
 #[cfg(test)]
 mod tests;
+pub mod words;
 
 pub use calendar::{Calendar, ALWAYS_OPEN};
 
