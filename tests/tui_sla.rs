@@ -188,6 +188,17 @@ fn the_case_screen_says_its_service_level_in_words() {
     );
 }
 
+#[test]
+fn the_vendors_screen_carries_the_groups_service_levels() {
+    let mut app = morning_app();
+    key(&mut app, KeyCode::Char('2'));
+    let s = render(&mut app, 80, 24);
+    // Six cases under a policy; first responses decided: B breached, C and G
+    // met (2 of 3); resolutions decided: G met; B is open and breached.
+    shows(&s, "SLA on 6 case(s) · 1 open breached");
+    shows(&s, "met: first response 67% · resolution 100%");
+}
+
 /// The sla cell of one case on the Cases screen (sorted by time left).
 fn cell_of(app: &mut App, id: i64) -> String {
     key(app, KeyCode::Char('1'));

@@ -51,7 +51,7 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-const CSV_HEADER: [&str; 19] = [
+const CSV_HEADER: [&str; 23] = [
     "key",
     "cases",
     "open",
@@ -71,6 +71,10 @@ const CSV_HEADER: [&str; 19] = [
     "refund_total",
     "customer_cost_total",
     "friction_score",
+    "sla_cases",
+    "sla_first_response_met_rate",
+    "sla_resolution_met_rate",
+    "sla_breached_open",
 ];
 
 fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
@@ -99,9 +103,50 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
             f.refund_total.to_string(),
             f.customer_cost_total.to_string(),
             g.friction_score.to_string(),
+            f.sla.cases.to_string(),
+            opt(f.sla.first_response_met_rate),
+            opt(f.sla.resolution_met_rate),
+            f.sla.breached_open.to_string(),
         ])?;
     }
     w.flush()?;
+    Ok(())
+}
+
+/// The groups' service levels, when some case has a policy.
+fn write_sla_table(report: &Report, out: &mut dyn Write) -> Result<()> {
+    if report.overall.figures.sla.cases == 0 {
+        return Ok(());
+    }
+    let rate = |r: Option<f64>| r.map_or("-".into(), |r| format!("{:.0}%", r * 100.0));
+    let mut t = Table::new(&[
+        report.by.as_str(),
+        "sla cases",
+        "1st resp met",
+        "resolution met",
+        "breached open",
+    ])
+    .right(&[1, 2, 3, 4])
+    .max_width(0, 28);
+    for g in report.groups.iter().chain(std::iter::once(&report.overall)) {
+        let s = &g.figures.sla;
+        if s.cases == 0 && g.key != report.overall.key {
+            continue;
+        }
+        t.row(vec![
+            g.key.clone(),
+            s.cases.to_string(),
+            rate(s.first_response_met_rate),
+            rate(s.resolution_met_rate),
+            s.breached_open.to_string(),
+        ]);
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "service levels (met: of the targets already met or breached; breached open: open cases past a target)"
+    )?;
+    write!(out, "{}", t.render())?;
     Ok(())
 }
 
@@ -148,6 +193,7 @@ fn write_table(report: &Report, out: &mut dyn Write) -> Result<()> {
         "times in hours (ttfr: time to first response; ttr: time to resolution)"
     )?;
     write!(out, "{}", t.render())?;
+    write_sla_table(report, out)?;
     writeln!(out)?;
     writeln!(
         out,

@@ -198,6 +198,26 @@ fn patterns(frame: &mut Frame, area: Rect, g: &Group, app: &App, theme: &Theme) 
         ),
         theme.header,
     )];
+    let sla = &g.figures.sla;
+    if sla.cases > 0 {
+        let rate = |r: Option<f64>| r.map_or("—".into(), pct);
+        let style = if sla.breached_open > 0 {
+            theme.warn
+        } else {
+            Style::default()
+        };
+        let head = format!(
+            "SLA on {} case(s) · {} open breached",
+            sla.cases, sla.breached_open
+        );
+        let met = format!(
+            "met: first response {} · resolution {}",
+            rate(sla.first_response_met_rate),
+            rate(sla.resolution_met_rate)
+        );
+        lines.push(Line::styled(fit(&head, w), style));
+        lines.push(Line::raw(fit(&met, w)));
+    }
     let mut pats: Vec<_> = g.patterns.iter().collect();
     pats.sort_by(|a, b| {
         b.1.flagged
