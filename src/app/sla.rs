@@ -120,10 +120,18 @@ impl App {
             Action::Top => s.move_to(0),
             Action::Bottom => s.move_to(usize::MAX),
             Action::Back => self.say("q quits"),
-            _ if self.store.read_only => self.complain(format!(
-                "{} is read-only: nothing can be changed",
-                self.store.path.display()
-            )),
+            Action::NewPolicy
+            | Action::NewCalendar
+            | Action::SetAtRisk
+            | Action::EditSla
+            | Action::Delete
+                if self.store.read_only =>
+            {
+                self.complain(format!(
+                    "{} is read-only: nothing can be changed",
+                    self.store.path.display()
+                ))
+            }
             Action::NewPolicy => {
                 let form = sla_form::policy(None, &self.sla.calendars, now);
                 self.modal = Some(Modal::Form(Box::new(form)));
