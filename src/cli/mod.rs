@@ -182,6 +182,10 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
         Store::open_existing(&path)?
     };
     store.set_thresholds(config.friction)?;
+    store.set_summary_rates(crate::store::SummaryRates {
+        cost: config.cost,
+        next_action: config.next_action,
+    })?;
     if store.read_only {
         eprintln!(
             "note: {} is read-only; opened it read-only",

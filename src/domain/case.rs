@@ -1,7 +1,8 @@
 //! Cases, touchpoints and vendors: the things a user logs.
 
 use super::enums::{
-    Ask, Category, Channel, Priority, Resolution, StartedBy, Status, TouchOutcome, WaitingOn,
+    Ask, Category, Channel, JourneyStage, Priority, Resolution, StartedBy, Status, TouchOutcome,
+    WaitingOn,
 };
 use super::money::Money;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -33,6 +34,9 @@ pub struct Case {
     pub owner: Option<String>,
     #[serde(default = "default_category")]
     pub category: Category,
+    /// Where in the journey; when absent, the category's default (`stage()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<JourneyStage>,
     #[serde(default = "default_priority")]
     pub priority: Priority,
     #[serde(default = "default_status")]
@@ -191,6 +195,7 @@ impl Case {
             customer: None,
             owner: None,
             category: Category::Other,
+            stage: None,
             priority: Priority::Normal,
             status: Status::Open,
             opened_at,
@@ -285,6 +290,12 @@ impl Case {
         self.resolved_at = self.resolved_at.map(|t| t.trunc_subsecs(3));
         self.closed_at = self.closed_at.map(|t| t.trunc_subsecs(3));
         Ok(())
+    }
+
+    /// The case's journey stage: as set, else its category's default.
+    pub fn stage(&self) -> JourneyStage {
+        self.stage
+            .unwrap_or_else(|| JourneyStage::of_category(self.category))
     }
 
     /// Where the case stands in the triage order (higher first): open work

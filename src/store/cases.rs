@@ -5,12 +5,27 @@ use super::events::{append, Event};
 use super::rows::*;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
+use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
 use crate::domain::friction::{self, CaseView, Thresholds};
 use crate::domain::measures::{contacts, measure, CaseFacts};
+use crate::domain::next_action::{self, ChannelAnswers, NextActionInput, NextActionSettings};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
+
+/// What a case's stored summary reads besides the friction thresholds.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SummaryRates {
+    pub cost: CostRates,
+    pub next_action: NextActionSettings,
+}
+
+impl SummaryRates {
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
 
 /// How a case given to `merge_case` was taken in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,15 +154,16 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
         case.csat,
         case.effort,
         case.reopens,
+        case.stage().as_str(),
         if case.id > 0 { Some(case.id) } else { None },
     ];
     const COLS: &str =
         "uid, ref, title, vendor_id, marketplace_id, product, order_ref, customer, owner, \
         category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
-        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens";
+        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens, stage";
     let id = if insert {
         let sql = format!(
-            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)"
+            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)"
         );
         conn.prepare_cached(&sql)?.execute(values)?;
         conn.last_insert_rowid()
@@ -157,7 +173,7 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
             .enumerate()
             .map(|(i, c)| format!("{c} = ?{}", i + 1))
             .collect();
-        let sql = format!("UPDATE cases SET {} WHERE id = ?26", sets.join(", "));
+        let sql = format!("UPDATE cases SET {} WHERE id = ?27", sets.join(", "));
         conn.prepare_cached(&sql)?.execute(values)?;
         case.id
     };
@@ -257,10 +273,11 @@ pub(crate) fn refresh_summary(
     case_id: i64,
     now: DateTime<Utc>,
     th: &Thresholds,
+    rates: &SummaryRates,
 ) -> Result<()> {
     let case = load_case(conn, case_id)?;
     let touches = load_touches(conn, case_id)?;
-    write_summary(conn, &case, &touches, now, th)
+    write_summary(conn, &case, &touches, now, th, rates)
 }
 
 /// Writes the stored summary of a case from the case and its touches in time order.
@@ -270,6 +287,7 @@ fn write_summary(
     touches: &[Touchpoint],
     now: DateTime<Utc>,
     th: &Thresholds,
+    rates: &SummaryRates,
 ) -> Result<()> {
     let case_id = case.id;
     let flags = friction::flags(&CaseView { case, touches, now }, th);
@@ -305,9 +323,52 @@ fn write_summary(
         .execute([case_id])?;
     let mut insert =
         conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
-    for f in flag_list {
+    for f in &flag_list {
         insert.execute(params![case_id, f])?;
     }
+    write_cost_summary(conn, case, touches, &flags, now, th, rates)
+}
+
+/// Keeps a case's cost, effort estimate, sale prevented and next action
+/// (migration 07). The next action's id does not depend on the channel
+/// answer rates (they only name the channel), so none are read here.
+fn write_cost_summary(
+    conn: &Connection,
+    case: &Case,
+    touches: &[Touchpoint],
+    flags: &[friction::Flag],
+    now: DateTime<Utc>,
+    th: &Thresholds,
+    rates: &SummaryRates,
+) -> Result<()> {
+    let cost = case_cost(case, touches, &rates.cost);
+    let friction = flags.iter().any(|f| !f.pattern.is_positive());
+    let next = next_action::next_action(&NextActionInput {
+        case,
+        touches,
+        flags,
+        now,
+        thresholds: th,
+        settings: &rates.next_action,
+        sla: None,
+        answers: &ChannelAnswers::default(),
+    });
+    conn.prepare_cached(
+        "UPDATE cases SET cost_to_serve = ?2, cost_customer_hours = ?3, cost_customer_all_in = ?4,
+         cost_margin = ?5, cost_revenue_at_risk = ?6, effort_estimate = ?7, sale_prevented = ?8,
+         next_action = ?9 WHERE id = ?1",
+    )?
+    .execute(params![
+        case.id,
+        cost.to_serve.0,
+        cost.customer_hours,
+        cost.customer_all_in.0,
+        cost.margin.0,
+        cost.revenue_at_risk.0,
+        estimated_effort(touches),
+        is_sale_prevented(case, friction),
+        next.map(|n| n.id),
+    ])?;
     Ok(())
 }
 
@@ -319,6 +380,7 @@ fn insert_case(
     history: Option<&[Event]>,
     now: DateTime<Utc>,
     th: &Thresholds,
+    rates: &SummaryRates,
 ) -> Result<i64> {
     case.validate()?;
     in_time_order(&mut touches);
@@ -374,7 +436,7 @@ fn insert_case(
             append(conn, id, &e)?;
         }
     }
-    write_summary(conn, &case, &touches, now, th)?;
+    write_summary(conn, &case, &touches, now, th, rates)?;
     Ok(id)
 }
 
@@ -473,7 +535,15 @@ impl Store {
     ) -> Result<i64> {
         self.writable()?;
         let tx = self.conn.transaction()?;
-        let id = insert_case(&tx, case, touches, None, now, &self.thresholds)?;
+        let id = insert_case(
+            &tx,
+            case,
+            touches,
+            None,
+            now,
+            &self.thresholds,
+            &self.summary_rates,
+        )?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(id)
@@ -488,7 +558,7 @@ impl Store {
         case.uid = old.uid.clone();
         let n = update_case_fields(&tx, &old, &case, now)?;
         if n > 0 {
-            refresh_summary(&tx, case.id, now, &self.thresholds)?;
+            refresh_summary(&tx, case.id, now, &self.thresholds, &self.summary_rates)?;
         }
         flush_notes(&tx)?;
         tx.commit()?;
@@ -552,7 +622,7 @@ impl Store {
         load_case(&tx, case_id)?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
         append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
-        refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        refresh_summary(&tx, case_id, now, &self.thresholds, &self.summary_rates)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(touch.id)
@@ -575,7 +645,7 @@ impl Store {
                 case_id,
                 &touch_event("touch_changed", &touch, Some(&old), now),
             )?;
-            refresh_summary(&tx, case_id, now, &self.thresholds)?;
+            refresh_summary(&tx, case_id, now, &self.thresholds, &self.summary_rates)?;
         }
         flush_notes(&tx)?;
         tx.commit()?;
@@ -598,7 +668,7 @@ impl Store {
             case_id,
             &touch_event("touch_deleted", &old, Some(&old), now),
         )?;
-        refresh_summary(&tx, case_id, now, &self.thresholds)?;
+        refresh_summary(&tx, case_id, now, &self.thresholds, &self.summary_rates)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(())
@@ -619,7 +689,16 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let same_thresholds = stored.as_deref() == Some(th_json.as_str());
+        let rates_json = self.summary_rates.to_json();
+        let stored_rates: Option<String> = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'summary_rates'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let same_thresholds = stored.as_deref() == Some(th_json.as_str())
+            && stored_rates.as_deref() == Some(rates_json.as_str());
         // Open cases' flags move with time (a promise falls due, a wait grows
         // long); minutes matter little against thresholds of hours, so a
         // refresh in the last five minutes is fresh enough.
@@ -645,11 +724,11 @@ impl Store {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in &ids {
-            refresh_summary(&tx, *id, now, &self.thresholds)?;
+            refresh_summary(&tx, *id, now, &self.thresholds, &self.summary_rates)?;
         }
         tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('flags_refreshed_at', ?2)",
-            [th_json, at.to_string()],
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('flags_refreshed_at', ?2), ('summary_rates', ?3)",
+            [th_json, at.to_string(), rates_json],
         )?;
         flush_notes(&tx)?;
         tx.commit()?;
@@ -663,6 +742,7 @@ impl Store {
         let mut w = Writer {
             conn: &tx,
             thresholds: &self.thresholds,
+            rates: &self.summary_rates,
         };
         let out = f(&mut w)?;
         flush_notes(&tx)?;
@@ -675,6 +755,7 @@ impl Store {
 pub struct Writer<'a> {
     conn: &'a Connection,
     thresholds: &'a Thresholds,
+    rates: &'a SummaryRates,
 }
 
 impl Writer<'_> {
@@ -715,6 +796,7 @@ impl Writer<'_> {
                 history,
                 now,
                 self.thresholds,
+                self.rates,
             )?));
         };
         let old = load_case(self.conn, id)?;
@@ -748,7 +830,7 @@ impl Writer<'_> {
         if changed == 0 {
             return Ok(Merge::Unchanged(id));
         }
-        refresh_summary(self.conn, id, now, self.thresholds)?;
+        refresh_summary(self.conn, id, now, self.thresholds, self.rates)?;
         Ok(Merge::Updated(id))
     }
 

@@ -10,7 +10,7 @@ pub mod report;
 mod rows;
 mod vendors;
 
-pub use cases::{CaseRef, Merge};
+pub use cases::{CaseRef, Merge, SummaryRates};
 pub use events::Event;
 pub use open::{default_path, Store, SCHEMA_VERSION};
 

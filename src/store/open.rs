@@ -1,5 +1,6 @@
 //! Opening a database file: checks, pragmas and migrations.
 
+use super::cases::SummaryRates;
 use super::{Result, StoreError};
 use crate::domain::friction::Thresholds;
 use include_dir::{include_dir, Dir};
@@ -26,6 +27,8 @@ pub struct Store {
     pub read_only: bool,
     /// The friction thresholds the stored flags are computed with.
     pub thresholds: Thresholds,
+    /// The cost rates and next-action thresholds the stored summary is computed with.
+    pub summary_rates: SummaryRates,
 }
 
 /// `casebook.sqlite3` in the platform's data directory.
@@ -110,6 +113,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only,
             thresholds: Thresholds::default(),
+            summary_rates: SummaryRates::default(),
         };
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
@@ -130,6 +134,7 @@ impl Store {
             path: PathBuf::from(":memory:"),
             read_only: false,
             thresholds: Thresholds::default(),
+            summary_rates: SummaryRates::default(),
         };
         store.prepare()?;
         Ok(store)
@@ -190,6 +195,25 @@ impl Store {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             other => StoreError::Migration(other.to_string()),
         })?;
+        Ok(())
+    }
+
+    /// Uses these cost rates and next-action thresholds; like `set_thresholds`,
+    /// a new, empty file records them at once.
+    pub fn set_summary_rates(&mut self, rates: SummaryRates) -> Result<()> {
+        self.summary_rates = rates;
+        if self.read_only {
+            return Ok(());
+        }
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?;
+        if empty {
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('summary_rates', ?1)",
+                [self.summary_rates.to_json()],
+            )?;
+        }
         Ok(())
     }
 

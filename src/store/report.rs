@@ -104,7 +104,7 @@ impl Store {
             live_only
         ])?;
         let mut current: Option<(Case, Vec<Touchpoint>)> = None;
-        const T: usize = 26;
+        const T: usize = 27;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             if current.as_ref().is_none_or(|(c, _)| c.id != id) {
