@@ -219,6 +219,7 @@ impl ReportScreen {
             GroupBy::Channel => "channel",
             GroupBy::Category => "category",
             GroupBy::Party => "vendor",
+            GroupBy::Stage => "stage",
         };
         if g.key.starts_with('(') {
             return None;

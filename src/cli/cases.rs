@@ -1,9 +1,11 @@
 //! add, touch, status, resolve, list, show, flags.
 
+use super::journey;
 use super::table::Table;
 use super::Context;
+use crate::domain::cost::case_cost;
 use crate::domain::friction::{self, CaseView};
-use crate::domain::measures::{channel_map, measure, round4};
+use crate::domain::measures::{measure, round4};
 use crate::domain::query::Query;
 use crate::domain::time::short_duration;
 use crate::domain::{Case, Channel, Money, Touchpoint};
@@ -36,6 +38,9 @@ pub struct AddArgs {
     /// low, normal, high, urgent
     #[arg(long)]
     pub priority: Option<String>,
+    /// pre_sale, order, delivery, use, billing, cancel [default: from the category]
+    #[arg(long)]
+    pub stage: Option<String>,
     #[arg(long)]
     pub product: Option<String>,
     /// The purchase amount, such as 129.99
@@ -107,6 +112,7 @@ pub fn add(cx: &mut Context, a: &AddArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(p) = &a.priority {
         case.priority = p.parse()?;
     }
+    case.stage = a.stage.as_deref().map(str::parse).transpose()?;
     case.marketplace = a.via.clone();
     case.product = a.product.clone();
     case.purchase_amount = money(a.amount.as_deref())?;
@@ -281,6 +287,9 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     };
     let flags = friction::flags(&view, &cx.store.thresholds);
     let mut m = measure(&case, &touches, cx.now);
+    let rates = cx.store.summary_rates.cost.clone();
+    let cost = case_cost(&case, &touches, &rates);
+    let next_action = cx.store.next_action(&case, &touches, &flags, cx.now)?;
     if json {
         m.ttfr_hours = m.ttfr_hours.map(round4);
         m.ttr_hours = m.ttr_hours.map(round4);
@@ -292,11 +301,17 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
             touchpoints: &touches,
             flags: flags.iter().map(|f| FlagRecord::of(&case, f)).collect(),
             measures: m,
+            cost,
+            next_action,
+            channel_map: journey::shown_stages(&case, &touches, &rates, cx.now),
         };
         writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(());
     }
     writeln!(out, "#{} {}", case.id, case.title)?;
+    if let Some(a) = &next_action {
+        writeln!(out, "  next: {}", journey::action_line(a))?;
+    }
     let mut fields = vec![
         (
             "vendor",
@@ -308,7 +323,13 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
         ),
         (
             "status",
-            format!("{} · {} · {}", case.status, case.priority, case.category),
+            format!(
+                "{} · {} · {} · {}",
+                case.status,
+                case.priority,
+                case.category,
+                case.stage()
+            ),
         ),
         ("opened", local(case.opened_at)),
     ];
@@ -352,6 +373,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     for (k, v) in fields {
         writeln!(out, "  {k:<14}{v}")?;
     }
+    writeln!(out, "  {:<14}{}", "cost", journey::cost_line(&case, &cost))?;
     writeln!(out, "\nmeasures")?;
     writeln!(
         out,
@@ -406,14 +428,15 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     }
     write!(out, "{}", t.render())?;
     writeln!(out, "\nchannel map (who held the ball)")?;
-    for s in channel_map(&case, &touches, cx.now) {
+    for s in journey::shown_stages(&case, &touches, &rates, cx.now) {
         writeln!(
             out,
-            "  #{:<5} {:<10} {:<9} {}",
-            s.touch_id,
-            s.channel.as_str(),
-            s.waiting_on.as_str(),
-            short_duration(s.end - s.start)
+            "  #{:<5} {:<10} {:<9} {:<10} {}",
+            s.stage.touch_id,
+            s.stage.channel.as_str(),
+            s.stage.waiting_on.as_str(),
+            short_duration(s.stage.end - s.stage.start),
+            s.cost
         )?;
     }
     writeln!(out, "\nflags")?;

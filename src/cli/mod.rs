@@ -1,6 +1,8 @@
 //! The command line: clap definitions and one handler per subcommand.
 
 mod cases;
+mod edit;
+mod journey;
 mod maintain;
 mod report;
 pub mod table;
@@ -90,6 +92,15 @@ pub enum Command {
     /// Show one case: fields, timeline, flags, measures, channel map
     Show {
         case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a case's own fields (stage, category, priority, title, owner)
+    Edit(edit::EditArgs),
+    /// Open cases in urgency order, each with its next action (and why)
+    Next {
+        /// A filter in the query language, as for list
+        query: Vec<String>,
         #[arg(long)]
         json: bool,
     },
@@ -234,6 +245,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
             json,
         } => cases::list(&mut cx, &query.join(" "), sort, *limit, *json, out),
         Command::Show { case, json } => cases::show(&mut cx, case, *json, out),
+        Command::Edit(a) => edit::edit(&mut cx, a, out),
+        Command::Next { query, json } => journey::next(&mut cx, &query.join(" "), *json, out),
         Command::Flags { case, json } => cases::flags(&mut cx, case.as_deref(), *json, out),
         Command::Report(a) => report::report(&mut cx, a, out),
         Command::Import(a) => transfer::import(&mut cx, a, out),

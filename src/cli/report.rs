@@ -16,7 +16,7 @@ lower bound of its 95% Wilson interval is above its rate over all cases and the 
 (friction.min_cases in the config, default 5); below that it says 'too few cases'."
 )]
 pub struct ReportArgs {
-    /// Group by vendor, channel (of the first touch), category or party
+    /// Group by vendor, channel (of the first touch), category, party or journey stage
     #[arg(long, value_enum, default_value = "vendor")]
     pub by: GroupBy,
     /// Only cases opened at or after this time
@@ -40,6 +40,7 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
         since: a.since.as_deref().map(|s| cx.at(Some(s))).transpose()?,
         until: a.until.as_deref().map(|s| cx.at(Some(s))).transpose()?,
     };
+    cx.store.refresh_if_settings_changed(cx.now)?;
     let report = cx.store.report(a.by, window, cx.now)?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
@@ -51,7 +52,7 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-const CSV_HEADER: [&str; 19] = [
+const CSV_HEADER: [&str; 29] = [
     "key",
     "cases",
     "open",
@@ -71,6 +72,16 @@ const CSV_HEADER: [&str; 19] = [
     "refund_total",
     "customer_cost_total",
     "friction_score",
+    "cost_to_serve_per_case",
+    "customer_hours_per_case",
+    "margin_total",
+    "revenue_at_risk",
+    "friction_cost",
+    "sales_prevented",
+    "effort_logged_n",
+    "effort_logged_mean",
+    "effort_estimated_n",
+    "effort_estimated_mean",
 ];
 
 fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
@@ -99,9 +110,57 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
             f.refund_total.to_string(),
             f.customer_cost_total.to_string(),
             g.friction_score.to_string(),
+            f.cost.cost_to_serve_per_case.to_string(),
+            f.cost.customer_hours_per_case.to_string(),
+            f.cost.margin_total.to_string(),
+            f.cost.revenue_at_risk.to_string(),
+            f.cost.friction_cost.to_string(),
+            f.cost.sales_prevented.to_string(),
+            f.cost.effort_logged.n.to_string(),
+            opt(f.cost.effort_logged.mean),
+            f.cost.effort_estimated.n.to_string(),
+            opt(f.cost.effort_estimated.mean),
         ])?;
     }
     w.flush()?;
+    Ok(())
+}
+
+fn write_cost_table(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let mut t = Table::new(&[
+        report.by.as_str(),
+        "cost/case",
+        "cust h/case",
+        "margin",
+        "at risk",
+        "friction cost",
+        "sales prevented",
+        "effort logged",
+        "effort est.",
+    ])
+    .right(&[1, 2, 3, 4, 5, 6, 7, 8])
+    .max_width(0, 28);
+    let mean =
+        |m: crate::domain::cost::Mean| m.mean.map_or("-".into(), |v| format!("{v:.1} ({})", m.n));
+    for g in report.groups.iter().chain(std::iter::once(&report.overall)) {
+        let c = &g.figures.cost;
+        t.row(vec![
+            g.key.clone(),
+            c.cost_to_serve_per_case.to_string(),
+            format!("{:.2}", c.customer_hours_per_case),
+            c.margin_total.to_string(),
+            c.revenue_at_risk.to_string(),
+            c.friction_cost.to_string(),
+            c.sales_prevented.to_string(),
+            mean(c.effort_logged),
+            mean(c.effort_estimated),
+        ]);
+    }
+    writeln!(
+        out,
+        "what it cost (cost to serve: the vendor's; friction cost: vendor's and customer's on cases with friction; effort 1–7: mean (cases))"
+    )?;
+    write!(out, "{}", t.render())?;
     Ok(())
 }
 
@@ -148,6 +207,8 @@ fn write_table(report: &Report, out: &mut dyn Write) -> Result<()> {
         "times in hours (ttfr: time to first response; ttr: time to resolution)"
     )?;
     write!(out, "{}", t.render())?;
+    writeln!(out)?;
+    write_cost_table(report, out)?;
     writeln!(out)?;
     writeln!(
         out,

@@ -218,6 +218,8 @@ impl Case {
     /// Checks and tidies every field: names trimmed, ranges checked, times in order.
     pub fn validate(&mut self) -> Result<(), Invalid> {
         self.title = clean_name("title", &self.title)?;
+        // A case without a stage takes its category's once, when first checked.
+        self.stage = Some(self.stage());
         self.vendor = clean_name("vendor", &self.vendor)?;
         for (field, value) in [
             ("marketplace", &mut self.marketplace),

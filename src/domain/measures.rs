@@ -4,6 +4,7 @@
 //! the group figures of the report.
 
 use super::case::{Case, Touchpoint};
+use super::cost::{CostFacts, CostFigures, CostTally};
 use super::enums::{Ask, Channel, StartedBy, TouchOutcome, WaitingOn};
 use super::money::Money;
 use super::time::hours;
@@ -203,6 +204,8 @@ pub struct CaseFacts {
     pub self_resolved: bool,
     pub refund: Money,
     pub customer_cost: Money,
+    /// Cost, sale prevented and effort (set by the caller: see `cost::CostFacts`).
+    pub cost: CostFacts,
 }
 
 impl CaseFacts {
@@ -219,6 +222,7 @@ impl CaseFacts {
             self_resolved,
             refund: case.refund_amount.unwrap_or_default(),
             customer_cost: case.customer_cost.unwrap_or_default(),
+            cost: CostFacts::default(),
         }
     }
 }
@@ -239,6 +243,7 @@ pub struct GroupTally {
     self_resolved: usize,
     refund: Money,
     customer_cost: Money,
+    cost: CostTally,
 }
 
 /// The group figures of the report.
@@ -257,6 +262,8 @@ pub struct GroupFigures {
     pub self_resolved_rate: f64,
     pub refund_total: Money,
     pub customer_cost_total: Money,
+    #[serde(flatten)]
+    pub cost: CostFigures,
 }
 
 impl GroupTally {
@@ -277,6 +284,7 @@ impl GroupTally {
         self.self_resolved += usize::from(f.self_resolved);
         self.refund.0 += f.refund.0;
         self.customer_cost.0 += f.customer_cost.0;
+        self.cost.add(&f.cost);
     }
 
     pub fn figures(self) -> GroupFigures {
@@ -301,6 +309,7 @@ impl GroupTally {
             self_resolved_rate: per_case(self.self_resolved),
             refund_total: self.refund,
             customer_cost_total: self.customer_cost,
+            cost: self.cost.figures(),
         }
     }
 }

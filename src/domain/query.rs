@@ -3,7 +3,7 @@
 //! free words. Terms are ANDed; commas inside a value mean OR; a leading `-`
 //! or `!` negates a term; quotes keep spaces ("vendor:\"we love\"").
 
-use super::enums::{Category, Channel, Priority, Status};
+use super::enums::{Category, Channel, JourneyStage, Priority, Status};
 use super::friction::Pattern;
 use chrono::Duration;
 
@@ -16,6 +16,7 @@ pub enum Term {
     /// The case had a touch on any of these channels.
     Channel(Vec<Channel>),
     Category(Vec<Category>),
+    Stage(Vec<JourneyStage>),
     Priority(Vec<Priority>),
     Flag(Vec<Pattern>),
     Tag(Vec<String>),
@@ -58,7 +59,7 @@ pub struct QueryError {
     pub near: String,
 }
 
-pub const KEYS: &str = "vendor, status, channel, category, priority, flag, tag, owner, age";
+pub const KEYS: &str = "vendor, status, channel, category, stage, priority, flag, tag, owner, age";
 
 /// Splits on spaces, keeping quoted stretches together.
 fn words(text: &str) -> Result<Vec<String>, QueryError> {
@@ -180,6 +181,7 @@ impl Query {
             })?),
             "channel" | "ch" => Term::Channel(list(word, value, |v| Channel::new(v).map_err(err))?),
             "category" | "cat" => Term::Category(list(word, value, |v| v.parse().map_err(err))?),
+            "stage" => Term::Stage(list(word, value, |v| v.parse().map_err(err))?),
             "priority" | "p" => Term::Priority(list(word, value, |v| v.parse().map_err(err))?),
             "flag" | "f" => Term::Flag(list(word, value, |v| {
                 Pattern::from_id(v).ok_or_else(|| {

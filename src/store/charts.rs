@@ -22,6 +22,7 @@ fn group_key(by: GroupBy) -> Option<&'static str> {
         GroupBy::Vendor => Some("v.name"),
         GroupBy::Channel => Some("coalesce(c.first_channel, '(no touches)')"),
         GroupBy::Category => Some("c.category"),
+        GroupBy::Stage => Some("c.stage"),
         GroupBy::Party => None,
     }
 }

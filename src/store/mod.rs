@@ -4,6 +4,7 @@
 mod cases;
 pub mod charts;
 mod events;
+mod journey;
 mod open;
 pub mod query;
 pub mod report;

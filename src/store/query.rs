@@ -183,6 +183,13 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                     cats.iter().map(|c| Value::Text(c.as_str().into()))
                 )
             ),
+            Term::Stage(stages) => format!(
+                "c.stage IN ({})",
+                placeholders(
+                    &mut values,
+                    stages.iter().map(|c| Value::Text(c.as_str().into()))
+                )
+            ),
             Term::Priority(ps) => format!(
                 "c.priority IN ({})",
                 placeholders(

@@ -3,10 +3,11 @@
 
 use super::rows::*;
 use super::{Result, Store};
+use crate::domain::cost::{CaseCost, CostFacts};
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag, Pattern};
 use crate::domain::measures::{measure, CaseFacts, CaseMeasures, GroupFigures, GroupTally};
-use crate::domain::{Case, Touchpoint};
+use crate::domain::{Case, Money, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +19,7 @@ pub enum GroupBy {
     Channel,
     Category,
     Party,
+    Stage,
 }
 
 impl GroupBy {
@@ -27,6 +29,7 @@ impl GroupBy {
             GroupBy::Channel => "channel",
             GroupBy::Category => "category",
             GroupBy::Party => "party",
+            GroupBy::Stage => "stage",
         }
     }
 }
@@ -150,43 +153,73 @@ impl Store {
     fn each_kept_case(
         &self,
         window: Window,
-        mut f: impl FnMut(String, String, CaseFacts, Vec<Pattern>) -> Result<()>,
+        by: GroupBy,
+        mut f: impl FnMut(String, CaseFacts, Vec<Pattern>) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT v.name, c.category, c.m_ttfr_hours, c.m_ttr_hours, c.m_vendor_wait_hours,
+        let key = match by {
+            GroupBy::Category => "c.category",
+            GroupBy::Stage => "c.stage",
+            _ => "v.name",
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {key}, c.m_ttfr_hours, c.m_ttr_hours, c.m_vendor_wait_hours,
                     c.m_customer_wait_hours, c.touch_count, c.contact_count, c.m_escalated,
-                    c.refund_amount, c.customer_cost, c.flag_list, c.reopens
+                    c.refund_amount, c.customer_cost, c.flag_list, c.reopens,
+                    c.cost_to_serve, c.cost_customer_hours, c.cost_customer_all_in, c.cost_margin,
+                    c.cost_revenue_at_risk, c.sale_prevented, c.effort, c.effort_estimate
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
-             WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)",
-        )?;
+             WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)"
+        ))?;
         let mut rows = stmt.query(rusqlite::params![
             millis_opt(window.since),
             millis_opt(window.until)
         ])?;
         while let Some(r) = rows.next()? {
             let flags: Vec<Pattern> = r
-                .get::<_, String>(11)?
+                .get::<_, String>(10)?
                 .split_whitespace()
                 .filter_map(Pattern::from_id)
                 .collect();
+            let money =
+                |i: usize| -> rusqlite::Result<Money> { Ok(money_opt(r, i)?.unwrap_or_default()) };
+            let effort_logged: Option<u8> = r.get(18)?;
+            let cost = CostFacts {
+                cost: CaseCost {
+                    to_serve: money(12)?,
+                    customer_hours: r.get::<_, Option<f64>>(13)?.unwrap_or(0.0),
+                    customer_all_in: money(14)?,
+                    refunds: money(8)?,
+                    margin: money(15)?,
+                    revenue_at_risk: money(16)?,
+                },
+                has_friction: flags.iter().any(|p| !p.is_positive()),
+                sale_prevented: r.get::<_, Option<bool>>(17)?.unwrap_or(false),
+                effort_logged,
+                effort_estimated: if effort_logged.is_none() {
+                    r.get(19)?
+                } else {
+                    None
+                },
+            };
             let facts = CaseFacts {
                 measures: CaseMeasures {
-                    ttfr_hours: r.get(2)?,
-                    ttr_hours: r.get(3)?,
+                    ttfr_hours: r.get(1)?,
+                    ttr_hours: r.get(2)?,
                     age_hours: None,
-                    vendor_wait_hours: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-                    customer_wait_hours: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
-                    touches: r.get::<_, i64>(6)? as usize,
-                    contacts: r.get::<_, i64>(7)? as usize,
-                    reopens: r.get(12)?,
+                    vendor_wait_hours: r.get::<_, Option<f64>>(3)?.unwrap_or(0.0),
+                    customer_wait_hours: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
+                    touches: r.get::<_, i64>(5)? as usize,
+                    contacts: r.get::<_, i64>(6)? as usize,
+                    reopens: r.get(11)?,
                 },
                 is_open: false,
-                escalated: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+                escalated: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
                 self_resolved: flags.contains(&Pattern::SelfResolved),
-                refund: money_opt(r, 9)?.unwrap_or_default(),
-                customer_cost: money_opt(r, 10)?.unwrap_or_default(),
+                refund: money(8)?,
+                customer_cost: money(9)?,
+                cost,
             };
-            f(r.get(0)?, r.get(1)?, facts, flags)?;
+            f(r.get(0)?, facts, flags)?;
         }
         Ok(())
     }
@@ -200,16 +233,11 @@ impl Store {
         let mut open = 0usize;
         // By vendor or category, done cases come from their kept measures and
         // flags (see migration 04); the rest are measured live below.
-        let cached = matches!(by, GroupBy::Vendor | GroupBy::Category);
+        let cached = matches!(by, GroupBy::Vendor | GroupBy::Category | GroupBy::Stage);
         if cached {
-            self.each_kept_case(window, |vendor, category, facts, flags| {
+            self.each_kept_case(window, by, |key, facts, flags| {
                 overall.add(&facts);
                 baseline.add(flags.iter().copied());
-                let key = if by == GroupBy::Vendor {
-                    vendor
-                } else {
-                    category
-                };
                 tallies.entry(key.clone()).or_default().add(&facts);
                 patterns.entry(key).or_default().add(flags);
                 Ok(())
@@ -225,12 +253,14 @@ impl Store {
                 th,
             );
             let self_resolved = flags.iter().any(|f| f.pattern == Pattern::SelfResolved);
-            let facts = CaseFacts::of(
+            let mut facts = CaseFacts::of(
                 &case,
                 &touches,
                 measure(&case, &touches, now),
                 self_resolved,
             );
+            let has_friction = flags.iter().any(|f| !f.pattern.is_positive());
+            facts.cost = CostFacts::of(&case, &touches, has_friction, &self.summary_rates.cost);
             open += usize::from(facts.is_open);
             overall.add(&facts);
             baseline.add(flags.iter().map(|f| f.pattern));
@@ -238,11 +268,11 @@ impl Store {
                 .first()
                 .map_or(NO_CHANNEL.to_string(), |t| t.channel.to_string());
             match by {
-                GroupBy::Vendor | GroupBy::Category => {
-                    let key = if by == GroupBy::Vendor {
-                        case.vendor.clone()
-                    } else {
-                        case.category.to_string()
+                GroupBy::Vendor | GroupBy::Category | GroupBy::Stage => {
+                    let key = match by {
+                        GroupBy::Vendor => case.vendor.clone(),
+                        GroupBy::Category => case.category.to_string(),
+                        _ => case.stage().to_string(),
                     };
                     tallies.entry(key.clone()).or_default().add(&facts);
                     patterns
