@@ -90,7 +90,7 @@ fn main() {
         "  generate rate",
         touches as f64 / gen.as_secs_f64()
     );
-    store.refresh_flags(now).unwrap();
+    store.refresh_due(now).unwrap();
 
     let all = Query::default();
     best_of("triage: first page (50, by urgency) + count", 5, || {

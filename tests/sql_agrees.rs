@@ -157,6 +157,6 @@ fn kept_measures_give_the_same_report_as_live_ones() {
         let live = serde_json::to_value(store.report(by, all, now).unwrap()).unwrap();
         assert_eq!(with_kept, live, "{by:?}");
         // Putting them back: a refresh measures every case that is not kept.
-        store.refresh_flags(now).unwrap();
+        store.refresh_due(now).unwrap();
     }
 }

@@ -301,8 +301,9 @@ fn the_note_index_follows_every_write() {
     let id = store.add_touch(4, t.clone(), now()).unwrap();
     assert_eq!(found(&store, "warranty"), 1);
     t.id = id;
+    let original = t.clone();
     t.note = "asked about the indemnity".into();
-    store.update_touch(t, now()).unwrap();
+    store.update_touch_from(&original, t, now(), false).unwrap();
     assert_eq!(
         (found(&store, "warranty"), found(&store, "indemnity")),
         (0, 1)

@@ -53,7 +53,7 @@ impl Background {
                 }
                 let Some(s) = store.as_mut() else { continue };
                 let done = match job {
-                    Job::Flags(now) => Done::Flags(s.refresh_flags(now).map_err(|e| e.to_string())),
+                    Job::Flags(now) => Done::Flags(s.refresh_due(now).map_err(|e| e.to_string())),
                     Job::Report(by, now) => Done::Report(
                         by,
                         Box::new(ReportData::make(s, by, now).map_err(|e| e.to_string())),
@@ -85,8 +85,8 @@ impl Background {
         Ok(store)
     }
 
-    /// Recomputes the stored flags of open cases (their flags move with time).
-    pub fn refresh_flags(&mut self, now: DateTime<Utc>) {
+    /// Re-derives the cases whose derived data changed with the clock.
+    pub fn refresh_due(&mut self, now: DateTime<Utc>) {
         if !self.flags_running && self.jobs.send(Job::Flags(now)).is_ok() {
             self.flags_running = true;
         }

@@ -74,6 +74,11 @@ pub struct Form {
     pub suggestion: Option<Suggestion>,
     /// Esc was pressed on a changed form: asking before dropping it.
     pub confirm_discard: bool,
+    /// The record changed elsewhere since the form opened, in a field this
+    /// form changes too; the user was told, and saving again puts theirs over it.
+    pub overwrite: bool,
+    /// A time more than a day ahead was pointed out; saving again keeps it.
+    pub future_ok: bool,
     pub changed: bool,
     /// The user picked the outcome: the channel no longer sets its default.
     pub outcome_chosen: bool,
@@ -287,6 +292,8 @@ impl Form {
             error: None,
             suggestion: None,
             confirm_discard: false,
+            overwrite: false,
+            future_ok: false,
             changed: false,
             outcome_chosen: false,
             now,

@@ -71,8 +71,9 @@ pub struct App {
 }
 
 const FLASH_FOR: Duration = Duration::from_secs(5);
-/// Flags that move with time (broken promises, slow responses) are recomputed this often.
-const REFRESH_FLAGS_EVERY: Duration = Duration::from_secs(3600);
+/// How often the app asks for the cases whose derived data came due (an
+/// index lookup that finds nothing most of the time).
+const REFRESH_FLAGS_EVERY: Duration = Duration::from_secs(15);
 
 impl App {
     /// Opens the app on a store and loads the triage screen. The stored flags
@@ -116,7 +117,7 @@ impl App {
             return;
         }
         let mut bg = Background::new(self.store.path.clone(), self.store.thresholds.clone());
-        bg.refresh_flags(self.now);
+        bg.refresh_due(self.now);
         self.background = Some(bg);
         self.flags_refreshed = Instant::now();
     }
@@ -251,9 +252,9 @@ impl App {
             if self.flags_refreshed.elapsed() >= REFRESH_FLAGS_EVERY {
                 self.flags_refreshed = Instant::now();
                 match self.background.as_mut() {
-                    Some(bg) => bg.refresh_flags(now),
+                    Some(bg) => bg.refresh_due(now),
                     None => {
-                        let r = self.store.refresh_flags(now);
+                        let r = self.store.refresh_due(now);
                         self.check(r);
                         self.reload();
                     }

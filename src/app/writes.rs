@@ -182,6 +182,20 @@ impl App {
             return Some(form);
         }
         let now = self.now;
+        if !form.future_ok {
+            if let Some((field, at)) = logged_time(&form) {
+                if crate::domain::time::far_ahead(at, now) {
+                    form.future_ok = true;
+                    form.focus_name(field);
+                    form.error = Some(format!(
+                        "{} is more than a day ahead of now: Enter again to keep it, or fix it",
+                        super::touch_form::local_text(at)
+                    ));
+                    return Some(form);
+                }
+            }
+        }
+        let overwrite = form.overwrite;
         let result: Result<(i64, String), Failure> = match &form.purpose {
             Purpose::NewCase => {
                 case_form::case_from(&form)
@@ -193,13 +207,13 @@ impl App {
                             .map_err(store_failure)
                     })
             }
-            Purpose::EditCase(c) => {
-                let id = c.id;
+            Purpose::EditCase(original) => {
+                let id = original.id;
                 case_form::case_from(&form)
                     .map_err(bad_field)
                     .and_then(|(c, _)| {
                         self.store
-                            .update_case(c, now)
+                            .update_case_from(original, c, now, overwrite)
                             .map(|n| (id, format!("case {id}: {n} field(s) changed")))
                             .map_err(store_failure)
                     })
@@ -215,14 +229,14 @@ impl App {
                             .map_err(store_failure)
                     })
             }
-            Purpose::EditTouch { case_id, .. } => {
+            Purpose::EditTouch { case_id, original } => {
                 let id = *case_id;
                 touch_form::touch_from(&form)
                     .map_err(bad_field)
                     .and_then(|t| {
                         let tid = t.id;
                         self.store
-                            .update_touch(t, now)
+                            .update_touch_from(original, t, now, overwrite)
                             .map(|()| (id, format!("touch #{tid} of case {id} saved")))
                             .map_err(store_failure)
                     })
@@ -261,6 +275,12 @@ impl App {
                 }
                 None
             }
+            Err((Some(CHANGED_MEANWHILE), reason)) => {
+                // Said once; the next save puts the user's values over theirs.
+                form.overwrite = true;
+                form.error = Some(reason);
+                Some(form)
+            }
             Err((Some(field), reason)) => {
                 form.show_error(field, reason);
                 Some(form)
@@ -282,8 +302,27 @@ impl App {
     }
 }
 
+/// The time a form logs as having happened, and its field.
+fn logged_time(form: &Form) -> Option<(&'static str, chrono::DateTime<chrono::Utc>)> {
+    match &form.purpose {
+        Purpose::NewCase | Purpose::EditCase(_) => case_form::case_from(form)
+            .ok()
+            .map(|(c, _)| ("opened_at", c.opened_at)),
+        Purpose::NewTouch { .. } | Purpose::EditTouch { .. } => {
+            touch_form::touch_from(form).ok().map(|t| ("at", t.at))
+        }
+        Purpose::Resolve { .. } => case_form::resolution_from(form)
+            .ok()
+            .map(|(_, _, at)| ("resolved_at", at)),
+    }
+}
+
+/// Not a field: the record changed elsewhere since the form opened.
+const CHANGED_MEANWHILE: &str = "(changed meanwhile)";
+
 fn store_failure(e: StoreError) -> Failure {
     match e {
+        e @ StoreError::Changed { .. } => (Some(CHANGED_MEANWHILE), e.to_string()),
         StoreError::Invalid(inv) => (Some(inv.field), inv.reason),
         other => (None, other.to_string()),
     }

@@ -157,7 +157,7 @@ pub fn touch(cx: &mut Context, a: &TouchArgs, out: &mut dyn Write) -> Result<()>
     t.promise_due = a
         .promise_due
         .as_deref()
-        .map(|p| cx.at(Some(p)))
+        .map(|p| cx.due(Some(p)))
         .transpose()?;
     t.waiting_on = a.waiting_on.as_deref().map(str::parse).transpose()?;
     t.note = a.note.clone().unwrap_or_default();
@@ -231,7 +231,7 @@ pub fn list(
         .into_iter()
         .find(|k| k.label() == key)
         .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches (prefix - to reverse)"))?;
-    cx.store.refresh_flags(cx.now)?;
+    cx.store.refresh_due(cx.now)?;
     let rows = cx
         .store
         .case_page(&q, key, desc, 0, limit.unwrap_or(i64::MAX as usize), cx.now)?;

@@ -26,7 +26,8 @@ pub struct EditArgs {
 
 pub fn edit(cx: &mut Context, a: &EditArgs, out: &mut dyn Write) -> Result<()> {
     let id = cx.store.find_case(&a.case)?;
-    let mut case = cx.store.case(id)?;
+    let original = cx.store.case(id)?;
+    let mut case = original.clone();
     if let Some(s) = &a.stage {
         case.stage = Some(s.parse()?);
     }
@@ -42,7 +43,7 @@ pub fn edit(cx: &mut Context, a: &EditArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(o) = &a.owner {
         case.owner = Some(o.clone());
     }
-    let changed = cx.store.update_case(case, cx.now)?;
+    let changed = cx.store.update_case_from(&original, case, cx.now, false)?;
     writeln!(out, "case {id}: {changed} field(s) changed")?;
     Ok(())
 }

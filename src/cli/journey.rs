@@ -90,7 +90,7 @@ struct NextRecord<'a> {
 pub fn next(cx: &mut Context, query: &str, json: bool, out: &mut dyn Write) -> Result<()> {
     let q = Query::parse(&format!("status:open {query}"))
         .map_err(|e| anyhow::anyhow!("bad query: {e}"))?;
-    cx.store.refresh_flags(cx.now)?;
+    cx.store.refresh_due(cx.now)?;
     let found = cx.store.next_actions(&q, cx.now)?;
     if json {
         let records: Vec<NextRecord> = found

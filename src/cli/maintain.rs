@@ -29,7 +29,13 @@ pub fn backup(cx: &mut Context, path: &Path, out: &mut dyn Write) -> Result<()> 
 }
 
 pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
-    let problems = cx.store.check()?;
+    let mut problems = cx.store.check()?;
+    // The stored flags and triage order agree with a fresh derivation of
+    // every case (a full read: check is the one command that sweeps).
+    if problems.is_empty() && !cx.store.read_only {
+        cx.store.refresh_due(cx.now)?;
+        problems.extend(cx.store.derived_mismatches(cx.now)?);
+    }
     if problems.is_empty() {
         writeln!(
             out,

@@ -9,7 +9,7 @@ pub mod table;
 mod transfer;
 
 use crate::config::Config;
-use crate::domain::time::parse_at;
+use crate::domain::time::{far_ahead, parse_at};
 use crate::store::Store;
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Local, Utc};
@@ -42,6 +42,9 @@ pub struct Cli {
         allow_hyphen_values = true
     )]
     pub now: Option<String>,
+    /// Accept logged times more than a day ahead of now (they are refused as typos otherwise)
+    #[arg(long, global = true)]
+    pub future: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -138,11 +141,27 @@ pub enum Command {
 pub struct Context {
     pub store: Store,
     pub now: DateTime<Utc>,
+    /// `--future`: times more than a day ahead are meant.
+    pub allow_future: bool,
 }
 
 impl Context {
-    /// Parses a user's time (`AT`) against now and the local zone.
+    /// Parses a user's time (`AT`) of something that happened, against now
+    /// and the local zone; more than a day ahead is refused without `--future`.
     pub fn at(&self, text: Option<&str>) -> Result<DateTime<Utc>> {
+        let at = self.due(text)?;
+        if far_ahead(at, self.now) && !self.allow_future {
+            anyhow::bail!(
+                "{} is more than a day ahead of now ({}); if that is meant, add --future",
+                text.unwrap_or("now"),
+                self.now.with_timezone(&Local).format("%Y-%m-%d %H:%M %Z")
+            );
+        }
+        Ok(at)
+    }
+
+    /// Parses a time that may lie ahead (a promise's due time).
+    pub fn due(&self, text: Option<&str>) -> Result<DateTime<Utc>> {
         match text {
             None => Ok(self.now),
             Some(t) => Ok(parse_at(t, self.now, &Local)?),
@@ -216,6 +235,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     let mut cx = Context {
         store: open(cli, creates)?,
         now,
+        allow_future: cli.future,
     };
     let out = &mut std::io::stdout().lock();
     match command {

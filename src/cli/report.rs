@@ -40,7 +40,8 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
         since: a.since.as_deref().map(|s| cx.at(Some(s))).transpose()?,
         until: a.until.as_deref().map(|s| cx.at(Some(s))).transpose()?,
     };
-    cx.store.refresh_if_settings_changed(cx.now)?;
+    // Cases whose derived data came due, or all when the config changed.
+    cx.store.refresh_due(cx.now)?;
     let report = cx.store.report(a.by, window, cx.now)?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;

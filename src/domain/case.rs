@@ -322,11 +322,17 @@ impl Case {
 
     /// Moves the case to a new status at a time, keeping the resolution and
     /// closing times and the reopen count true to the move.
+    ///
+    /// Reopening (a resolved or closed case back to open work) counts one
+    /// reopen and clears the resolution: its time, its closing time and its
+    /// outcome, which no longer hold (the audit trail keeps them). Refund
+    /// amounts stay: money paid back was paid back.
     pub fn set_status(&mut self, status: Status, at: DateTime<Utc>) {
         if self.status.is_done() && !status.is_done() {
             self.reopens += 1;
             self.resolved_at = None;
             self.closed_at = None;
+            self.outcome = None;
         }
         match status {
             Status::Resolved => {
@@ -398,6 +404,22 @@ impl Touchpoint {
     }
 }
 
+impl Touchpoint {
+    /// A touch cannot come before its case was opened.
+    pub fn check_after_opening(&self, opened_at: DateTime<Utc>) -> Result<(), Invalid> {
+        if self.at < opened_at {
+            return Err(invalid(
+                "at",
+                format!(
+                    "is before the case was opened ({}); change the touch's time or the case's opening",
+                    super::time::to_rfc3339(opened_at)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Sorts touches into the order every measure and rule reads them in.
 pub fn in_time_order(touches: &mut [Touchpoint]) {
     touches.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
@@ -414,8 +436,11 @@ mod tests {
         let mut c = Case::new("x", "v", t);
         c.set_status(Status::Resolved, t + chrono::Duration::hours(5));
         assert_eq!(c.resolved_at, Some(t + chrono::Duration::hours(5)));
+        c.outcome = Some(Resolution::Credit);
+        c.refund_amount = Some(Money(800));
         c.set_status(Status::Open, t + chrono::Duration::hours(6));
-        assert_eq!((c.reopens, c.resolved_at), (1, None));
+        assert_eq!((c.reopens, c.resolved_at, c.outcome), (1, None, None));
+        assert_eq!(c.refund_amount, Some(Money(800)));
         c.set_status(Status::WaitingVendor, t + chrono::Duration::hours(7));
         assert_eq!(c.reopens, 1);
     }

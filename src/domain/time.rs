@@ -55,6 +55,15 @@ pub fn parse_at<Tz: TimeZone>(
     Err(bad())
 }
 
+/// A logged time more than this far ahead of now is taken for a typo: the
+/// app asks, the command line wants `--future`.
+pub const FUTURE_SLACK: Duration = Duration::hours(24);
+
+/// Whether a time a user logs is further ahead of now than a day.
+pub fn far_ahead(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    at > now + FUTURE_SLACK
+}
+
 /// A local wall-clock time in UTC; in a DST gap the time does not exist
 /// (None); in an overlap the earlier reading is taken.
 pub fn local_to_utc<Tz: TimeZone>(naive: NaiveDateTime, local: &Tz) -> Option<DateTime<Utc>> {

@@ -6,9 +6,10 @@ use super::rows::*;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
-use crate::domain::friction::{self, CaseView, Thresholds};
+use crate::domain::derived::{derive_with, Derived};
+use crate::domain::friction::Thresholds;
 use crate::domain::measures::{contacts, measure, CaseFacts};
-use crate::domain::next_action::{self, ChannelAnswers, NextActionInput, NextActionSettings};
+use crate::domain::next_action::NextActionSettings;
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -61,12 +62,16 @@ impl CaseRef {
     }
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// Field-by-field differences between two versions of a record.
-fn diff(old: &Value, new: &Value, skip: &[&str]) -> Vec<(String, Option<Value>, Option<Value>)> {
+pub(super) fn diff(
+    old: &Value,
+    new: &Value,
+    skip: &[&str],
+) -> Vec<(String, Option<Value>, Option<Value>)> {
     let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else {
         return Vec::new();
     };
@@ -83,7 +88,7 @@ fn diff(old: &Value, new: &Value, skip: &[&str]) -> Vec<(String, Option<Value>, 
         .collect()
 }
 
-fn load_case(conn: &Connection, id: i64) -> Result<Case> {
+pub(super) fn load_case(conn: &Connection, id: i64) -> Result<Case> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.id = ?1");
     let mut case = conn
         .prepare_cached(&sql)?
@@ -98,7 +103,7 @@ fn load_case(conn: &Connection, id: i64) -> Result<Case> {
     Ok(case)
 }
 
-fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchpoint>> {
+pub(super) fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchpoint>> {
     let sql = format!(
         "SELECT {TOUCH_COLUMNS} FROM {TOUCH_FROM} WHERE t.case_id = ?1 ORDER BY t.at, t.id"
     );
@@ -198,7 +203,7 @@ fn queue_note(conn: &Connection, touch_id: i64) -> Result<()> {
 }
 
 /// Takes a note out of the full-text index (it needs the old text).
-fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Result<()> {
+pub(super) fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Result<()> {
     if !note.is_empty() {
         conn.prepare_cached(
             "INSERT INTO touch_notes (touch_notes, rowid, note) VALUES ('delete', ?1, ?2)",
@@ -220,7 +225,12 @@ pub(crate) fn flush_notes(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn write_touch_row(conn: &Connection, case_id: i64, t: &Touchpoint, insert: bool) -> Result<i64> {
+pub(super) fn write_touch_row(
+    conn: &Connection,
+    case_id: i64,
+    t: &Touchpoint,
+    insert: bool,
+) -> Result<i64> {
     if !insert {
         let old: Option<String> = conn
             .prepare_cached("SELECT note FROM touchpoints WHERE id = ?1")?
@@ -268,7 +278,7 @@ fn write_touch_row(conn: &Connection, case_id: i64, t: &Touchpoint, insert: bool
 }
 
 /// Recomputes the stored summary of a case (counts, channels, flags).
-pub(crate) fn refresh_summary(
+pub(super) fn refresh_summary(
     conn: &Connection,
     case_id: i64,
     now: DateTime<Utc>,
@@ -280,7 +290,9 @@ pub(crate) fn refresh_summary(
     write_summary(conn, &case, &touches, now, th, rates)
 }
 
-/// Writes the stored summary of a case from the case and its touches in time order.
+/// Writes the stored summary of a case from the case and its touches in time
+/// order: counts, channels, the derived data (src/domain/derived.rs) and,
+/// for a done case, its measures.
 fn write_summary(
     conn: &Connection,
     case: &Case,
@@ -290,8 +302,8 @@ fn write_summary(
     rates: &SummaryRates,
 ) -> Result<()> {
     let case_id = case.id;
-    let flags = friction::flags(&CaseView { case, touches, now }, th);
-    let flag_list: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
+    let derived = derive_with(case, touches, now, th, &rates.next_action);
+    let flag_list = derived.flag_ids();
     // A done case's measures are fixed: keep them for reports (migration 04).
     let done = case.status.is_done().then(|| {
         let self_resolved = flag_list.contains(&"self_resolved");
@@ -300,7 +312,8 @@ fn write_summary(
     conn.prepare_cached(
         "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
          last_touch_at = ?6, flag_list = ?7, urgency = ?8, m_cached = ?9, m_ttfr_hours = ?10,
-         m_ttr_hours = ?11, m_vendor_wait_hours = ?12, m_customer_wait_hours = ?13, m_escalated = ?14
+         m_ttr_hours = ?11, m_vendor_wait_hours = ?12, m_customer_wait_hours = ?13, m_escalated = ?14,
+         next_change_at = ?15
          WHERE id = ?1",
     )?
     .execute(params![
@@ -311,48 +324,36 @@ fn write_summary(
         touches.last().map(|t| t.channel.as_str()),
         touches.last().map(|t| millis(t.at)),
         flag_list.join(" "),
-        case.urgency(&flag_list),
+        derived.urgency,
         done.is_some(),
         done.as_ref().and_then(|f| f.measures.ttfr_hours),
         done.as_ref().and_then(|f| f.measures.ttr_hours),
         done.as_ref().map(|f| f.measures.vendor_wait_hours),
         done.as_ref().map(|f| f.measures.customer_wait_hours),
         done.as_ref().map(|f| f.escalated),
+        derived.next_change.map(millis),
     ])?;
     conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
         .execute([case_id])?;
     let mut insert =
         conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
-    for f in &flag_list {
+    for f in flag_list {
         insert.execute(params![case_id, f])?;
     }
-    write_cost_summary(conn, case, touches, &flags, now, th, rates)
+    write_cost_summary(conn, case, touches, &derived, &rates.cost)
 }
 
 /// Keeps a case's cost, effort estimate, sale prevented and next action
-/// (migration 07). The next action's id does not depend on the channel
-/// answer rates (they only name the channel), so none are read here.
+/// (migration 07), so that reports and the triage screen read them.
 fn write_cost_summary(
     conn: &Connection,
     case: &Case,
     touches: &[Touchpoint],
-    flags: &[friction::Flag],
-    now: DateTime<Utc>,
-    th: &Thresholds,
-    rates: &SummaryRates,
+    derived: &Derived,
+    rates: &CostRates,
 ) -> Result<()> {
-    let cost = case_cost(case, touches, &rates.cost);
-    let friction = flags.iter().any(|f| !f.pattern.is_positive());
-    let next = next_action::next_action(&NextActionInput {
-        case,
-        touches,
-        flags,
-        now,
-        thresholds: th,
-        settings: &rates.next_action,
-        sla: None,
-        answers: &ChannelAnswers::default(),
-    });
+    let cost = case_cost(case, touches, rates);
+    let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
     conn.prepare_cached(
         "UPDATE cases SET cost_to_serve = ?2, cost_customer_hours = ?3, cost_customer_all_in = ?4,
          cost_margin = ?5, cost_revenue_at_risk = ?6, effort_estimate = ?7, sale_prevented = ?8,
@@ -367,7 +368,7 @@ fn write_cost_summary(
         cost.revenue_at_risk.0,
         estimated_effort(touches),
         is_sale_prevented(case, friction),
-        next.map(|n| n.id),
+        derived.next_action.as_ref().map(|n| n.id),
     ])?;
     Ok(())
 }
@@ -440,7 +441,12 @@ fn insert_case(
     Ok(id)
 }
 
-fn touch_event(kind: &str, t: &Touchpoint, old: Option<&Touchpoint>, at: DateTime<Utc>) -> Event {
+pub(super) fn touch_event(
+    kind: &str,
+    t: &Touchpoint,
+    old: Option<&Touchpoint>,
+    at: DateTime<Utc>,
+) -> Event {
     let shown = |t: &Touchpoint| {
         let mut t = t.clone();
         t.id = 0;
@@ -461,7 +467,7 @@ fn touch_event(kind: &str, t: &Touchpoint, old: Option<&Touchpoint>, at: DateTim
 }
 
 /// Writes a changed case with one event per changed field; returns how many changed.
-fn update_case_fields(
+pub(super) fn update_case_fields(
     conn: &Connection,
     old: &Case,
     new: &Case,
@@ -549,22 +555,6 @@ impl Store {
         Ok(id)
     }
 
-    /// Saves an edited case; every changed field appends an event.
-    pub fn update_case(&mut self, mut case: Case, now: DateTime<Utc>) -> Result<usize> {
-        self.writable()?;
-        case.validate()?;
-        let tx = self.conn.transaction()?;
-        let old = load_case(&tx, case.id)?;
-        case.uid = old.uid.clone();
-        let n = update_case_fields(&tx, &old, &case, now)?;
-        if n > 0 {
-            refresh_summary(&tx, case.id, now, &self.thresholds, &self.summary_rates)?;
-        }
-        flush_notes(&tx)?;
-        tx.commit()?;
-        Ok(n)
-    }
-
     /// Moves a case to a status at a time (reopening counts).
     pub fn set_status(
         &mut self,
@@ -573,10 +563,10 @@ impl Store {
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        let mut case = self.case(id)?;
-        case.set_status(status, at);
-        self.update_case(case.clone(), now)?;
-        Ok(case)
+        self.modify_case(id, now, |case| {
+            case.set_status(status, at);
+            Ok(())
+        })
     }
 
     /// Resolves a case with an outcome and optional refund.
@@ -588,24 +578,27 @@ impl Store {
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        let mut case = self.case(id)?;
-        if case.status == Status::Resolved {
-            case.resolved_at = Some(at);
-        }
-        case.set_status(Status::Resolved, at);
-        if case.resolved_at.is_some_and(|r| r < case.opened_at) {
-            return Err(crate::domain::case::Invalid {
-                field: "at",
-                reason: "is before the case was opened".into(),
+        self.modify_case(id, now, |case| {
+            if case.status == Status::Resolved {
+                case.resolved_at = Some(at);
             }
-            .into());
-        }
-        case.outcome = Some(outcome);
-        if refund.is_some() {
-            case.refund_amount = refund;
-        }
-        self.update_case(case.clone(), now)?;
-        Ok(case)
+            case.set_status(Status::Resolved, at);
+            if case.resolved_at.is_some_and(|r| r < case.opened_at) {
+                return Err(crate::domain::case::Invalid {
+                    field: "at",
+                    reason: format!(
+                        "is before the case was opened ({})",
+                        crate::domain::time::to_rfc3339(case.opened_at)
+                    ),
+                }
+                .into());
+            }
+            case.outcome = Some(outcome);
+            if refund.is_some() {
+                case.refund_amount = refund;
+            }
+            Ok(())
+        })
     }
 
     /// Logs a touch on a case; returns its id.
@@ -619,37 +612,14 @@ impl Store {
         touch.validate()?;
         touch.id = 0;
         let tx = self.conn.transaction()?;
-        load_case(&tx, case_id)?;
+        let case = load_case(&tx, case_id)?;
+        touch.check_after_opening(case.opened_at)?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
         append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
         refresh_summary(&tx, case_id, now, &self.thresholds, &self.summary_rates)?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(touch.id)
-    }
-
-    /// Saves an edited touch (its id says which).
-    pub fn update_touch(&mut self, mut touch: Touchpoint, now: DateTime<Utc>) -> Result<()> {
-        self.writable()?;
-        touch.validate()?;
-        let case_id = self.touch_case(touch.id)?;
-        let tx = self.conn.transaction()?;
-        let old = load_touches(&tx, case_id)?
-            .into_iter()
-            .find(|t| t.id == touch.id)
-            .ok_or(StoreError::NoSuchTouch(touch.id))?;
-        if old != touch {
-            write_touch_row(&tx, case_id, &touch, false)?;
-            append(
-                &tx,
-                case_id,
-                &touch_event("touch_changed", &touch, Some(&old), now),
-            )?;
-            refresh_summary(&tx, case_id, now, &self.thresholds, &self.summary_rates)?;
-        }
-        flush_notes(&tx)?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Deletes a touch; its event keeps what it was.
@@ -674,65 +644,105 @@ impl Store {
         Ok(())
     }
 
-    /// Recomputes the stored flags of open cases (whose flags move with time),
-    /// or of every case when the thresholds changed since they were stored.
-    pub fn refresh_flags(&mut self, now: DateTime<Utc>) -> Result<usize> {
+    /// Brings every case's derived data (flags, urgency, and what else reads
+    /// the clock) up to `now`: re-derives only the cases whose next change
+    /// instant has passed, found through an index. Two things re-derive more:
+    /// thresholds other than the ones the stored flags were made with (every
+    /// case), and a clock set earlier than the file's last look (`--as-of` in
+    /// the past: the open cases, once). Returns how many were re-derived.
+    pub fn refresh_due(&mut self, now: DateTime<Utc>) -> Result<usize> {
         if self.read_only {
             return Ok(0);
         }
         let th_json = serde_json::to_string(&self.thresholds).unwrap_or_default();
-        let tx = self.conn.transaction()?;
-        let stored: Option<String> = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'flag_thresholds'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let rates_json = self.summary_rates.to_json();
-        let stored_rates: Option<String> = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'summary_rates'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let same_thresholds = stored.as_deref() == Some(th_json.as_str())
-            && stored_rates.as_deref() == Some(rates_json.as_str());
-        // Open cases' flags move with time (a promise falls due, a wait grows
-        // long); minutes matter little against thresholds of hours, so a
-        // refresh in the last five minutes is fresh enough.
-        let last: Option<i64> = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'flags_refreshed_at'",
-                [],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
-            .and_then(|v| v.parse().ok());
         let at = millis(now);
-        if same_thresholds && last.is_some_and(|l| l <= at && at - l < 5 * 60 * 1000) {
-            return Ok(0);
-        }
-        let sql = if same_thresholds {
-            "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed') OR m_cached = 0"
-        } else {
-            "SELECT id FROM cases"
+        let tx = self.conn.transaction()?;
+        let meta = |key: &str| -> Result<Option<String>> {
+            Ok(tx
+                .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?)
         };
-        let ids: Vec<i64> = tx
-            .prepare(sql)?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        // Changed cost rates re-derive every case too (their cost is kept).
+        let rates_json = self.summary_rates.to_json();
+        let same_thresholds = meta("flag_thresholds")?.as_deref() == Some(th_json.as_str())
+            && meta("summary_rates")?.as_deref() == Some(rates_json.as_str());
+        let derived_at: Option<i64> = meta("derived_at")?.and_then(|v| v.parse().ok());
+        let went_back = derived_at.is_some_and(|d| at < d);
+        let (sql, bound) = if !same_thresholds {
+            ("SELECT id FROM cases", None)
+        } else if went_back {
+            (
+                "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed') OR next_change_at IS NOT NULL",
+                None,
+            )
+        } else {
+            ("SELECT id FROM cases WHERE next_change_at <= ?1", Some(at))
+        };
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare(sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(bound), |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         for id in &ids {
             refresh_summary(&tx, *id, now, &self.thresholds, &self.summary_rates)?;
         }
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('flags_refreshed_at', ?2), ('summary_rates', ?3)",
-            [th_json, at.to_string(), rates_json],
-        )?;
+        // Nothing due: nothing written, so other windows are not told to reload.
+        if ids.is_empty() && same_thresholds {
+            return Ok(0);
+        }
+        if derived_at.is_none_or(|d| d < at) || !same_thresholds {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('derived_at', ?2), ('summary_rates', ?3)",
+                [th_json, at.to_string(), rates_json],
+            )?;
+        }
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(ids.len())
+    }
+
+    /// The cases whose stored derived data (flags, urgency, next change)
+    /// differ from what their fields and touches give at `now`; run after
+    /// `refresh_due(now)`, it should find none. For `check` and the tests.
+    pub fn derived_mismatches(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, flag_list, urgency, next_change_at FROM cases ORDER BY id")?;
+        let stored = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?;
+        let mut problems = Vec::new();
+        for row in stored {
+            let (id, flags, urgency, next) = row?;
+            let case = load_case(&self.conn, id)?;
+            let touches = load_touches(&self.conn, id)?;
+            let fresh = derive_with(
+                &case,
+                &touches,
+                now,
+                &self.thresholds,
+                &self.summary_rates.next_action,
+            );
+            let fresh_flags = fresh.flag_ids().join(" ");
+            if flags != fresh_flags
+                || urgency != fresh.urgency
+                || next != fresh.next_change.map(millis)
+            {
+                problems.push(format!(
+                    "case {id}: stored flags '{flags}', urgency {urgency}, next change {next:?}; \
+                     fresh '{fresh_flags}', {}, {:?}",
+                    fresh.urgency,
+                    fresh.next_change.map(millis)
+                ));
+            }
+        }
+        Ok(problems)
     }
 
     /// Runs `f` in one transaction: all of it is written, or none.

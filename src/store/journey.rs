@@ -12,32 +12,9 @@ use crate::domain::query::Query;
 use crate::domain::{Case, Channel, Touchpoint};
 use crate::store::query::SortKey;
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
 
 impl Store {
-    /// Recomputes the stored summaries when the friction thresholds or the
-    /// cost rates differ from those they were computed with (a changed
-    /// config file), so that reports reading them are true to the config.
-    pub fn refresh_if_settings_changed(&mut self, now: DateTime<Utc>) -> Result<usize> {
-        if self.read_only {
-            return Ok(0);
-        }
-        let meta = |key: &str| -> Result<Option<String>> {
-            Ok(self
-                .conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-                .optional()?)
-        };
-        let thresholds = serde_json::to_string(&self.thresholds).unwrap_or_default();
-        if meta("flag_thresholds")?.as_deref() == Some(thresholds.as_str())
-            && meta("summary_rates")?.as_deref() == Some(self.summary_rates.to_json().as_str())
-        {
-            return Ok(0);
-        }
-        self.refresh_flags(now)
-    }
-
     /// Customer contacts per channel and how many got the vendor's answer:
     /// for one vendor (by name), or for every vendor (None).
     pub fn channel_answer_rates(&self, vendor: Option<&str>) -> Result<Vec<ChannelAnswerRate>> {

@@ -3,6 +3,7 @@
 
 mod cases;
 pub mod charts;
+mod edits;
 mod events;
 mod journey;
 mod open;
@@ -12,6 +13,7 @@ mod rows;
 mod vendors;
 
 pub use cases::{CaseRef, Merge, SummaryRates};
+pub use edits::Clash;
 pub use events::Event;
 pub use open::{default_path, Store, SCHEMA_VERSION};
 
@@ -34,6 +36,8 @@ pub enum StoreError {
     Locked,
     #[error("{0} does not exist (nothing was created: give --db the right file, or create one with 'casebook add', 'import' or 'demo')")]
     NoSuchFile(PathBuf),
+    #[error("{what} changed since this form opened: {}; save again to put yours over it, or Esc to keep theirs", clashes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("; "))]
+    Changed { what: String, clashes: Vec<Clash> },
     #[error("cannot open {path}: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
     #[error("no case '{0}' (give its id, its ref or its uid)")]

@@ -230,8 +230,8 @@ impl Store {
         if empty {
             let json = serde_json::to_string(&self.thresholds).unwrap_or_default();
             self.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1)",
-                [json],
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('summary_rates', ?2)",
+                [json, self.summary_rates.to_json()],
             )?;
         }
         Ok(())

@@ -8,6 +8,7 @@ use crate::app::case_view::{CaseScreen, Entry};
 use crate::app::App;
 use crate::domain::{StartedBy, WaitingOn};
 use crate::store::Event;
+use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -55,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
         channel_map::draw(frame, map, s, theme, false);
     }
     flag_list(frame, flags, s, theme, roomy);
-    timeline_table(frame, timeline, s, theme);
+    timeline_table(frame, timeline, s, theme, app.now);
     if roomy {
         detail_lines(frame, detail, s, theme);
     }
@@ -225,7 +226,13 @@ fn event_text(e: &Event) -> String {
     }
 }
 
-fn timeline_table(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
+fn timeline_table(
+    frame: &mut Frame,
+    area: Rect,
+    s: &CaseScreen,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) {
     let wide = area.width >= 140;
     // Columns that say nothing on this case are left out: the party when
     // every touch was with the case's vendor, the hold when none was timed.
@@ -270,7 +277,11 @@ fn timeline_table(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) 
                     let evidence = s.is_evidence(t.id);
                     let cells = cols.iter().map(|(name, _)| match *name {
                         "" => Cell::from(if evidence { "●" } else { "" }),
-                        "when" => Cell::from(if wide { local(t.at) } else { local_short(t.at) }),
+                        "when" => Cell::from(if wide {
+                            local(t.at)
+                        } else {
+                            local_short(t.at, now)
+                        }),
                         "channel" => Cell::from(t.channel.to_string()),
                         "from" => Cell::from(who(t.started_by)),
                         "party" => Cell::from(fit(t.party_or(&s.case.vendor), party_w)),
@@ -298,7 +309,11 @@ fn timeline_table(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) 
                 Entry::Event(ei) => {
                     let e = &s.events[*ei];
                     let cells = cols.iter().map(|(name, _)| match *name {
-                        "when" => Cell::from(if wide { local(e.at) } else { local_short(e.at) }),
+                        "when" => Cell::from(if wide {
+                            local(e.at)
+                        } else {
+                            local_short(e.at, now)
+                        }),
                         "channel" => Cell::from("(event)"),
                         "note" => Cell::from(event_text(e)),
                         _ => Cell::from(""),

@@ -1,5 +1,6 @@
 //! Small helpers for text on screen: widths, ellipses, times, durations.
 
+use chrono::Datelike as _;
 use chrono::{DateTime, Duration, Local, Utc};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -62,9 +63,15 @@ pub fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Local time without the year, for narrow columns.
-pub fn local_short(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%m-%d %H:%M").to_string()
+/// Local time for narrow columns: without the year in the current year,
+/// else the date with its year (a timeline spanning years stays readable).
+pub fn local_short(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let t = t.with_timezone(&Local);
+    if t.year() == now.with_timezone(&Local).year() {
+        t.format("%m-%d %H:%M").to_string()
+    } else {
+        t.format("%Y-%m-%d").to_string()
+    }
 }
 
 /// "3d 4h" for a duration.

@@ -6,6 +6,7 @@ use crate::domain::case::Touchpoint;
 use crate::domain::enums::{Ask, Category, StartedBy, TouchOutcome, WaitingOn};
 use crate::domain::measures::{channel_map, contacts};
 use crate::domain::time::short_duration;
+use chrono::{DateTime, Utc};
 
 pub struct Rule {
     pub pattern: Pattern,
@@ -477,6 +478,46 @@ fn churn(v: &CaseView, _: &Thresholds) -> Option<Flag> {
         evidence: Vec::new(),
         explanation: "churned is true: the customer moved business elsewhere".to_string(),
     })
+}
+
+/// The instants after `now` at which a rule's verdict would change with the
+/// clock alone, nothing else being logged: a promise falls due unkept, or a
+/// stretch of vendor wait that is still running crosses the slow-response
+/// threshold. Only these two rules read the clock; the others change only
+/// when the case or its touches do. A done case's clock has stopped.
+pub fn clock_instants(v: &CaseView, th: &Thresholds) -> Vec<DateTime<Utc>> {
+    let mut instants = Vec::new();
+    if v.case.status.is_done() {
+        return instants;
+    }
+    let just_after = chrono::Duration::milliseconds(1);
+    for (i, t) in v.touches.iter().enumerate() {
+        // broken_promise: a due time still ahead breaks the promise just after
+        // it passes, unless a vendor-started touch already came by then.
+        if let Some(due) = t.promise_due {
+            let kept = v.touches[i + 1..]
+                .iter()
+                .any(|u| u.started_by == StartedBy::Vendor && u.at <= due);
+            if due >= v.now && !kept {
+                instants.push(due + just_after);
+            }
+        }
+        // slow_response: this touch's stretch grows with the clock until the
+        // next touch; it fires just after it passes the threshold.
+        if crate::domain::measures::waiting_on_after(t) == WaitingOn::Vendor {
+            let Ok(threshold) = chrono::Duration::from_std(std::time::Duration::from_secs_f64(
+                th.slow_response_hours.max(0.0) * 3600.0,
+            )) else {
+                continue;
+            };
+            let crossing = t.at + threshold + just_after;
+            let before_next = v.touches.get(i + 1).is_none_or(|n| crossing <= n.at);
+            if crossing > v.now && before_next {
+                instants.push(crossing);
+            }
+        }
+    }
+    instants
 }
 
 #[cfg(test)]
