@@ -185,6 +185,7 @@ fn channels_group_by_first_channel() {
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
     let s = render(&mut app, 80, 24);
     shows(&s, &["ranked by name"]);
 }
@@ -350,4 +351,72 @@ fn an_empty_database_says_how_to_start() {
         assert!(app.modal.is_none(), "{k}");
         assert!(app.flash.as_ref().is_some_and(|f| f.error), "{k}");
     }
+}
+
+#[test]
+fn case_screen_leads_with_the_next_action_and_a_cost_line() {
+    let mut app = demo_app();
+    app.open_case(2);
+    let s = render(&mut app, 100, 30);
+    assert!(
+        s[1].starts_with("next ▸ Escalate: 9 contacts and nothing escalated yet  [#9 #10"),
+        "{}",
+        s[1]
+    );
+    assert!(s[2].starts_with("#2 Cannot sign up"), "{}", s[2]);
+    shows(
+        &s,
+        &[
+            "pre_sale",
+            "service cost the vendor 94.00 · the customer 65.42 and 2h 37m",
+        ],
+    );
+    // The channel map's bar switches to cost with $, and back.
+    key(&mut app, KeyCode::Char('$'));
+    let s = render(&mut app, 100, 30);
+    shows(
+        &s,
+        &[
+            "cost to serve 94.00 · largest: #11 phone Comcast 25.00",
+            "($ time)",
+        ],
+    );
+    key(&mut app, KeyCode::Char('$'));
+    let s = render(&mut app, 100, 30);
+    shows(&s, &["waiting on vendor"]);
+    // A done case has no next action: its title comes first.
+    app.open_case(1);
+    let s = render(&mut app, 120, 30);
+    assert!(s[1].starts_with("#1 File cabinet"), "{}", s[1]);
+    shows(&s, &["sale 129.99 · service cost the vendor 41.40 · refunds 154.99 · margin -66.40 · the customer 169.17"]);
+}
+
+#[test]
+fn vendors_rank_by_friction_cost_and_group_by_stage() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('s'));
+    let s = render(&mut app, 100, 24);
+    shows(&s, &["ranked by friction cost", "fric cost", "cost/case"]);
+    // The seller's missing screw (41.40 + 169.17 = 210.57) above Comcast's
+    // sign-up and phone number (159.42 + 22.83 = 182.25).
+    let pos = |t: &str| s.iter().position(|l| l.starts_with(t)).unwrap();
+    assert!(pos("We Love") < pos("Comcast") && pos("Comcast") < pos("Southwest"));
+    assert!(s[pos("We Love")].contains("210.57"));
+    assert!(s[pos("Comcast")].contains("182.25"));
+    key(&mut app, KeyCode::Char('J'));
+    let s = render(&mut app, 100, 24);
+    shows(
+        &s,
+        &[
+            "journey stages",
+            "pre_sale",
+            "delivery",
+            "use",
+            "friction cost 210.57",
+        ],
+    );
+    key(&mut app, KeyCode::Char('J'));
+    let s = render(&mut app, 100, 24);
+    shows(&s, &["3 vendors"]);
 }

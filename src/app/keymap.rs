@@ -164,6 +164,11 @@ static CASE: &[Binding] = &[
         Action::ToggleEvents,
         "show or hide the audit events in the timeline",
     ),
+    b(
+        &[ch('$')],
+        Action::ToggleMapCost,
+        "channel map: draw time or cost to serve per stage",
+    ),
     b(&[ch('[')], Action::PrevCase, "previous case of the list"),
     b(&[ch(']')], Action::NextCase, "next case of the list"),
     b(
@@ -182,7 +187,12 @@ static REPORT: &[Binding] = &[
     b(
         &[ch('s')],
         Action::SortNext,
-        "rank by: friction score, cases, median time to resolution, name",
+        "rank by: friction score, friction cost, cases, median time to resolution, name",
+    ),
+    b(
+        &[ch('J')],
+        Action::ToggleStage,
+        "vendors: group by vendor or by journey stage",
     ),
     b(&[ESC], Action::Back, "(nothing to leave here: q quits)"),
     b(&[ch('q')], Action::Quit, "quit"),

@@ -10,6 +10,9 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rank {
     Friction,
+    /// What friction cost: the vendor's cost to serve and the customer's
+    /// all-in cost of the cases with a friction flag.
+    FrictionCost,
     Cases,
     MedianTtr,
     Name,
@@ -19,6 +22,7 @@ impl Rank {
     pub fn label(self) -> &'static str {
         match self {
             Rank::Friction => "friction score",
+            Rank::FrictionCost => "friction cost",
             Rank::Cases => "cases",
             Rank::MedianTtr => "median time to resolution",
             Rank::Name => "name",
@@ -27,7 +31,8 @@ impl Rank {
 
     fn next(self) -> Rank {
         match self {
-            Rank::Friction => Rank::Cases,
+            Rank::Friction => Rank::FrictionCost,
+            Rank::FrictionCost => Rank::Cases,
             Rank::Cases => Rank::MedianTtr,
             Rank::MedianTtr => Rank::Name,
             Rank::Name => Rank::Friction,
@@ -85,6 +90,8 @@ impl ReportData {
 
 pub struct ReportScreen {
     pub by: GroupBy,
+    /// What the screen groups by when not grouped by journey stage.
+    pub home: GroupBy,
     pub report: Option<Report>,
     /// Indexes into `report.groups`, in the order shown.
     pub order: Vec<usize>,
@@ -105,6 +112,7 @@ impl ReportScreen {
     pub fn new(by: GroupBy) -> ReportScreen {
         ReportScreen {
             by,
+            home: by,
             report: None,
             order: Vec::new(),
             rank: Rank::Friction,
@@ -154,6 +162,13 @@ impl ReportScreen {
                     .then(g[b].figures.cases.cmp(&g[a].figures.cases))
                     .then(g[a].key.cmp(&g[b].key))
             }),
+            Rank::FrictionCost => order.sort_by(|&a, &b| {
+                g[b].figures
+                    .cost
+                    .friction_cost
+                    .cmp(&g[a].figures.cost.friction_cost)
+                    .then(g[a].key.cmp(&g[b].key))
+            }),
             Rank::Cases => order.sort_by(|&a, &b| {
                 g[b].figures
                     .cases
@@ -169,6 +184,20 @@ impl ReportScreen {
         }
         self.order = order;
         self.selected = self.selected.min(self.order.len().saturating_sub(1));
+    }
+
+    /// Switches between the screen's own grouping and the journey stage;
+    /// the report is remade when shown.
+    pub fn toggle_stage(&mut self) {
+        self.by = if self.by == GroupBy::Stage {
+            self.home
+        } else {
+            GroupBy::Stage
+        };
+        self.report = None;
+        self.order.clear();
+        self.selected = 0;
+        self.stale = true;
     }
 
     pub fn cycle_rank(&mut self) {

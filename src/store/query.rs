@@ -24,6 +24,8 @@ pub struct CaseRow {
     pub last_touch_at: Option<DateTime<Utc>>,
     pub touches: i64,
     pub flags: Vec<String>,
+    /// The id of the next action of an open case (src/domain/next_action.rs).
+    pub next_action: Option<String>,
 }
 
 /// What the triage table can be sorted by.
@@ -273,7 +275,7 @@ impl Store {
         let w = compile_for(q, now, true);
         let sql = format!(
             "SELECT c.id, c.ref, c.title, v.name, c.status, c.priority, c.opened_at, c.resolved_at,
-                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list
+                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list, c.next_action
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
              WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
             w.sql,
@@ -300,6 +302,7 @@ impl Store {
                     .split_whitespace()
                     .map(String::from)
                     .collect(),
+                next_action: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

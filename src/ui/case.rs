@@ -23,7 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
     } else {
         1
     };
-    let head_rows = if roomy { 4 } else { 2 };
+    let next_rows = u16::from(s.next_action.is_some());
+    let head_rows = next_rows + if roomy { 5 } else { 2 };
     let map_rows = if roomy { 3 } else { 1 };
     let detail_rows = if roomy { 3 } else { 0 };
     // The timeline takes what it needs; spare rows go below the detail.
@@ -66,13 +67,30 @@ fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Them
     let c = &s.case;
     let m = &s.measures;
     let w = area.width as usize;
-    let mut lines = vec![Line::from(fit_spans(
+    let mut lines = Vec::new();
+    if let Some(a) = &s.next_action {
+        let ev: Vec<String> = a.evidence.iter().map(|e| format!("#{e}")).collect();
+        let ev = if ev.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", ev.join(" "))
+        };
+        lines.push(Line::from(fit_spans(
+            vec![
+                span("next ▸ ", theme.key),
+                span(a.text.clone(), theme.warn),
+                span(ev, theme.dim),
+            ],
+            w,
+        )));
+    }
+    lines.push(Line::from(fit_spans(
         vec![
             span(format!("#{} ", c.id), theme.title),
             span(c.title.clone(), theme.title),
         ],
         w,
-    ))];
+    )));
     let via = c
         .marketplace
         .as_ref()
@@ -87,10 +105,11 @@ fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Them
             span(format!("{}{via}", c.vendor), Style::default()),
             span(
                 format!(
-                    " · {} · {} · {} · opened {} · ",
+                    " · {} · {} · {} · {} · opened {} · ",
                     c.status,
                     c.priority,
                     c.category,
+                    c.stage(),
                     local(c.opened_at)
                 ),
                 theme.dim,
@@ -115,10 +134,41 @@ fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Them
             )],
             w,
         )));
+        lines.push(Line::from(fit_spans(
+            vec![span(cost_text(s), Style::default())],
+            w,
+        )));
         lines.push(Line::styled(fit(&fields_text(s), w), theme.dim));
     }
     let _ = app;
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One line: what the sale earned, what service cost the vendor, what it
+/// cost the customer in money and hours.
+fn cost_text(s: &CaseScreen) -> String {
+    let c = &s.cost;
+    let case = &s.case;
+    let mut parts = Vec::new();
+    if let Some(p) = case.purchase_amount {
+        parts.push(format!("sale {p}"));
+    }
+    parts.push(format!("service cost the vendor {}", c.to_serve));
+    if c.refunds.0 != 0 {
+        parts.push(format!("refunds {}", c.refunds));
+    }
+    if case.purchase_amount.is_some() || c.refunds.0 != 0 {
+        parts.push(format!("margin {}", c.margin));
+    }
+    parts.push(format!(
+        "the customer {} and {}",
+        c.customer_all_in,
+        hours(c.customer_hours)
+    ));
+    if c.revenue_at_risk.0 != 0 {
+        parts.push(format!("{} at risk", c.revenue_at_risk));
+    }
+    parts.join(" · ")
 }
 
 /// The case's other fields that are set, on one line.

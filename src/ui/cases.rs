@@ -106,6 +106,9 @@ fn columns(width: u16) -> Vec<(&'static str, Constraint, Option<SortKey>)> {
     if width >= 50 {
         cols.push(("tch", Constraint::Length(3), Some(SortKey::Touches)));
     }
+    if width >= 90 {
+        cols.push(("next", Constraint::Length(14), None));
+    }
     if width >= 110 {
         cols.push(("title", Constraint::Fill(2), None));
     }
@@ -124,6 +127,11 @@ fn status_text(r: &CaseRow, width: u16) -> String {
         ("escalated", ..70) => "escalatd".into(),
         (other, _) => other.into(),
     }
+}
+
+/// "chase promise" for `chase_promise`; empty for a done case.
+fn action_label(r: &CaseRow) -> String {
+    r.next_action.as_deref().unwrap_or("").replace('_', " ")
 }
 
 fn flag_spans(flags: &[String], theme: &Theme) -> Vec<Span<'static>> {
@@ -194,6 +202,14 @@ fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     Cell::from(Line::from(fit_spans(spans, w)))
                 }
                 "tch" => Cell::from(Line::from(r.touches.to_string()).right_aligned()),
+                "next" => Cell::from(Line::styled(
+                    fit(&action_label(r), w),
+                    if r.next_action.as_deref() == Some("wait") {
+                        theme.dim
+                    } else {
+                        theme.key
+                    },
+                )),
                 _ => Cell::from(fit(&r.title, w)),
             };
             cells.push(cell);
@@ -243,6 +259,10 @@ fn preview_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         theme.dim,
     )];
+    if r.next_action.is_some() {
+        info.push(Span::raw(" · "));
+        info.push(span(format!("next: {}", action_label(r)), theme.key));
+    }
     if !r.flags.is_empty() {
         info.push(Span::raw(" · "));
         info.extend(flag_spans(&r.flags, theme));
