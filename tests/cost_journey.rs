@@ -255,3 +255,41 @@ fn stage_is_set_edited_filtered_and_exported() {
         .collect();
     assert_eq!(stages, ["cancel", "billing"]);
 }
+
+#[test]
+fn the_kept_next_action_moves_with_the_clock() {
+    use casebook::domain::query::Query;
+    use casebook::domain::*;
+    use casebook::store::query::SortKey;
+    use casebook::store::Store;
+    use chrono::{Duration, TimeZone, Utc};
+    let mut store = Store::in_memory().unwrap();
+    store.set_thresholds(Default::default()).unwrap();
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    let id = store
+        .create_case(Case::new("x", "Acme", t0), vec![], t0)
+        .unwrap();
+    // The vendor asks for information: the ball is with the customer.
+    let ask = Touchpoint::new(
+        t0,
+        Channel::new("email").unwrap(),
+        StartedBy::Vendor,
+        TouchOutcome::InfoRequest,
+    );
+    store.add_touch(id, ask, t0).unwrap();
+    let kept = |store: &Store| {
+        let q = Query::parse("").unwrap();
+        store.case_page(&q, SortKey::Id, false, 0, 10, t0).unwrap()[0]
+            .next_action
+            .clone()
+    };
+    assert_eq!(kept(&store).as_deref(), Some("wait"));
+    assert_eq!(store.refresh_due(t0 + Duration::hours(72)).unwrap(), 0);
+    // Just after 72 hours with the customer, that case alone is re-derived.
+    assert_eq!(store.refresh_due(t0 + Duration::hours(73)).unwrap(), 1);
+    assert_eq!(kept(&store).as_deref(), Some("nudge_customer"));
+    assert!(store
+        .derived_mismatches(t0 + Duration::hours(73))
+        .unwrap()
+        .is_empty());
+}
