@@ -141,8 +141,9 @@ fn write_cost_table(report: &Report, out: &mut dyn Write) -> Result<()> {
     ])
     .right(&[1, 2, 3, 4, 5, 6, 7, 8])
     .max_width(0, 28);
-    let mean =
-        |m: crate::domain::cost::Mean| m.mean.map_or("-".into(), |v| format!("{v:.1} ({})", m.n));
+    let mean = |m: crate::domain::cost_group::Mean| {
+        m.mean.map_or("-".into(), |v| format!("{v:.1} ({})", m.n))
+    };
     for g in report.groups.iter().chain(std::iter::once(&report.overall)) {
         let c = &g.figures.cost;
         t.row(vec![

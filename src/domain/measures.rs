@@ -4,7 +4,7 @@
 //! the group figures of the report.
 
 use super::case::{Case, Touchpoint};
-use super::cost::{CostFacts, CostFigures, CostTally};
+use super::cost_group::{CostFacts, CostFigures, CostTally};
 use super::enums::{Ask, Channel, StartedBy, TouchOutcome, WaitingOn};
 use super::money::Money;
 use super::time::hours;

@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod cost;
+pub mod cost_group;
 pub mod derived;
 pub mod enums;
 pub mod friction;

@@ -3,7 +3,8 @@
 
 use super::rows::*;
 use super::{Result, Store};
-use crate::domain::cost::{CaseCost, CostFacts};
+use crate::domain::cost::CaseCost;
+use crate::domain::cost_group::CostFacts;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag, Pattern};
 use crate::domain::measures::{measure, CaseFacts, CaseMeasures, GroupFigures, GroupTally};
