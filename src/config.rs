@@ -14,6 +14,24 @@ pub struct Config {
     pub friction: Thresholds,
     pub cost: CostRates,
     pub next_action: NextActionSettings,
+    pub storage: Storage,
+}
+
+/// `[storage]`: how the database file is used.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Storage {
+    /// How long a write waits for another process's write before saying
+    /// "the database is locked", in milliseconds.
+    pub busy_timeout_ms: u64,
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage {
+            busy_timeout_ms: crate::store::DEFAULT_BUSY_TIMEOUT.as_millis() as u64,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

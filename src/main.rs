@@ -3,6 +3,13 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = casebook::cli::Cli::parse();
+    // Past a file size limit (`ulimit -f`) the kernel kills the process
+    // unless SIGXFSZ is handled; handled, the write fails and SQLite rolls
+    // the transaction back, and the user gets a message instead.
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
     let result = match &cli.command {
         Some(command) => casebook::cli::run(&cli, command),
         None => casebook::tui::run(&cli),
@@ -17,7 +24,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // The message may quote a field or a file's text: never raw.
+            let message = format!("{e:#}");
+            eprintln!("error: {}", casebook::ui::text::safe_text(&message));
             ExitCode::FAILURE
         }
     }

@@ -95,7 +95,7 @@ pub fn run(cli: &Cli) -> Result<()> {
     if !stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");
     }
-    let mut app = App::new(store, now, cli.now.is_none())?;
+    let mut app = App::new(store, now, cli.as_of.is_none())?;
     app.start_background();
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [

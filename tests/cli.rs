@@ -366,10 +366,13 @@ fn a_bad_record_stops_the_import_with_its_line_and_writes_nothing() {
     assert_eq!(before, db.snapshot());
     // A JSON document: the line of the bad case inside it.
     let doc = "{\"casebook\": 1, \"cases\": [\n{\"title\":\"ok\",\"vendor\":\"A\",\"opened_at\":\"2024-01-01T00:00:00Z\"},\n\
-               {\"title\":\"bad\",\"vendor\":\"A\",\"opened_at\":\"2024-01-01\"}\n]}";
+               {\"title\":\"bad\",\"vendor\":\"A\",\"opened_at\":\"2024-13-01\"}\n]}";
     let f = db.file("bad.json", doc);
     let err = db.fails(&["import", f.to_str().unwrap()]);
-    assert!(err.contains("bad.json: line 3"), "{err}");
+    assert!(
+        err.contains("bad.json: line 3: case 2: opened_at: bad time '2024-13-01'"),
+        "{err}"
+    );
     assert_eq!(before, db.snapshot());
     // --dry-run says what would happen and writes nothing.
     let good = db.file(

@@ -293,3 +293,44 @@ fn the_kept_next_action_moves_with_the_clock() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn answer_sla_comes_from_the_service_level() {
+    let db = Db::new();
+    // Opened 5 hours before now, one email sent and no answer: the first
+    // response target (4 h, every hour counts) is breached.
+    let id = db.run(&[
+        "add",
+        "--vendor",
+        "Acme",
+        "--title",
+        "No answer",
+        "--channel",
+        "email",
+        "--opened",
+        "2026-11-22T19:00:00Z",
+    ]);
+    db.run(&[
+        "sla",
+        "policy",
+        "add",
+        "all",
+        "--calendar",
+        "24x7",
+        "--first-response",
+        "4",
+        "--resolution",
+        "100",
+    ]);
+    let shown = db.json(&["show", id.trim(), "--json"]);
+    assert_eq!(shown["next_action"]["id"], "answer_sla");
+    assert_eq!(
+        shown["next_action"]["text"],
+        "Answer now: the first response target is breached"
+    );
+    let next = db.json(&["next", "--json"]);
+    assert_eq!(next[0]["next_action"]["id"], "answer_sla");
+    // Kept on the case for the triage screen too.
+    let listed = db.json(&["list", "--json"]);
+    assert_eq!(listed[0]["next_action"], "answer_sla");
+}

@@ -212,3 +212,186 @@ fn csv_export_neutralises_formulas() {
     );
     assert!(row.ends_with(",'@evil"), "{row}");
 }
+
+/// Cases without `ref` or `uid`: a second import finds them by their content.
+#[test]
+fn reimporting_files_without_refs_changes_nothing() {
+    let db = Db::new();
+    let csv = db.file(
+        "mine.csv",
+        "when,who,what,said\n\
+         2024-01-02 10:00,Acme,Broken kettle,Called the shop\n\
+         2024-01-03 09:00,Acme,Broken kettle,\n",
+    );
+    let map = [
+        "--map",
+        "opened_at=when",
+        "--map",
+        "vendor=who",
+        "--map",
+        "title=what",
+        "--map",
+        "note=said",
+    ];
+    let import = |file: &str| {
+        let mut args = vec!["import", file];
+        if file.ends_with(".csv") {
+            args.extend(map);
+        }
+        db.ok(&args)
+    };
+    assert!(import(&csv).contains("2 case(s) read: 2 new, 0 updated, 0 unchanged"));
+    let json = db.file(
+        "mine.json",
+        r#"{"casebook": 1, "cases": [
+          {"title": "Late parcel", "vendor": "Parcelco", "opened_at": "2024-02-01T08:00:00Z",
+           "touchpoints": [{"at": "2024-02-01T09:00:00Z", "channel": "chat", "from": "customer", "outcome": "sent"}]},
+          {"title": "Late parcel", "vendor": "Parcelco", "opened_at": "2024-02-01T08:00:00Z",
+           "touchpoints": [{"at": "2024-02-01T09:00:00Z", "channel": "phone", "from": "customer", "outcome": "sent"}]}]}"#,
+    );
+    assert!(import(&json).contains("2 case(s) read: 2 new"));
+    let jsonl = db.file(
+        "mine.jsonl",
+        "{\"title\": \"Wrong size\", \"vendor\": \"Shoeshop\", \"opened_at\": \"2024-03-01T08:00:00Z\"}\n",
+    );
+    assert!(import(&jsonl).contains("1 case(s) read: 1 new"));
+    let before = db.ok(&["export"]);
+    for file in [&csv, &json, &jsonl] {
+        let again = import(file);
+        assert!(again.contains(" 0 new, 0 updated,"), "{file}: {again}");
+    }
+    assert_eq!(db.ok(&["export"]), before);
+    let listed: Value = serde_json::from_str(&db.ok(&["list", "--json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 5);
+    // The key is the case's ref, so it names the case like any ref.
+    let c: Value = serde_json::from_str(&db.ok(&["show", "3", "--json"])).unwrap();
+    assert!(
+        c["ref"].as_str().unwrap().starts_with("content-"),
+        "{}",
+        c["ref"]
+    );
+}
+
+/// `--map note=COLUMN` without a channel keeps the notes (on channel
+/// `other`); the dry run says what each column becomes; a title with a line
+/// break is folded, not refused.
+#[test]
+fn every_mapped_column_is_kept_and_the_dry_run_says_where() {
+    let db = Db::new();
+    let f = db.file(
+        "notes.csv",
+        "when,who,what,said\n\
+         2024-01-02 10:00,Acme,\"Broken\nkettle  again\",\"Called the shop.\nThey hung up.\"\n\
+         2024-01-03 09:00,Acme,Toaster,\n",
+    );
+    let args = [
+        "import",
+        &f,
+        "--map",
+        "opened_at=when",
+        "--map",
+        "vendor=who",
+        "--map",
+        "title=what",
+        "--map",
+        "note=said",
+    ];
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    let out = db.ok(&dry);
+    assert!(out.contains("column 'said' → the note of a first touch on channel other (from the customer, outcome sent, at the opening time)"), "{out}");
+    assert!(
+        out.contains("column 'when' → the case's opened_at"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 title(s) had line breaks or runs of spaces: folded to single spaces"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 new, 0 updated, 0 unchanged (1 touchpoints)"),
+        "{out}"
+    );
+    db.ok(&args);
+    let c: Value = serde_json::from_str(&db.ok(&["show", "1", "--json"])).unwrap();
+    assert_eq!(c["title"], "Broken kettle again");
+    assert_eq!(c["touchpoints"][0]["channel"], "other");
+    assert_eq!(c["touchpoints"][0]["from"], "customer");
+    assert_eq!(c["touchpoints"][0]["outcome"], "sent");
+    assert_eq!(c["touchpoints"][0]["at"], "2024-01-02T10:00:00Z");
+    assert_eq!(
+        c["touchpoints"][0]["note"],
+        "Called the shop.\nThey hung up."
+    );
+    let t: Value = serde_json::from_str(&db.ok(&["show", "2", "--json"])).unwrap();
+    assert_eq!(t["touchpoints"], serde_json::json!([]));
+}
+
+/// JSON takes every time form the README lists (a zone-less time is UTC);
+/// an error names the case (its place and ref), the field and the reason.
+#[test]
+fn json_reads_every_listed_time_form_and_names_what_is_wrong() {
+    let db = Db::new();
+    let f = db.file(
+        "times.jsonl",
+        "{\"ref\": \"d\", \"title\": \"Dates\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\",\
+          \"resolved_at\": \"2024-01-02 06:30\", \"status\": \"resolved\",\
+          \"touchpoints\": [{\"at\": \"2024-01-01T08:00\", \"channel\": \"chat\", \"from\": \"customer\",\
+            \"outcome\": \"promise\", \"promise_due\": \"2024-01-01 12:00:00\"}]}\n\
+         {\"ref\": \"r\", \"title\": \"Relative\", \"vendor\": \"V\", \"opened_at\": \"-2d\"}\n\
+         {\"ref\": \"n\", \"title\": \"Now\", \"vendor\": \"V\", \"opened_at\": \"now\"}\n",
+    );
+    db.ok(&["import", &f]);
+    let d: Value = serde_json::from_str(&db.ok(&["show", "d", "--json"])).unwrap();
+    assert_eq!(d["opened_at"], "2024-01-01T00:00:00Z");
+    assert_eq!(d["measures"]["ttr_hours"], 30.5);
+    assert_eq!(d["touchpoints"][0]["at"], "2024-01-01T08:00:00Z");
+    assert_eq!(d["touchpoints"][0]["promise_due"], "2024-01-01T12:00:00Z");
+    let r: Value = serde_json::from_str(&db.ok(&["show", "r", "--json"])).unwrap();
+    assert_eq!(r["opened_at"], "2026-11-21T00:00:00Z");
+    let n: Value = serde_json::from_str(&db.ok(&["show", "n", "--json"])).unwrap();
+    assert_eq!(n["opened_at"], "2026-11-23T00:00:00Z");
+    let bad = |name: &str, lines: &str| db.err(&["import", &db.file(name, lines)]);
+    let ok = "{\"title\": \"ok\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\"}\n";
+    let e = bad(
+        "a.jsonl",
+        &format!("{ok}{{\"ref\": \"x-1\", \"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\",\
+          \"touchpoints\": [{{\"at\": \"2024-01-02\", \"channel\": \"chat\", \"from\": \"customer\", \"outcome\": \"sennt\"}}]}}\n"),
+    );
+    assert!(
+        e.contains("a.jsonl: line 2: case 2 (ref 'x-1'): touchpoints[0].outcome: unknown touch outcome 'sennt'; valid values: sent,"),
+        "{e}"
+    );
+    let e = bad(
+        "b.jsonl",
+        &format!("{ok}{ok}{{\"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"soon\"}}\n"),
+    );
+    assert!(
+        e.contains("b.jsonl: line 3: case 3: opened_at: bad time 'soon': use RFC 3339"),
+        "{e}"
+    );
+    let e = bad(
+        "c.json",
+        "{\"casebook\": 1, \"cases\": [\n{\"ref\": \"c\", \"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\", \"csat\": \"great\"}]}",
+    );
+    assert!(
+        e.contains(
+            "c.json: line 2: case 1 (ref 'c'): csat: invalid type: string \"great\", expected u8"
+        ),
+        "{e}"
+    );
+    let e = bad(
+        "d.jsonl",
+        "{\"ref\": \"d2\", \"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\",\
+          \"touchpoints\": [{\"at\": \"2024-01-02\", \"channel\": \"chat\", \"from\": \"customer\", \"outcome\": \"sent\", \"promise_due\": \"2023-01-01\"}]}\n",
+    );
+    assert!(
+        e.contains("case 1 (ref 'd2'): touchpoints[0].promise_due: is before the touch itself"),
+        "{e}"
+    );
+    let e = bad("e.jsonl", "{\"ref\": \"e\", \"title\": \"t\"}\n");
+    assert!(
+        e.contains("case 1 (ref 'e'): case: missing field `vendor`"),
+        "{e}"
+    );
+}

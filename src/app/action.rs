@@ -75,6 +75,8 @@ pub enum Action {
     StatusMenu,
     SetStatus(Status),
     Resolve,
+    /// Take back the last change made in this session.
+    Undo,
 
     // The case screen.
     NextFlag,

@@ -81,6 +81,11 @@ static GLOBAL: &[Binding] = &[
         Action::Reload,
         "re-read the database (changes made elsewhere show within a second anyway)",
     ),
+    b(
+        &[ch('u')],
+        Action::Undo,
+        "undo your last change since the app opened (again: the one before)",
+    ),
     b(&[ctrl('c')], Action::Quit, "quit at once"),
 ];
 

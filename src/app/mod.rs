@@ -68,6 +68,18 @@ pub struct App {
     pub background: Option<Background>,
     data_version: i64,
     flags_refreshed: Instant,
+    /// The changes made in this session, newest last, for `u`.
+    undo: Vec<Done>,
+}
+
+/// One change made in the app: the events it appended to one case's trail.
+#[derive(Debug, Clone)]
+struct Done {
+    case_id: i64,
+    /// The newest event before it and the newest after it.
+    after: i64,
+    upto: i64,
+    what: String,
 }
 
 const FLASH_FOR: Duration = Duration::from_secs(5);
@@ -98,6 +110,7 @@ impl App {
             background: None,
             data_version,
             flags_refreshed: Instant::now(),
+            undo: Vec::new(),
         };
         app.resize(80, 24);
         app.cases.load(&app.store, now)?;
@@ -206,6 +219,7 @@ impl App {
                 self.reload();
                 self.say("re-read from the database");
             }
+            Action::Undo => self.undo_last(),
             _ if self.cases.editing && self.tab == Tab::Cases => self.update_filter(action),
             _ => match self.mode() {
                 Mode::Cases => self.update_cases(action),

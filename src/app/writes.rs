@@ -141,6 +141,7 @@ impl App {
 
     pub(super) fn set_status(&mut self, case_id: i64, status: Status) {
         let now = self.now;
+        let before = self.store.last_event_id().unwrap_or(i64::MAX);
         let r = self.store.set_status(case_id, status, now, now);
         if let Some(c) = self.check(r) {
             let reopened = if c.reopens > 0 && !status.is_done() {
@@ -149,6 +150,7 @@ impl App {
                 String::new()
             };
             self.say(format!("case {case_id} is {status}{reopened}"));
+            self.remember(case_id, before, format!("case {case_id} to {status}"));
             self.after_write(case_id);
         }
     }
@@ -157,9 +159,13 @@ impl App {
         let now = self.now;
         match then {
             Confirm::DeleteTouch { case_id, touch_id } => {
+                let before = self.store.last_event_id().unwrap_or(i64::MAX);
                 let r = self.store.delete_touch(touch_id, now);
                 if self.check(r).is_some() {
-                    self.say(format!("deleted touch #{touch_id} of case {case_id}"));
+                    self.say(format!(
+                        "deleted touch #{touch_id} of case {case_id} (u brings it back)"
+                    ));
+                    self.remember(case_id, before, format!("deleting touch #{touch_id}"));
                     self.after_write(case_id);
                 }
             }
@@ -196,6 +202,7 @@ impl App {
             }
         }
         let overwrite = form.overwrite;
+        let before = self.store.last_event_id().unwrap_or(i64::MAX);
         let result: Result<(i64, String), Failure> = match &form.purpose {
             Purpose::NewCase => {
                 case_form::case_from(&form)
@@ -258,6 +265,7 @@ impl App {
         };
         match result {
             Ok((id, message)) => {
+                self.remember(id, before, message.clone());
                 self.say(message);
                 let new_case = form.purpose == Purpose::NewCase;
                 let new_touch = matches!(form.purpose, Purpose::NewTouch { .. });
@@ -289,6 +297,44 @@ impl App {
                 form.error = Some(reason);
                 Some(form)
             }
+        }
+    }
+
+    /// Keeps a change made in this session for `u`: the case's events
+    /// numbered after `before` up to the newest now.
+    fn remember(&mut self, case_id: i64, before: i64, what: String) {
+        if let Ok(upto) = self.store.last_event_id() {
+            if upto > before {
+                self.undo.push(super::Done {
+                    case_id,
+                    after: before,
+                    upto,
+                    what,
+                });
+            }
+        }
+    }
+
+    /// `u`: takes back the newest change of this session through new events.
+    pub(super) fn undo_last(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        let Some(done) = self.undo.pop() else {
+            self.complain("nothing to undo: no change was made since the app opened");
+            return;
+        };
+        let now = self.now;
+        match self.store.undo(done.case_id, done.after, done.upto, now) {
+            Ok(_) => {
+                self.say(format!("undone: {}", done.what));
+                if self.store.case(done.case_id).is_err() {
+                    // Undoing a new case deletes it: back to the list.
+                    self.case = None;
+                }
+                self.after_write(done.case_id);
+            }
+            Err(e) => self.complain(format!("cannot undo {}: {e}", done.what)),
         }
     }
 

@@ -230,7 +230,7 @@ pub fn list(
     let key = SortKey::ALL
         .into_iter()
         .find(|k| k.label() == key)
-        .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches (prefix - to reverse)"))?;
+        .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches, sla (prefix - to reverse)"))?;
     cx.store.refresh_due(cx.now)?;
     let rows = cx
         .store
@@ -240,12 +240,12 @@ pub fn list(
         return Ok(());
     }
     let mut t = Table::new(&[
-        "id", "age", "vendor", "last ch", "status", "flags", "touches", "title",
+        "id", "age", "vendor", "last ch", "status", "sla", "flags", "touches", "title",
     ])
-    .right(&[0, 1, 6])
+    .right(&[0, 1, 7])
     .max_width(2, 24)
-    .max_width(5, 40)
-    .max_width(7, 50);
+    .max_width(6, 40)
+    .max_width(8, 50);
     for r in &rows {
         let age = short_duration(r.resolved_at.unwrap_or(cx.now) - r.opened_at);
         t.row(vec![
@@ -254,6 +254,12 @@ pub fn list(
             r.vendor.clone(),
             r.last_channel.clone().unwrap_or_default(),
             r.status.to_string(),
+            crate::domain::sla::cell(
+                r.sla_state.as_deref(),
+                r.sla_due_at,
+                r.sla_left_hours,
+                cx.now,
+            ),
             r.flags.join(" "),
             r.touches.to_string(),
             r.title.clone(),
@@ -290,6 +296,10 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     let rates = cx.store.summary_rates.cost.clone();
     let cost = case_cost(&case, &touches, &rates);
     let next_action = cx.store.next_action(&case, &touches, &flags, cx.now)?;
+    let sla = cx
+        .store
+        .sla_setup()?
+        .and_then(|s| s.case_sla(&case, &touches, cx.now));
     if json {
         m.ttfr_hours = m.ttfr_hours.map(round4);
         m.ttr_hours = m.ttr_hours.map(round4);
@@ -304,6 +314,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
             cost,
             next_action,
             channel_map: journey::shown_stages(&case, &touches, &rates, cx.now),
+            sla,
         };
         writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(());
@@ -407,6 +418,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
         "  {:<24}{} touches, {} by the customer, {} reopen(s)",
         "contacts", m.touches, m.contacts, m.reopens
     )?;
+    super::sla::show_words(sla.as_ref(), out)?;
     writeln!(out, "\ntimeline")?;
     let mut t = Table::new(&[
         "#", "when", "channel", "from", "party", "outcome", "wait", "note",

@@ -2,9 +2,12 @@
 
 mod cases;
 mod edit;
+mod history;
 mod journey;
 mod maintain;
 mod report;
+mod safe_out;
+pub mod sla;
 pub mod table;
 mod transfer;
 
@@ -32,16 +35,18 @@ pub struct Cli {
     /// The config file (TOML) [default: config.toml in the platform's config directory]
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Take this as the current time (for reproducible reports and tests)
+    /// Take this time as now: open cases' ages, waits, flags and SLA clocks
+    /// are measured to it, so a report on open cases is reproducible [env: CASEBOOK_NOW]
     #[arg(
-        long,
+        long = "as-of",
+        alias = "now",
         global = true,
         env = "CASEBOOK_NOW",
+        hide_env = true,
         value_name = "AT",
-        hide = true,
         allow_hyphen_values = true
     )]
-    pub now: Option<String>,
+    pub as_of: Option<String>,
     /// Accept logged times more than a day ahead of now (they are refused as typos otherwise)
     #[arg(long, global = true)]
     pub future: bool,
@@ -79,11 +84,11 @@ pub enum Command {
         #[arg(long, value_name = "AT", allow_hyphen_values = true)]
         at: Option<String>,
     },
-    /// List cases matching a query (vendor:X status:open flag:P age>7d channel:C tag:T words…)
+    /// List cases matching a query (vendor:X status:open flag:P sla:breached age>7d channel:C tag:T words…)
     List {
         /// The filter, in the query language (negate a term with a leading '!', or '-' after '--')
         query: Vec<String>,
-        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches
+        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches, sla (time left, breached first)
         #[arg(long, default_value = "urgency")]
         sort: String,
         /// Print at most this many
@@ -133,8 +138,31 @@ pub enum Command {
         /// Where to write the copy (must not exist)
         path: PathBuf,
     },
-    /// Check the database's integrity and schema
+    /// Check the database's integrity and schema, and that every case's stored flags are current
     Check,
+    /// A case's audit trail: every change, with the old and new value
+    History {
+        /// The case: its id, ref or uid (a deleted case's too)
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a case and its touches (the audit trail keeps them; restore brings them back)
+    Delete {
+        /// The case: its id, ref or uid
+        case: String,
+    },
+    /// Bring back a deleted case or touch
+    Restore {
+        /// The deleted case: the id it had, its ref or its uid
+        case: Option<String>,
+        /// A deleted touch, by its id
+        #[arg(long, value_name = "ID", conflicts_with = "case")]
+        touch: Option<i64>,
+    },
+    /// Service levels: business calendars and policies (first response, resolution)
+    #[command(subcommand)]
+    Sla(sla::SlaCommand),
 }
 
 /// What every handler needs: the store, the time now and the local zone.
@@ -195,7 +223,7 @@ pub fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 pub fn now(cli: &Cli) -> Result<DateTime<Utc>> {
-    match &cli.now {
+    match &cli.as_of {
         Some(t) => Ok(parse_at(t, Utc::now(), &Local)?),
         None => Ok(Utc::now()),
     }
@@ -211,6 +239,9 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
     } else {
         Store::open_existing(&path)?
     };
+    store.set_busy_timeout(std::time::Duration::from_millis(
+        config.storage.busy_timeout_ms,
+    ))?;
     store.set_thresholds(config.friction)?;
     store.set_summary_rates(crate::store::SummaryRates {
         cost: config.cost,
@@ -237,7 +268,24 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         now,
         allow_future: cli.future,
     };
-    let out = &mut std::io::stdout().lock();
+    // Human output passes through SafeOut; JSON, CSV and exports do not.
+    let machine = match command {
+        Command::List { json, .. } | Command::Show { json, .. } | Command::Flags { json, .. } => {
+            *json
+        }
+        Command::Report(a) => a.json || a.csv,
+        Command::Import(a) => a.json,
+        Command::Export(_) => true,
+        _ => false,
+    };
+    let (mut raw, mut safe);
+    let out: &mut dyn std::io::Write = if machine {
+        raw = std::io::stdout().lock();
+        &mut raw
+    } else {
+        safe = safe_out::SafeOut::new(std::io::stdout().lock());
+        &mut safe
+    };
     match command {
         Command::Demo => maintain::demo(&mut cx, out),
         Command::Add(a) => cases::add(&mut cx, a, out),
@@ -274,5 +322,9 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Generate { cases, seed } => maintain::generate(&mut cx, *cases, *seed, out),
         Command::Backup { path } => maintain::backup(&mut cx, path, out),
         Command::Check => maintain::check(&mut cx, out),
+        Command::History { case, json } => history::history(&mut cx, case, *json, out),
+        Command::Delete { case } => history::delete(&mut cx, case, out),
+        Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),
+        Command::Sla(c) => sla::run(&mut cx, c, out),
     }
 }

@@ -5,10 +5,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Cuts text to a display width, ending with '…' when cut.
 pub fn fit(text: &str, width: usize) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    // One line: a line break shows as ⏎, an escape as ␛, a bidi mark as �.
+    let clean = crate::ui::text::safe_line(text).into_owned();
     if clean.width() <= width {
         return clean;
     }

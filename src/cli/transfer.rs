@@ -63,12 +63,25 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
             mapping.apply(spec).map_err(anyhow::Error::msg)?;
         }
         let (records, notes) = csv_import::parse(&name, &text, &mapping)?;
-        for n in notes {
+        for n in &notes.missing {
             eprintln!("note: {n}");
+        }
+        if a.dry_run && !a.json {
+            writeln!(out, "what each mapped column becomes:")?;
+            for line in mapping.describe() {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        if notes.folded_titles > 0 && !a.json {
+            writeln!(
+                out,
+                "{} title(s) had line breaks or runs of spaces: folded to single spaces",
+                notes.folded_titles
+            )?;
         }
         (Vec::new(), records)
     } else {
-        json::parse(&name, &text, format)?
+        json::parse_with_now(&name, &text, format, cx.now)?
     };
     let summary = json::import(&mut cx.store, &vendors, records, a.dry_run, cx.now)?;
     if a.json {

@@ -7,6 +7,7 @@ use super::case::{Case, Touchpoint};
 use super::cost_group::{CostFacts, CostFigures, CostTally};
 use super::enums::{Ask, Channel, StartedBy, TouchOutcome, WaitingOn};
 use super::money::Money;
+use super::sla::tally::{SlaFacts, SlaFigures, SlaTally};
 use super::time::hours;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -206,6 +207,8 @@ pub struct CaseFacts {
     pub customer_cost: Money,
     /// Cost, sale prevented and effort (set by the caller: see `cost::CostFacts`).
     pub cost: CostFacts,
+    /// The states of its service-level targets, when a policy applies.
+    pub sla: Option<SlaFacts>,
 }
 
 impl CaseFacts {
@@ -223,6 +226,7 @@ impl CaseFacts {
             refund: case.refund_amount.unwrap_or_default(),
             customer_cost: case.customer_cost.unwrap_or_default(),
             cost: CostFacts::default(),
+            sla: None,
         }
     }
 }
@@ -244,6 +248,7 @@ pub struct GroupTally {
     refund: Money,
     customer_cost: Money,
     cost: CostTally,
+    sla: SlaTally,
 }
 
 /// The group figures of the report.
@@ -264,6 +269,7 @@ pub struct GroupFigures {
     pub customer_cost_total: Money,
     #[serde(flatten)]
     pub cost: CostFigures,
+    pub sla: SlaFigures,
 }
 
 impl GroupTally {
@@ -285,6 +291,7 @@ impl GroupTally {
         self.refund.0 += f.refund.0;
         self.customer_cost.0 += f.customer_cost.0;
         self.cost.add(&f.cost);
+        self.sla.add(f.sla, f.is_open);
     }
 
     pub fn figures(self) -> GroupFigures {
@@ -310,6 +317,7 @@ impl GroupTally {
             refund_total: self.refund,
             customer_cost_total: self.customer_cost,
             cost: self.cost.figures(),
+            sla: self.sla.figures(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod measures;
 pub mod money;
 pub mod next_action;
 pub mod query;
+pub mod sla;
 pub mod time;
 
 pub use case::{Case, Touchpoint};

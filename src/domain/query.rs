@@ -5,6 +5,7 @@
 
 use super::enums::{Category, Channel, JourneyStage, Priority, Status};
 use super::friction::Pattern;
+use super::sla::SlaState;
 use chrono::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,8 @@ pub enum Term {
     Flag(Vec<Pattern>),
     Tag(Vec<String>),
     Owner(Vec<String>),
+    /// The case's service level (the worse of its two targets) is one of these.
+    Sla(Vec<SlaState>),
     /// Age since opening compared with a duration.
     Age(Comparison, Duration),
     /// A word in the title or in any touch's note.
@@ -59,7 +62,8 @@ pub struct QueryError {
     pub near: String,
 }
 
-pub const KEYS: &str = "vendor, status, channel, category, stage, priority, flag, tag, owner, age";
+pub const KEYS: &str =
+    "vendor, status, channel, category, stage, priority, flag, tag, owner, sla, age";
 
 /// Splits on spaces, keeping quoted stretches together.
 fn words(text: &str) -> Result<Vec<String>, QueryError> {
@@ -190,6 +194,13 @@ impl Query {
             })?),
             "tag" | "t" => Term::Tag(list(word, value, |v| Ok(v.to_lowercase()))?),
             "owner" | "o" => Term::Owner(list(word, value, |v| Ok(v.to_lowercase()))?),
+            "sla" => {
+                Term::Sla(list(word, value, |v| {
+                    SlaState::parse(&v.to_lowercase()).ok_or_else(|| {
+                    format!("unknown sla state '{v}'; valid values: breached, at_risk, running, met")
+                })
+                })?)
+            }
             other => {
                 return Err(QueryError {
                     message: format!("unknown key '{other}'; keys: {KEYS}"),

@@ -41,6 +41,19 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     None
 }
 
+/// Whitespace runs (line breaks, tabs, repeated spaces) as single spaces.
+pub fn fold_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What a CSV file gave, beside its cases: notes on columns it lacks, and
+/// how many titles had their whitespace folded to single spaces.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CsvNotes {
+    pub missing: Vec<String>,
+    pub folded_titles: usize,
+}
+
 /// One data row with its header, and where it is in the file.
 struct Row<'a> {
     cells: &'a csv::StringRecord,
@@ -65,8 +78,19 @@ impl Row<'_> {
         }
     }
 
-    /// A field's text, or None when its cells are empty.
+    /// A field's text, or None when its cells are empty. Every field but the
+    /// note is one line: its whitespace (line breaks, tabs, runs of spaces)
+    /// folds to single spaces.
     fn text(&self, m: &Mapping, field: Field) -> Option<String> {
+        let raw = self.raw_text(m, field)?;
+        if field == Field::Note {
+            return Some(raw);
+        }
+        Some(fold_whitespace(&raw)).filter(|t| !t.is_empty())
+    }
+
+    /// A field's text as the file has it, or None when its cells are empty.
+    fn raw_text(&self, m: &Mapping, field: Field) -> Option<String> {
         let value = match m.source(field)? {
             Source::Column(c) => self.cell(c).to_string(),
             Source::Literal(t) => t.clone(),
@@ -219,10 +243,17 @@ impl Row<'_> {
             }
         }
         let mut touches = Vec::new();
-        if let Some(ch) = self.channel(m)? {
+        let note = self.text(m, Field::Note);
+        // A note without a channel still needs a touch to live on: channel `other`.
+        let channel = match (self.channel(m)?, &note) {
+            (Some(ch), _) => Some(ch),
+            (None, Some(_)) => Some(Channel::new("other").map_err(|e| self.bad("note", e))?),
+            (None, None) => None,
+        };
+        if let Some(ch) = channel {
             let mut t =
                 Touchpoint::new(case.opened_at, ch, StartedBy::Customer, TouchOutcome::Sent);
-            t.note = self.text(m, Field::Note).unwrap_or_default();
+            t.note = note.unwrap_or_default();
             touches.push(t);
         }
         Ok(CaseRecord {
@@ -269,12 +300,13 @@ fn find_header(file: &str, text: &str, m: &Mapping) -> Result<(usize, usize), Im
 }
 
 /// Reads a whole CSV file into case records, or stops at the first bad row.
-/// Also returns notes on columns of the mapping that the file does not have.
+/// Also returns notes on columns of the mapping that the file does not have,
+/// and how many titles were folded to one line.
 pub fn parse(
     file: &str,
     text: &str,
     m: &Mapping,
-) -> Result<(Vec<CaseRecord>, Vec<String>), ImportError> {
+) -> Result<(Vec<CaseRecord>, CsvNotes), ImportError> {
     if m.source(Field::Vendor).is_none()
         || (m.source(Field::OpenedAt).is_none() && m.event_log.is_none())
     {
@@ -300,13 +332,13 @@ pub fn parse(
     for (i, h) in headers.iter().enumerate() {
         index.entry(h.trim().to_string()).or_insert(i);
     }
-    let mut notes: Vec<String> = m
+    let mut missing: Vec<String> = m
         .columns(false)
         .into_iter()
         .filter(|c| !index.contains_key(*c))
         .map(|c| format!("{file} has no column '{c}': left empty"))
         .collect();
-    notes.dedup();
+    missing.dedup();
     let mut rows = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| {
@@ -335,7 +367,26 @@ pub fn parse(
             .collect::<Result<Vec<_>, _>>()?,
         Some(log) => event_log(file, &rows, &index, m, log)?,
     };
-    Ok((records, notes))
+    let folded_titles = rows
+        .iter()
+        .filter(|(line, cells)| {
+            let row = Row {
+                cells,
+                index: &index,
+                file,
+                line: *line,
+            };
+            row.raw_text(m, Field::Title)
+                .is_some_and(|t| fold_whitespace(&t) != t)
+        })
+        .count();
+    Ok((
+        records,
+        CsvNotes {
+            missing,
+            folded_titles,
+        },
+    ))
 }
 
 /// Folds an event log into one case per case id, one touch per event.

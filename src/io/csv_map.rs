@@ -175,6 +175,68 @@ impl Mapping {
         out
     }
 
+    /// One line per mapped column: where it comes from and what it becomes
+    /// (for `import --dry-run`).
+    pub fn describe(&self) -> Vec<String> {
+        let mut fields = self.fields.clone();
+        fields.sort_by_key(|(f, _)| *f);
+        let has_channel = self.source(Field::Channel).is_some();
+        let mut out: Vec<String> = fields
+            .iter()
+            .map(|(field, source)| {
+                let from = match source {
+                    Source::Column(c) => format!("column '{c}'"),
+                    Source::Join(cs, sep) => format!(
+                        "columns {} joined by '{sep}'",
+                        cs.iter()
+                            .map(|c| format!("'{c}'"))
+                            .collect::<Vec<_>>()
+                            .join(" + ")
+                    ),
+                    Source::Literal(t) => format!("the text '{t}'"),
+                };
+                let to = match field {
+                    Field::Ref if !self.ref_prefix.is_empty() => {
+                        format!("the case's ref, after '{}'", self.ref_prefix)
+                    }
+                    Field::Channel => "the channel of a first touch (from the customer, outcome sent, at the opening time)".into(),
+                    Field::Note if has_channel => "the note of that first touch (on channel other when the row has no channel)".into(),
+                    Field::Note => "the note of a first touch on channel other (from the customer, outcome sent, at the opening time)".into(),
+                    Field::Title => "the title (line breaks and runs of spaces folded to one space)".into(),
+                    Field::Tags => "tags (split at commas and semicolons)".into(),
+                    Field::Status if !self.status_values.is_empty() => format!(
+                        "the status ({} or a casebook status)",
+                        self.status_values
+                            .iter()
+                            .map(|(v, st)| format!("{v} → {st}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    f => format!("the case's {}", f.name()),
+                };
+                format!("{from} → {to}")
+            })
+            .collect();
+        if let Some(log) = &self.event_log {
+            out.push(format!("column '{}' → one case per value", log.case_column));
+            out.push(format!(
+                "column '{}' → each event's touch time; the first opens the case",
+                log.time_column
+            ));
+            out.push(format!(
+                "column '{}' → each touch's note; '{}' resolves the case, '{}' closes it",
+                log.activity_column, log.resolve_activity, log.close_activity
+            ));
+            if let Some(a) = &log.actor_column {
+                out.push(format!("column '{a}' → added to each touch's note"));
+            }
+        }
+        if self.source(Field::Ref).is_none() {
+            out.push("(no ref column) → each case's ref is a key made from its vendor, opening time, title and first touch, so that importing again changes nothing".into());
+        }
+        out
+    }
+
     pub fn preset(name: &str) -> Result<Mapping, String> {
         let mut m = Mapping::empty();
         match name.to_lowercase().as_str() {

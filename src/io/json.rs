@@ -32,6 +32,8 @@ pub struct ShownCase<'a> {
     pub touchpoints: &'a [Touchpoint],
     pub flags: Vec<FlagRecord>,
     pub measures: CaseMeasures,
+    /// The service level under the policy that applies, or null.
+    pub sla: Option<crate::domain::sla::CaseSla>,
     pub cost: CaseCost,
     pub next_action: Option<NextAction>,
     /// The channel map, stage by stage, with each stage's hours and cost to serve.
@@ -116,35 +118,77 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Reads and checks one case record; errors name the line.
-fn record(file: &str, text: &str, line: usize) -> Result<CaseRecord, ImportError> {
+/// How an error names a case: its place in the file (from 1) and its ref.
+fn case_name(index: usize, reference: Option<&str>) -> String {
+    match reference {
+        Some(r) => format!("case {index} (ref '{r}')"),
+        None => format!("case {index}"),
+    }
+}
+
+/// Reads and checks one case record; errors name the line, the case (its
+/// place in the file and its ref), the field and the reason.
+fn record(
+    file: &str,
+    text: &str,
+    line: usize,
+    index: usize,
+    now: DateTime<Utc>,
+) -> Result<CaseRecord, ImportError> {
     let bad = |line: usize, reason: String| ImportError::BadRecord {
         file: file.to_string(),
         line,
         reason,
     };
-    let mut rec: CaseRecord = serde_json::from_str(text)
-        .map_err(|e| bad(line + e.line().saturating_sub(1), e.to_string()))?;
-    let what = rec
-        .case
-        .reference
-        .clone()
-        .map_or(String::new(), |r| format!("case '{r}': "));
+    let mut rec: CaseRecord = match serde_json::from_str(text) {
+        Ok(rec) => rec,
+        // The slow path: times in other forms, or a wrong field to name.
+        Err(_) => {
+            let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+                bad(
+                    line + e.line().saturating_sub(1),
+                    format!("{}: {e}", case_name(index, None)),
+                )
+            })?;
+            let reference = value
+                .get("ref")
+                .and_then(|r| r.as_str())
+                .map(str::to_string);
+            let who = case_name(index, reference.as_deref());
+            match super::json_read::record(value, now) {
+                Ok(rec) => rec,
+                Err(w) => return Err(bad(line, format!("{who}: {}: {}", w.field, w.reason))),
+            }
+        }
+    };
+    let what = case_name(index, rec.case.reference.as_deref());
     rec.case
         .validate()
-        .map_err(|e| bad(line, format!("{what}{e}")))?;
+        .map_err(|e| bad(line, format!("{what}: {e}")))?;
     for (i, t) in rec.touchpoints.iter_mut().enumerate() {
         t.validate()
-            .map_err(|e| bad(line, format!("{what}touchpoint {}: {e}", i + 1)))?;
+            .map_err(|e| bad(line, format!("{what}: touchpoints[{i}].{e}")))?;
     }
     Ok(rec)
 }
 
-/// Parses a whole file into records and vendor aliases, or the first bad record.
+/// Parses a whole file into records and vendor aliases, or the first bad
+/// record; relative times (`now`, `-2d`) count from the clock.
 pub fn parse(
     file: &str,
     text: &str,
     format: Format,
+) -> Result<(Vec<VendorRecord>, Vec<CaseRecord>), ImportError> {
+    parse_with_now(file, text, format, Utc::now())
+}
+
+/// Parses a whole file into records and vendor aliases, or the first bad
+/// record; relative times (`now`, `-2d`) count from `now`.
+pub fn parse_with_now(
+    file: &str,
+    text: &str,
+    format: Format,
+    now: DateTime<Utc>,
 ) -> Result<(Vec<VendorRecord>, Vec<CaseRecord>), ImportError> {
     let bad = |line: usize, reason: String| ImportError::BadRecord {
         file: file.to_string(),
@@ -158,7 +202,7 @@ pub fn parse(
                 if line.trim().is_empty() {
                     continue;
                 }
-                out.push(record(file, line, i + 1)?);
+                out.push(record(file, line, i + 1, out.len() + 1, now)?);
             }
             Ok((Vec::new(), out))
         }
@@ -177,7 +221,8 @@ pub fn parse(
             let mut out = Vec::with_capacity(doc.cases.len());
             for raw in doc.cases {
                 let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-                out.push(record(file, raw.get(), line_of(text, offset))?);
+                let index = out.len() + 1;
+                out.push(record(file, raw.get(), line_of(text, offset), index, now)?);
             }
             Ok((doc.vendors, out))
         }
@@ -204,8 +249,9 @@ pub fn import(
                 w.add_vendor_alias(&v.name, a)?;
             }
         }
-        for rec in records {
+        for mut rec in records {
             summary.touchpoints += rec.touchpoints.len();
+            super::content_key::fill_missing(&mut rec.case, &rec.touchpoints);
             match w.merge_case(rec.case, rec.touchpoints, rec.events.as_deref(), now)? {
                 Merge::Created(_) => summary.created += 1,
                 Merge::Updated(_) => summary.updated += 1,

@@ -1,11 +1,13 @@
 //! Import and export formats.
 
+pub mod content_key;
 pub mod csv_export;
 pub mod csv_import;
 pub mod csv_map;
 pub mod demo;
 pub mod generate;
 pub mod json;
+pub mod json_read;
 
 use std::path::PathBuf;
 
@@ -20,7 +22,7 @@ pub enum ImportError {
     },
     #[error("cannot read {path}: {reason}")]
     Unreadable { path: PathBuf, reason: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
 

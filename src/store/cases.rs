@@ -6,7 +6,7 @@ use super::rows::*;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
-use crate::domain::derived::{derive_with, Derived};
+use crate::domain::derived::{derive_all, Derived};
 use crate::domain::friction::Thresholds;
 use crate::domain::measures::{contacts, measure, CaseFacts};
 use crate::domain::next_action::NextActionSettings;
@@ -214,7 +214,7 @@ pub(super) fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Resu
 }
 
 /// Indexes the queued notes; every write calls it before it commits.
-pub(crate) fn flush_notes(conn: &Connection) -> Result<()> {
+pub(super) fn flush_notes(conn: &Connection) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO touch_notes (rowid, note) SELECT t.id, t.note FROM touchpoints t
          JOIN temp.pending_notes p ON p.id = t.id WHERE t.note <> ''",
@@ -302,7 +302,8 @@ fn write_summary(
     rates: &SummaryRates,
 ) -> Result<()> {
     let case_id = case.id;
-    let derived = derive_with(case, touches, now, th, &rates.next_action);
+    let sla = super::sla::load_setup(conn)?;
+    let derived = derive_all(case, touches, now, th, sla.as_ref(), &rates.next_action);
     let flag_list = derived.flag_ids();
     // A done case's measures are fixed: keep them for reports (migration 04).
     let done = case.status.is_done().then(|| {
@@ -340,6 +341,7 @@ fn write_summary(
     for f in flag_list {
         insert.execute(params![case_id, f])?;
     }
+    super::sla::write_case_sla(conn, case, derived.sla.as_ref())?;
     write_cost_summary(conn, case, touches, &derived, &rates.cost)
 }
 
@@ -374,7 +376,7 @@ fn write_cost_summary(
 }
 
 /// Inserts a new case with its touches, and their events unless `history` is given.
-fn insert_case(
+pub(super) fn insert_case(
     conn: &Connection,
     mut case: Case,
     mut touches: Vec<Touchpoint>,
@@ -540,7 +542,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         self.writable()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let id = insert_case(
             &tx,
             case,
@@ -611,7 +613,7 @@ impl Store {
         self.writable()?;
         touch.validate()?;
         touch.id = 0;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let case = load_case(&tx, case_id)?;
         touch.check_after_opening(case.opened_at)?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
@@ -626,7 +628,7 @@ impl Store {
     pub fn delete_touch(&mut self, touch_id: i64, now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
         let case_id = self.touch_case(touch_id)?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let old = load_touches(&tx, case_id)?
             .into_iter()
             .find(|t| t.id == touch_id)
@@ -656,19 +658,41 @@ impl Store {
         }
         let th_json = serde_json::to_string(&self.thresholds).unwrap_or_default();
         let at = millis(now);
-        let tx = self.conn.transaction()?;
-        let meta = |key: &str| -> Result<Option<String>> {
-            Ok(tx
+        let meta = |conn: &Connection, key: &str| -> Result<Option<String>> {
+            Ok(conn
                 .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
                 .query_row([key], |r| r.get(0))
                 .optional()?)
         };
+        // A look without the write lock first: most of the time nothing is
+        // due, and a reader must not wait for another process's long import.
         // Changed cost rates re-derive every case too (their cost is kept).
         let rates_json = self.summary_rates.to_json();
-        let same_thresholds = meta("flag_thresholds")?.as_deref() == Some(th_json.as_str())
-            && meta("summary_rates")?.as_deref() == Some(rates_json.as_str());
-        let derived_at: Option<i64> = meta("derived_at")?.and_then(|v| v.parse().ok());
+        let same_thresholds = meta(&self.conn, "flag_thresholds")?.as_deref()
+            == Some(th_json.as_str())
+            && meta(&self.conn, "summary_rates")?.as_deref() == Some(rates_json.as_str());
+        let derived_at: Option<i64> = meta(&self.conn, "derived_at")?.and_then(|v| v.parse().ok());
         let went_back = derived_at.is_some_and(|d| at < d);
+        let any_due: bool = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM cases WHERE next_change_at <= ?1)")?
+            .query_row([at], |r| r.get(0))?;
+        if same_thresholds && !went_back && !any_due {
+            return Ok(0);
+        }
+        // Without waiting: another writer at work means a later look.
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let free = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+        self.conn.busy_timeout(self.busy_timeout)?;
+        if let Err(e) = free {
+            return match StoreError::from(e) {
+                // Another process is writing: the derived data catches up at
+                // the next look, and what is read now is at most a little behind.
+                StoreError::Locked => Ok(0),
+                other => Err(other),
+            };
+        }
+        let tx = super::write_tx(&mut self.conn)?;
         let (sql, bound) = if !same_thresholds {
             ("SELECT id FROM cases", None)
         } else if went_back {
@@ -718,15 +742,17 @@ impl Store {
             ))
         })?;
         let mut problems = Vec::new();
+        let sla = super::sla::load_setup(&self.conn)?;
         for row in stored {
             let (id, flags, urgency, next) = row?;
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
-            let fresh = derive_with(
+            let fresh = derive_all(
                 &case,
                 &touches,
                 now,
                 &self.thresholds,
+                sla.as_ref(),
                 &self.summary_rates.next_action,
             );
             let fresh_flags = fresh.flag_ids().join(" ");
@@ -748,7 +774,7 @@ impl Store {
     /// Runs `f` in one transaction: all of it is written, or none.
     pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
         self.writable()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let mut w = Writer {
             conn: &tx,
             thresholds: &self.thresholds,

@@ -88,7 +88,7 @@ impl Store {
         change: impl FnOnce(&mut Case) -> Result<()>,
     ) -> Result<Case> {
         self.writable()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let old = load_case(&tx, id)?;
         let mut case = old.clone();
         change(&mut case)?;
@@ -114,7 +114,7 @@ impl Store {
         overwrite: bool,
     ) -> Result<usize> {
         self.writable()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let current = load_case(&tx, original.id)?;
         let skip = ["id", "uid"];
         let (merged, clashes) = three_way(
@@ -158,7 +158,7 @@ impl Store {
     ) -> Result<()> {
         self.writable()?;
         let case_id = self.touch_case(original.id)?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let current = load_touches(&tx, case_id)?
             .into_iter()
             .find(|t| t.id == original.id)

@@ -21,6 +21,32 @@ pub struct Event {
     pub new: Option<serde_json::Value>,
 }
 
+impl Event {
+    /// One line saying what the event did, for the timeline and `history`.
+    pub fn summary(&self) -> String {
+        let value = |v: &Option<serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => "—".into(),
+            Some(other) => other.to_string(),
+        };
+        let touch = self.touchpoint.unwrap_or(0);
+        match (self.kind.as_str(), &self.field) {
+            ("created", _) => "case logged".into(),
+            ("status_changed", _) => format!("status {} → {}", value(&self.old), value(&self.new)),
+            ("field_changed", Some(f)) => {
+                format!("{f}: {} → {}", value(&self.old), value(&self.new))
+            }
+            ("touch_added", _) => format!("touch #{touch} logged"),
+            ("touch_changed", _) => format!("touch #{touch} edited"),
+            ("touch_deleted", _) => format!("touch #{touch} deleted"),
+            ("touch_restored", _) => format!("touch #{touch} restored"),
+            ("case_deleted", _) => "case deleted (casebook restore brings it back)".into(),
+            ("case_restored", _) => "case restored".into(),
+            (kind, _) => kind.replace('_', " "),
+        }
+    }
+}
+
 pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)

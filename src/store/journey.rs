@@ -3,6 +3,7 @@
 //! action for `casebook next`.
 
 use super::{Result, Store};
+use crate::domain::derived::sla_urgency;
 use crate::domain::enums::{StartedBy, TouchOutcome};
 use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::next_action::{
@@ -72,6 +73,10 @@ impl Store {
         } else {
             ChannelAnswers::default()
         };
+        let sla = self
+            .sla_setup()?
+            .and_then(|s| s.case_sla(case, touches, now))
+            .and_then(|s| sla_urgency(&s));
         Ok(next_action::next_action(&NextActionInput {
             case,
             touches,
@@ -79,7 +84,7 @@ impl Store {
             now,
             thresholds: &self.thresholds,
             settings: &self.summary_rates.next_action,
-            sla: None,
+            sla: sla.as_ref(),
             answers: &answers,
         }))
     }

@@ -5,17 +5,20 @@ mod cases;
 pub mod charts;
 mod edits;
 mod events;
+mod history;
 mod journey;
 mod open;
 pub mod query;
 pub mod report;
 mod rows;
+pub mod sla;
 mod vendors;
 
 pub use cases::{CaseRef, Merge, SummaryRates};
 pub use edits::Clash;
 pub use events::Event;
-pub use open::{default_path, Store, SCHEMA_VERSION};
+pub use history::Numbered;
+pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
 
 use crate::domain::case::Invalid;
 use std::path::PathBuf;
@@ -38,14 +41,20 @@ pub enum StoreError {
     NoSuchFile(PathBuf),
     #[error("{what} changed since this form opened: {}; save again to put yours over it, or Esc to keep theirs", clashes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("; "))]
     Changed { what: String, clashes: Vec<Clash> },
+    #[error("{0} is empty: not a casebook database yet (nothing was written; 'casebook add', 'import' or 'demo' make it one)")]
+    Empty(PathBuf),
     #[error("cannot open {path}: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
     #[error("no case '{0}' (give its id, its ref or its uid)")]
     NoSuchCase(String),
     #[error("no touchpoint {0}")]
     NoSuchTouch(i64),
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] Invalid),
+    #[error("the disk is full or the file reached its size limit ({0}): nothing of this change was written; free some space and try again")]
+    DiskFull(rusqlite::Error),
+    #[error("the database file is damaged ({0}): it may be truncated or overwritten; nothing was changed. Restore it from a copy ('casebook backup' makes one)")]
+    Damaged(rusqlite::Error),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("schema migration failed: {0}")]
@@ -63,9 +72,20 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Locked,
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the database")),
+            // A write that the disk (or a file size limit) refused shows as
+            // SQLITE_FULL or as an I/O error.
+            Some(ErrorCode::DiskFull) | Some(ErrorCode::SystemIoFailure) => StoreError::DiskFull(e),
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged(e),
             _ => StoreError::Sqlite(e),
         }
     }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Every write is one IMMEDIATE transaction: it takes the write lock before
+/// it reads, so a second writer waits for the busy timeout instead of
+/// failing at once when the first commits between its read and its write.
+pub(crate) fn write_tx(conn: &mut rusqlite::Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}

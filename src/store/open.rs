@@ -29,7 +29,13 @@ pub struct Store {
     pub thresholds: Thresholds,
     /// The cost rates and next-action thresholds the stored summary is computed with.
     pub summary_rates: SummaryRates,
+    /// How long a write waits for another process's write to finish before
+    /// "the database is locked" (the config's `[storage] busy_timeout_ms`).
+    pub busy_timeout: std::time::Duration,
 }
+
+/// The busy timeout unless the config says otherwise.
+pub const DEFAULT_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `casebook.sqlite3` in the platform's data directory.
 pub fn default_path() -> Option<PathBuf> {
@@ -108,12 +114,23 @@ impl Store {
         let read_only = conn
             .is_readonly(rusqlite::MAIN_DB)
             .map_err(|e| cannot_open(path, e))?;
+        // An empty file (truncated to nothing, or made by `touch`) is left
+        // as it is by a command that only reads: making it a database is a write.
+        if !create {
+            let tables = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            });
+            if matches!(tables, Ok(0)) {
+                return Err(StoreError::Empty(path.to_path_buf()));
+            }
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
             read_only,
             thresholds: Thresholds::default(),
             summary_rates: SummaryRates::default(),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
         };
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
@@ -135,13 +152,14 @@ impl Store {
             read_only: false,
             thresholds: Thresholds::default(),
             summary_rates: SummaryRates::default(),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
         };
         store.prepare()?;
         Ok(store)
     }
 
     fn prepare(&mut self) -> Result<()> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.busy_timeout(self.busy_timeout)?;
         self.conn.set_prepared_statement_cache_capacity(128);
         self.conn.pragma_update(None, "foreign_keys", true)?;
         let version: i64 = self
@@ -234,6 +252,14 @@ impl Store {
                 [json, self.summary_rates.to_json()],
             )?;
         }
+        Ok(())
+    }
+
+    /// How long writes wait for another process's write (the config's
+    /// `[storage] busy_timeout_ms`).
+    pub fn set_busy_timeout(&mut self, wait: std::time::Duration) -> Result<()> {
+        self.busy_timeout = wait;
+        self.conn.busy_timeout(wait)?;
         Ok(())
     }
 

@@ -24,6 +24,11 @@ pub struct CaseRow {
     pub last_touch_at: Option<DateTime<Utc>>,
     pub touches: i64,
     pub flags: Vec<String>,
+    /// The stored service level: the worse state of the two targets, when
+    /// the first one falls or fell due (None while paused), the least time left.
+    pub sla_state: Option<String>,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    pub sla_left_hours: Option<f64>,
     /// The id of the next action of an open case (src/domain/next_action.rs).
     pub next_action: Option<String>,
 }
@@ -41,10 +46,13 @@ pub enum SortKey {
     Status,
     Flags,
     Touches,
+    /// Service level by time left: breached first (longest overdue first),
+    /// then by when a target falls due; paused clocks by time left; no SLA last.
+    TimeLeft,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 8] = [
+    pub const ALL: [SortKey; 9] = [
         SortKey::Urgency,
         SortKey::Id,
         SortKey::Age,
@@ -53,6 +61,7 @@ impl SortKey {
         SortKey::Status,
         SortKey::Flags,
         SortKey::Touches,
+        SortKey::TimeLeft,
     ];
 
     pub fn label(self) -> &'static str {
@@ -65,6 +74,7 @@ impl SortKey {
             SortKey::Status => "status",
             SortKey::Flags => "flags",
             SortKey::Touches => "touches",
+            SortKey::TimeLeft => "sla",
         }
     }
 
@@ -82,6 +92,12 @@ impl SortKey {
             SortKey::Status => format!("c.status {dir}, c.id {dir}"),
             SortKey::Flags => format!("length(c.flag_list) {dir}, c.id {dir}"),
             SortKey::Touches => format!("c.touch_count {dir}, c.id {dir}"),
+            // Stored and indexed (migration 06); due times are instants, so
+            // the order does not go stale as the clock runs.
+            SortKey::TimeLeft => format!(
+                "c.sla_policy IS NULL, c.sla_due_at IS NULL, c.sla_due_at {dir}, \
+                 c.sla_left_hours IS NULL, c.sla_left_hours {dir}, c.id {dir}"
+            ),
         }
     }
 }
@@ -221,6 +237,13 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                     .collect();
                 format!("({})", ors.join(" OR "))
             }
+            Term::Sla(states) => format!(
+                "c.sla_state IN ({})",
+                placeholders(
+                    &mut values,
+                    states.iter().map(|s| Value::Text(s.as_str().into()))
+                )
+            ),
             Term::Age(cmp, d) => {
                 // Age is older than d ⇔ opened before now − d.
                 values.push(Value::Integer((now - *d).timestamp_millis()));
@@ -236,7 +259,9 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                 // Titles by substring; notes by word prefix, through their full-text index.
                 values.push(Value::Text(like(w)));
                 let i = values.len();
-                values.push(Value::Text(format!("\"{}\"*", w.replace('"', "\"\""))));
+                // FTS5 reads its query as C text: a NUL would end it mid-phrase.
+                let phrase = w.replace('"', "\"\"").replace('\0', " ");
+                values.push(Value::Text(format!("\"{phrase}\"*")));
                 let j = values.len();
                 format!(
                     "(c.title LIKE ?{i} ESCAPE '\\' OR c.id IN \
@@ -275,7 +300,8 @@ impl Store {
         let w = compile_for(q, now, true);
         let sql = format!(
             "SELECT c.id, c.ref, c.title, v.name, c.status, c.priority, c.opened_at, c.resolved_at,
-                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list, c.next_action
+                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list,
+                    c.sla_state, c.sla_due_at, c.sla_left_hours, c.next_action
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
              WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
             w.sql,
@@ -302,7 +328,10 @@ impl Store {
                     .split_whitespace()
                     .map(String::from)
                     .collect(),
-                next_action: r.get(12)?,
+                sla_state: r.get(12)?,
+                sla_due_at: time_opt(r, 13)?,
+                sla_left_hours: r.get(14)?,
+                next_action: r.get(15)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -8,6 +8,7 @@ use crate::domain::cost_group::CostFacts;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag, Pattern};
 use crate::domain::measures::{measure, CaseFacts, CaseMeasures, GroupFigures, GroupTally};
+use crate::domain::sla::{tally::SlaFacts, SlaState};
 use crate::domain::{Case, Money, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -167,7 +168,8 @@ impl Store {
                     c.m_customer_wait_hours, c.touch_count, c.contact_count, c.m_escalated,
                     c.refund_amount, c.customer_cost, c.flag_list, c.reopens,
                     c.cost_to_serve, c.cost_customer_hours, c.cost_customer_all_in, c.cost_margin,
-                    c.cost_revenue_at_risk, c.sale_prevented, c.effort, c.effort_estimate
+                    c.cost_revenue_at_risk, c.sale_prevented, c.effort, c.effort_estimate,
+                    c.sla_first_response, c.sla_resolution
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
              WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)"
         ))?;
@@ -219,6 +221,18 @@ impl Store {
                 refund: money(8)?,
                 customer_cost: money(9)?,
                 cost,
+                sla: match (
+                    r.get::<_, Option<String>>(20)?,
+                    r.get::<_, Option<String>>(21)?,
+                ) {
+                    (Some(a), Some(b)) => SlaState::parse(&a).zip(SlaState::parse(&b)).map(
+                        |(first_response, resolution)| SlaFacts {
+                            first_response,
+                            resolution,
+                        },
+                    ),
+                    _ => None,
+                },
             };
             f(r.get(0)?, facts, flags)?;
         }
@@ -232,6 +246,7 @@ impl Store {
         let mut overall = GroupTally::default();
         let mut baseline = PatternTally::default();
         let mut open = 0usize;
+        let sla = self.sla_setup()?;
         // By vendor or category, done cases come from their kept measures and
         // flags (see migration 04); the rest are measured live below.
         let cached = matches!(by, GroupBy::Vendor | GroupBy::Category | GroupBy::Stage);
@@ -262,6 +277,10 @@ impl Store {
             );
             let has_friction = flags.iter().any(|f| !f.pattern.is_positive());
             facts.cost = CostFacts::of(&case, &touches, has_friction, &self.summary_rates.cost);
+            facts.sla = sla
+                .as_ref()
+                .and_then(|s| s.case_sla(&case, &touches, now))
+                .map(|s| s.facts());
             open += usize::from(facts.is_open);
             overall.add(&facts);
             baseline.add(flags.iter().map(|f| f.pattern));

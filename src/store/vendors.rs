@@ -31,7 +31,7 @@ impl Store {
     /// Makes `alias` another name of `vendor` (created if need be).
     pub fn add_vendor_alias(&mut self, vendor: &str, alias: &str) -> Result<()> {
         self.writable()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let id = vendor_id(&tx, vendor)?;
         tx.execute(
             "INSERT INTO vendor_aliases (alias_key, alias, vendor_id) VALUES (?1, ?2, ?3)

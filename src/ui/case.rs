@@ -2,7 +2,9 @@
 //! their explanations, and the timeline, where the selected flag's evidence
 //! is marked.
 
-use super::text::{dur, fit, fit_spans, hours, hours_opt, local, local_short, span};
+use super::text::{
+    dur, fit, fit_spans, hours, hours_opt, local, local_short, safe_line, safe_text, span,
+};
 use super::{channel_map, Theme};
 use crate::app::case_view::{CaseScreen, Entry};
 use crate::app::App;
@@ -261,19 +263,7 @@ fn who(t: StartedBy) -> &'static str {
 }
 
 fn event_text(e: &Event) -> String {
-    let value = |v: &Option<serde_json::Value>| match v {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Null) | None => "—".into(),
-        Some(other) => other.to_string(),
-    };
-    match (e.kind.as_str(), &e.field) {
-        ("created", _) => "case logged".into(),
-        ("status_changed", _) => format!("status {} → {}", value(&e.old), value(&e.new)),
-        ("field_changed", Some(f)) => format!("{f}: {} → {}", value(&e.old), value(&e.new)),
-        ("touch_changed", _) => format!("touch #{} edited", e.touchpoint.unwrap_or(0)),
-        ("touch_deleted", _) => format!("touch #{} deleted", e.touchpoint.unwrap_or(0)),
-        (kind, _) => kind.replace('_', " "),
-    }
+    e.summary()
 }
 
 fn timeline_table(
@@ -332,7 +322,7 @@ fn timeline_table(
                         } else {
                             local_short(t.at, now)
                         }),
-                        "channel" => Cell::from(t.channel.to_string()),
+                        "channel" => Cell::from(safe_line(t.channel.as_str()).into_owned()),
                         "from" => Cell::from(who(t.started_by)),
                         "party" => Cell::from(fit(t.party_or(&s.case.vendor), party_w)),
                         "outcome" => {
@@ -347,7 +337,7 @@ fn timeline_table(
                             Cell::from(t.wait_minutes.map_or(String::new(), |w| format!("{w}m")))
                         }
                         "then" => then_cell(s, t.id, theme),
-                        _ => Cell::from(t.note.replace(['\n', '\t'], " ")),
+                        _ => Cell::from(safe_line(&t.note).into_owned()),
                     });
                     let r = Row::new(cells.collect::<Vec<_>>());
                     if evidence {
@@ -365,7 +355,7 @@ fn timeline_table(
                             local_short(e.at, now)
                         }),
                         "channel" => Cell::from("(event)"),
-                        "note" => Cell::from(event_text(e)),
+                        "note" => Cell::from(safe_line(&event_text(e)).into_owned()),
                         _ => Cell::from(""),
                     });
                     Row::new(cells.collect::<Vec<_>>()).style(theme.dim)
@@ -402,6 +392,7 @@ fn then_cell(s: &CaseScreen, touch_id: i64, theme: &Theme) -> Cell<'static> {
 
 fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
     let mut spans: Vec<Span> = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
     match s.timeline.get(s.selected) {
         Some(Entry::Touch(i)) => {
             let t = &s.touches[*i];
@@ -432,7 +423,17 @@ fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
             if !extra.is_empty() {
                 spans.push(span(format!("({}) ", extra.join(", ")), theme.dim));
             }
-            spans.push(span(t.note.clone(), Style::default()));
+            // The note keeps its line breaks here, each line made safe.
+            let mut note = safe_text(&t.note).into_owned().replace('\t', " ");
+            if note.is_empty() {
+                note.push(' ');
+            }
+            let mut rest = note.split('\n');
+            spans.push(span(
+                rest.next().unwrap_or_default().to_string(),
+                Style::default(),
+            ));
+            lines.extend(rest.map(|l| Line::from(l.to_string())));
         }
         Some(Entry::Event(i)) => {
             let e = &s.events[*i];
@@ -442,7 +443,12 @@ fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
         None => spans.push(span("no touches yet: t logs one", theme.dim)),
     }
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
+        Paragraph::new(
+            std::iter::once(Line::from(spans))
+                .chain(lines)
+                .collect::<Vec<_>>(),
+        )
+        .wrap(Wrap { trim: true }),
         area,
     );
 }

@@ -69,8 +69,9 @@ fn filter_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// The columns shown at a width: (header, constraint, sort key).
-fn columns(width: u16) -> Vec<(&'static str, Constraint, Option<SortKey>)> {
+/// The columns shown at a width: (header, constraint, sort key). The SLA
+/// column shows when some case has a service-level policy.
+fn columns(width: u16, sla: bool) -> Vec<(&'static str, Constraint, Option<SortKey>)> {
     let mut cols = vec![
         (
             "id",
@@ -102,6 +103,9 @@ fn columns(width: u16) -> Vec<(&'static str, Constraint, Option<SortKey>)> {
         Constraint::Length(status_w),
         Some(SortKey::Status),
     ));
+    if sla && width >= 60 {
+        cols.push(("sla", Constraint::Length(14), Some(SortKey::TimeLeft)));
+    }
     cols.push(("flags", Constraint::Fill(3), Some(SortKey::Flags)));
     if width >= 50 {
         cols.push(("tch", Constraint::Length(3), Some(SortKey::Touches)));
@@ -152,7 +156,8 @@ fn flag_spans(flags: &[String], theme: &Theme) -> Vec<Span<'static>> {
 
 fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.cases;
-    let cols = columns(area.width);
+    let sla = s.rows.iter().any(|r| r.sla_state.is_some()) || s.sort == SortKey::TimeLeft;
+    let cols = columns(area.width, sla);
     let visible = area.height.saturating_sub(1) as usize;
     // Keep the selection in view even if the app's idea of the height is off.
     let mut top = s.top;
@@ -189,8 +194,21 @@ fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "id" => Cell::from(Line::from(format!("{}", r.id)).right_aligned()),
                 "age" => Cell::from(Line::from(age.clone()).right_aligned()),
                 "vendor" => Cell::from(fit(&r.vendor, w)),
-                "last ch" => Cell::from(r.last_channel.clone().unwrap_or_default()),
+                "last ch" => Cell::from(fit(r.last_channel.as_deref().unwrap_or_default(), w)),
                 "status" => Cell::from(status_text(r, area.width)),
+                "sla" => {
+                    let text = crate::domain::sla::cell(
+                        r.sla_state.as_deref(),
+                        r.sla_due_at,
+                        r.sla_left_hours,
+                        app.now,
+                    );
+                    let style = match r.sla_state.as_deref() {
+                        Some("breached") | Some("at_risk") => theme.flag,
+                        _ => ratatui::style::Style::default(),
+                    };
+                    Cell::from(Line::styled(fit(&text, w), style))
+                }
                 "flags" if w < 12 && !r.flags.is_empty() => {
                     Cell::from(Line::styled(r.flags.len().to_string(), theme.flag))
                 }

@@ -1,7 +1,7 @@
 //! Small boxes over the screen: the status menu, the saved views, the name
 //! of a view to save, a yes/no question.
 
-use super::text::{centered, fit, span};
+use super::text::{centered, fit, safe_line, span};
 use super::Theme;
 use crate::app::{App, Modal};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, modal: &Modal, app: &App, theme: &The
             frame.render_widget(Line::styled("name: ", theme.key), label);
             frame.render_widget(name.as_ref(), field);
             let text = match error {
-                Some(e) => Line::styled(format!("✗ {e}"), theme.error),
+                Some(e) => Line::styled(safe_line(&format!("✗ {e}")).into_owned(), theme.error),
                 None => Line::styled("Enter saves · Esc cancels", theme.dim),
             };
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), msg);
@@ -112,7 +112,7 @@ pub fn draw(frame: &mut Frame, area: Rect, modal: &Modal, app: &App, theme: &The
             let inner = boxed(frame, area, 64, 5, "Are you sure?", theme);
             frame.render_widget(
                 Paragraph::new(vec![
-                    Line::raw(question.clone()),
+                    Line::raw(safe_line(question).into_owned()),
                     Line::from(vec![
                         span("y", theme.key),
                         span(" yes   ", theme.dim),

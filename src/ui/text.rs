@@ -7,17 +7,74 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// What a character that must not reach the terminal raw is shown as:
+/// C0 controls as their control pictures (ESC as ␛), DEL as ␡, C1 controls
+/// and bidirectional controls as �. None for a character that is safe.
+fn stand_in(c: char) -> Option<char> {
+    match c {
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
+        '\u{7f}' => Some('␡'),
+        '\u{80}'..='\u{9f}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{061c}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+fn needs_care(c: char) -> bool {
+    stand_in(c).is_some() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// Text for one line of a terminal: a line break (\n, \r\n, \r, U+2028/9)
+/// shows as ⏎, a tab as a space, and every other control or bidirectional
+/// mark as a visible stand-in (␛, ␀, �…), never raw.
+pub fn safe_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_care) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push('⏎'),
+            '\t' => out.push(' '),
+            c => out.push(stand_in(c).unwrap_or(c)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text of several lines for a terminal: line breaks stay (\r\n and lone
+/// \r become \n), tabs stay, everything else as in [`safe_line`].
+pub fn safe_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| needs_care(c) && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push('\n'),
+            '\t' => out.push('\t'),
+            c => out.push(stand_in(c).unwrap_or(c)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// Cuts text to a width in cells, ending in "…" when cut. Control characters
-/// (which could drive the terminal) are shown as spaces.
+/// Cuts text to a width in cells, ending in "…" when cut. Control
+/// characters (which could drive the terminal) are shown by stand-ins.
 pub fn fit(s: &str, max: usize) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let clean = safe_line(s).into_owned();
     if width(&clean) <= max {
         return clean;
     }
@@ -94,8 +151,14 @@ pub fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
+/// A span of one line of text, made safe for the terminal.
 pub fn span(text: impl Into<String>, style: Style) -> Span<'static> {
-    Span::styled(text.into(), style)
+    let text = text.into();
+    let safe = match safe_line(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
+    };
+    Span::styled(safe, style)
 }
 
 /// A rectangle of at most `w`×`h` in the middle of `area`.
@@ -131,8 +194,24 @@ mod tests {
         assert_eq!(fit("hello", 10), "hello");
         assert_eq!(fit("hello world", 6), "hello…");
         assert_eq!(fit("日本語テキスト", 5), "日本…");
-        assert_eq!(fit("a\u{1b}[2Jb", 10), "a [2Jb");
+        assert_eq!(fit("a\u{1b}[2Jb", 10), "a␛[2Jb");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn controls_and_bidi_marks_never_reach_the_terminal_raw() {
+        let hostile = "a\u{1b}]0;pwned\u{7}b\u{9b}31m\u{202e}c\u{2066}d\u{200f}\u{7f}\u{0}";
+        assert_eq!(safe_line(hostile), "a␛]0;pwned␇b�31m�c�d�␡␀");
+        assert_eq!(
+            safe_line("one\r\ntwo\nthree\rfour\tfive"),
+            "one⏎two⏎three⏎four five"
+        );
+        assert_eq!(safe_text("one\r\ntwo\n\u{1b}[2J"), "one\ntwo\n␛[2J");
+        assert!(matches!(
+            safe_line("שלום 📺 é"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(span("x\u{202d}y", Style::default()).content, "x�y");
     }
 
     #[test]

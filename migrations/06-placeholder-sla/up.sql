@@ -1,3 +1,0 @@
--- PLACEHOLDER on branch cost only, so that 07 applies before the real 05 and 06
--- exist. The lead drops this directory when merging (git rm -r migrations/06-placeholder-sla).
-SELECT 1;

@@ -1,0 +1,310 @@
+//! Service levels in the database: calendars, policies, the at-risk share,
+//! and each case's SLA as of its last write (columns `sla_*` of `cases`,
+//! migration 06), written beside the case's summary.
+
+use super::{Result, Store, StoreError};
+use crate::domain::case::{Case, Invalid};
+use crate::domain::friction::Thresholds;
+use crate::domain::sla::{
+    self, calendar::parse_holidays, Calendar, CaseSla, Policy, SlaSetup, DEFAULT_AT_RISK_SHARE,
+};
+use crate::domain::time::to_millis;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+fn bad(field: &'static str, reason: impl Into<String>) -> StoreError {
+    StoreError::Invalid(Invalid {
+        field,
+        reason: reason.into(),
+    })
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn load_calendars(conn: &Connection) -> Result<Vec<Calendar>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name, zone, hours, holidays FROM sla_calendars ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (name, zone, hours, holidays) = row?;
+        if name == sla::ALWAYS_OPEN {
+            out.push(Calendar::always_open());
+            continue;
+        }
+        let cal = parse_holidays(&lines(&holidays))
+            .and_then(|h| Calendar::new(&name, &zone, &lines(&hours), h))
+            .map_err(|e| bad("calendar", format!("{name}: {e}")))?;
+        out.push(cal);
+    }
+    Ok(out)
+}
+
+fn load_policies(conn: &Connection) -> Result<Vec<Policy>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, vendor, priority, calendar, first_response_hours, resolution_hours
+         FROM sla_policies ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Policy {
+            name: r.get(0)?,
+            vendor: r.get(1)?,
+            priority: r.get::<_, Option<String>>(2)?.and_then(|p| p.parse().ok()),
+            calendar: r.get(3)?,
+            first_response_hours: r.get(4)?,
+            resolution_hours: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn at_risk_share(conn: &Connection) -> Result<f64> {
+    let v: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'sla_at_risk_share'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(v.and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_AT_RISK_SHARE))
+}
+
+/// The SLA setup, or None when no policy exists (then no case has an SLA).
+pub(crate) fn load_setup(conn: &Connection) -> Result<Option<SlaSetup>> {
+    let policies = load_policies(conn)?;
+    if policies.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(SlaSetup::new(
+        policies,
+        load_calendars(conn)?,
+        at_risk_share(conn)?,
+    )))
+}
+
+/// Stores a case's SLA (as derived with its summary) in its `sla_*` columns.
+pub(crate) fn write_case_sla(conn: &Connection, case: &Case, sla: Option<&CaseSla>) -> Result<()> {
+    let Some(s) = sla else {
+        conn.prepare_cached(
+            "UPDATE cases SET sla_policy = NULL, sla_state = NULL, sla_first_response = NULL,
+             sla_resolution = NULL, sla_due_at = NULL, sla_left_hours = NULL
+             WHERE id = ?1 AND sla_policy IS NOT NULL",
+        )?
+        .execute([case.id])?;
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "UPDATE cases SET sla_policy = ?2, sla_state = ?3, sla_first_response = ?4,
+         sla_resolution = ?5, sla_due_at = ?6, sla_left_hours = ?7 WHERE id = ?1",
+    )?
+    .execute(params![
+        case.id,
+        s.policy,
+        s.state().as_str(),
+        s.first_response.state.as_str(),
+        s.resolution.state.as_str(),
+        s.due().filter(|_| !case.status.is_done()).map(to_millis),
+        s.left_hours(),
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    /// The SLA setup as stored (None when there is no policy).
+    pub fn sla_setup(&self) -> Result<Option<SlaSetup>> {
+        load_setup(&self.conn)
+    }
+
+    /// Every calendar, the built-in `24x7` among them.
+    pub fn sla_calendars(&self) -> Result<Vec<Calendar>> {
+        load_calendars(&self.conn)
+    }
+
+    pub fn sla_policies(&self) -> Result<Vec<Policy>> {
+        load_policies(&self.conn)
+    }
+
+    /// Adds or replaces a calendar; the cases under it are recomputed.
+    pub fn put_sla_calendar(&mut self, cal: &Calendar, now: DateTime<Utc>) -> Result<usize> {
+        self.writable()?;
+        if cal.name.eq_ignore_ascii_case(sla::ALWAYS_OPEN) {
+            return Err(bad("calendar", "24x7 is built in and cannot be changed"));
+        }
+        let holidays: Vec<String> = cal.holidays.iter().map(|d| d.to_string()).collect();
+        let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO sla_calendars (name, zone, hours, holidays) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(name) DO UPDATE SET zone = excluded.zone, hours = excluded.hours,
+             holidays = excluded.holidays",
+            params![
+                cal.name,
+                cal.zone.name(),
+                cal.hours.join("\n"),
+                holidays.join("\n")
+            ],
+        )?;
+        let n = recompute(&tx, &th, &rates, now)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn remove_sla_calendar(&mut self, name: &str) -> Result<()> {
+        self.writable()?;
+        if name.eq_ignore_ascii_case(sla::ALWAYS_OPEN) {
+            return Err(bad("calendar", "24x7 is built in and cannot be removed"));
+        }
+        let users: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sla_policies WHERE calendar = ?1 ORDER BY name")?
+            .query_map([name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !users.is_empty() {
+            return Err(bad(
+                "calendar",
+                format!(
+                    "'{name}' is used by the policies {}: remove them first",
+                    users.join(", ")
+                ),
+            ));
+        }
+        if self
+            .conn
+            .execute("DELETE FROM sla_calendars WHERE name = ?1", [name])?
+            == 0
+        {
+            return Err(bad("calendar", format!("no calendar '{name}'")));
+        }
+        Ok(())
+    }
+
+    /// Adds or replaces a policy; every case's SLA is recomputed.
+    pub fn put_sla_policy(&mut self, policy: &Policy, now: DateTime<Utc>) -> Result<usize> {
+        self.writable()?;
+        for (what, h) in [
+            ("first_response", policy.first_response_hours),
+            ("resolution", policy.resolution_hours),
+        ] {
+            if !(h.is_finite() && h > 0.0 && h <= 100_000.0) {
+                return Err(bad(what, format!("{h} is not a number of hours above 0")));
+            }
+        }
+        let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
+        let tx = self.conn.transaction()?;
+        let calendar: Option<String> = tx
+            .query_row(
+                "SELECT name FROM sla_calendars WHERE name = ?1",
+                [&policy.calendar],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(calendar) = calendar else {
+            return Err(bad(
+                "calendar",
+                format!(
+                    "no calendar '{}': add it with 'casebook sla calendar add', or use 24x7",
+                    policy.calendar
+                ),
+            ));
+        };
+        // A vendor known by an alias is stored under its own name.
+        let vendor: Option<String> = match policy.vendor.as_deref() {
+            None => None,
+            Some(v) => Some(
+                tx.query_row(
+                    "SELECT name FROM vendors WHERE name_key = ?1
+                     UNION ALL SELECT v.name FROM vendor_aliases a JOIN vendors v ON v.id = a.vendor_id
+                     WHERE a.alias_key = ?1 LIMIT 1",
+                    [super::vendors::name_key(v)],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or_else(|| v.trim().to_string()),
+            ),
+        };
+        tx.execute(
+            "INSERT OR REPLACE INTO sla_policies
+             (name, vendor, priority, calendar, first_response_hours, resolution_hours)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                policy.name.trim(),
+                vendor,
+                policy.priority.map(|p| p.as_str()),
+                calendar,
+                policy.first_response_hours,
+                policy.resolution_hours
+            ],
+        )?;
+        let n = recompute(&tx, &th, &rates, now)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn remove_sla_policy(&mut self, name: &str, now: DateTime<Utc>) -> Result<usize> {
+        self.writable()?;
+        let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
+        let tx = self.conn.transaction()?;
+        if tx.execute("DELETE FROM sla_policies WHERE name = ?1", [name])? == 0 {
+            return Err(bad("policy", format!("no policy '{name}'")));
+        }
+        let n = recompute(&tx, &th, &rates, now)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Sets the share of a target left under which it is at risk (0–1).
+    pub fn set_sla_at_risk_share(&mut self, share: f64, now: DateTime<Utc>) -> Result<usize> {
+        self.writable()?;
+        if !(share.is_finite() && (0.0..1.0).contains(&share)) {
+            return Err(bad(
+                "at_risk",
+                format!("{share} is not a share from 0 to below 1"),
+            ));
+        }
+        let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
+            [share.to_string()],
+        )?;
+        let n = recompute(&tx, &th, &rates, now)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn sla_at_risk_share(&self) -> Result<f64> {
+        at_risk_share(&self.conn)
+    }
+}
+
+/// Recomputes the stored SLA of every case (policies and calendars change
+/// rarely; a change can move any case).
+fn recompute(
+    conn: &Connection,
+    th: &Thresholds,
+    rates: &super::SummaryRates,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM cases")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &ids {
+        super::cases::refresh_summary(conn, *id, now, th, rates)?;
+    }
+    Ok(ids.len())
+}
