@@ -324,7 +324,7 @@ fn vendors_drill_down_to_their_cases_and_back_out() {
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.tab, Tab::Cases);
-    assert_eq!(app.cases.query_text, "vendor:\"Comcast\"");
+    assert_eq!(app.cases.query_text, "\"vendor=Comcast\"");
     let mut ids = listed(&app);
     ids.sort();
     assert_eq!(ids, vec![2, 3]);
@@ -424,4 +424,79 @@ fn on_a_file_reports_are_made_in_the_background() {
     assert!(!app.vendors.making);
     let s = render(&mut app, 80, 24);
     assert!(s.iter().any(|l| l.contains("Southwest")));
+}
+
+/// Opens every row of a report screen and checks that Enter lists exactly
+/// the cases the row counts.
+#[track_caller]
+fn every_row_drills_down_to_its_count(app: &mut App, tab: char) -> Vec<(String, usize)> {
+    let mut seen = Vec::new();
+    key(app, KeyCode::Char(tab));
+    let rows = if tab == '2' {
+        app.vendors.groups().len()
+    } else {
+        app.channels.groups().len()
+    };
+    for i in 0..rows {
+        key(app, KeyCode::Char(tab));
+        let screen = if tab == '2' {
+            &mut app.vendors
+        } else {
+            &mut app.channels
+        };
+        screen.move_to(i);
+        let g = screen.selected_group().unwrap();
+        let (name, count) = (g.key.clone(), g.figures.cases);
+        key(app, KeyCode::Enter);
+        if name.starts_with('(') {
+            continue;
+        }
+        assert_eq!(app.tab, Tab::Cases, "{name}");
+        assert_eq!(app.cases.total, count, "{name}: the row and its cases");
+        assert_eq!(listed(app).len(), count, "{name}");
+        seen.push((name, count));
+    }
+    seen
+}
+
+#[test]
+fn a_reviewer_checks_a_vendors_figure_by_opening_its_cases() {
+    utc();
+    let mut store = Store::in_memory().unwrap();
+    for (title, vendor, via) in [
+        ("Broken kettle", "Acme", None),
+        ("Late sofa", "Acme Plus", None),
+        ("Wrong size", "Zed", Some("Acme")),
+    ] {
+        let mut case = casebook::domain::Case::new(title, vendor, now());
+        case.marketplace = via.map(String::from);
+        store.create_case(case, vec![], now()).unwrap();
+    }
+    let mut app = App::new(store, now(), false).unwrap();
+    app.update(Action::Resize(80, 24));
+    let mut seen = every_row_drills_down_to_its_count(&mut app, '2');
+    seen.sort();
+    let names = |v: &[(String, usize)]| {
+        v.iter()
+            .map(|(n, c)| format!("{n} {c}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&seen), ["Acme 1", "Acme Plus 1", "Zed 1"]);
+    // Acme's one case, not the two other names that contain "Acme".
+    filter(&mut app, "vendor=acme");
+    assert_eq!(listed(&app), vec![1]);
+
+    // The demo's claim channel: used by one case (the screw), counted once
+    // and listed once; every channel the same way.
+    let mut app = demo_app();
+    let seen = every_row_drills_down_to_its_count(&mut app, '3');
+    assert!(seen.contains(&("claim".to_string(), 1)), "{seen:?}");
+    assert!(seen.contains(&("phone".to_string(), 3)), "{seen:?}");
+    let claim = app
+        .channels
+        .groups()
+        .into_iter()
+        .find(|g| g.key == "claim")
+        .unwrap();
+    assert_eq!((claim.figures.cases, claim.pattern_cases), (1, 1));
 }

@@ -239,16 +239,48 @@ fn help_lists_every_key_and_the_friction_score_formula() {
     key(&mut app, KeyCode::Char('?'));
     let s = render(&mut app, 80, 24);
     shows(&s, &["Keys — Vendors", "rank by"]);
-    for _ in 0..40 {
+    let formula = "friction score = sum of the group's friction pattern rates";
+    for _ in 0..60 {
+        if render(&mut app, 80, 24).join("\n").contains(formula) {
+            break;
+        }
         key(&mut app, KeyCode::Char('j'));
     }
-    let s = render(&mut app, 80, 24);
-    shows(
-        &s,
-        &["friction score = sum of the group's friction pattern rates"],
-    );
+    shows(&render(&mut app, 80, 24), &[formula]);
     key(&mut app, KeyCode::Esc);
     assert!(app.help.is_none());
+    // At 80×24 the help scrolls to its very end on every screen: the last
+    // pattern's definition (long lines wrap, and the wrapped rows count).
+    let last = RULES.last().unwrap().definition;
+    // The help box's text, its wrapped lines joined again.
+    let inside = |s: Vec<String>| {
+        let rows: Vec<String> = s
+            .iter()
+            .filter_map(|l| {
+                let a = l.find('│')?;
+                let b = l.rfind('│')?;
+                (b > a).then(|| l[a + '│'.len_utf8()..b].trim().to_string())
+            })
+            .collect();
+        rows.join(" ")
+    };
+    for screen in ['1', '2', '3'] {
+        key(&mut app, KeyCode::Char(screen));
+        key(&mut app, KeyCode::Char('?'));
+        for _ in 0..200 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        let s = inside(render(&mut app, 80, 24));
+        assert!(s.contains(last), "{screen}: {s}");
+        key(&mut app, KeyCode::Esc);
+    }
+    app.open_case(2);
+    key(&mut app, KeyCode::Char('?'));
+    for _ in 0..200 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let s = inside(render(&mut app, 80, 24));
+    assert!(s.contains(last), "case: {s}");
 }
 
 #[test]

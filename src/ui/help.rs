@@ -29,6 +29,7 @@ fn title(mode: Mode) -> &'static str {
 
 const QUERY_LANGUAGE: &[&str] = &[
     "vendor:comcast      vendor or marketplace name contains the text",
+    "vendor=Comcast      exactly that vendor, by name or alias (not what it sold as a marketplace)",
     "status:open         any status but resolved or closed (or status:waiting_vendor, …)",
     "channel:phone       the case had a touch on that channel",
     "category:billing    priority:high    owner:ana    tag:hardware",
@@ -45,6 +46,18 @@ const SCORE: &[&str] = &[
     "low: the Wilson 95% lower bound of the rate; FLAGGED when low is above the baseline",
     "and the group has enough cases (fewer is \"too few cases\", never flagged)",
     "ttr: time to resolution (open cases have an age instead and are left out)",
+    "ranked by friction score, but groups with fewer than min_cases cases",
+    "come after all the others (a score on a few cases says little)",
+    "columns: cases · open · ttr med: median time to resolution, and its bar",
+    "ven/case, cus/case: hours waited on the vendor / the customer, per case",
+    "ttr p90 · score · patterns that fired; !name: flagged (above baseline)",
+    "cases/of: the group's cases with the pattern / all the group's cases;",
+    "all: the baseline; low: the lower bound; verdict: FLAGGED, ok, too few",
+    "sparkline: cases opened per period, oldest left; histogram: resolution times",
+    "Channels: a case counts under every channel it used, so channels add up",
+    "to more than (all); a pattern counts under its evidence's channel, so a",
+    "channel's score counts only what went wrong there, less than (all)'s",
+    "Enter lists exactly the cases a row counts (vendor=NAME, channel:NAME)",
 ];
 
 fn section(lines: &mut Vec<Line<'static>>, heading: &str, theme: &Theme) {
@@ -146,12 +159,9 @@ pub fn draw(frame: &mut Frame, area: Rect, help: &Help, _app: &App, theme: &Them
         .title(Line::styled(" Help — Esc closes, j/k scroll ", theme.title));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let all = lines(help.mode, theme);
-    let max_scroll = (all.len() as u16).saturating_sub(inner.height);
-    frame.render_widget(
-        Paragraph::new(all)
-            .wrap(Wrap { trim: false })
-            .scroll((help.scroll.min(max_scroll), 0)),
-        inner,
-    );
+    // Long lines wrap: scrolling stops at the last wrapped line, not the last line.
+    let text = Paragraph::new(lines(help.mode, theme)).wrap(Wrap { trim: false });
+    let rows = u16::try_from(text.line_count(inner.width)).unwrap_or(u16::MAX);
+    let max_scroll = rows.saturating_sub(inner.height);
+    frame.render_widget(text.scroll((help.scroll.min(max_scroll), 0)), inner);
 }
