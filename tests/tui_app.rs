@@ -500,3 +500,77 @@ fn a_reviewer_checks_a_vendors_figure_by_opening_its_cases() {
         .unwrap();
     assert_eq!((claim.figures.cases, claim.pattern_cases), (1, 1));
 }
+
+#[test]
+fn a_prefilled_field_is_replaced_by_typing_and_cleared_by_ctrl_u() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    let form = |app: &App| match &app.modal {
+        Some(casebook::app::Modal::Form(f)) => f.value("at"),
+        _ => panic!("no form"),
+    };
+    // Up to the time ("now"): typing replaces it, it does not append.
+    let Some(casebook::app::Modal::Form(f)) = &mut app.modal else {
+        panic!("no form")
+    };
+    f.focus_name("at");
+    typed(&mut app, "yesterday");
+    assert_eq!(form(&app), "yesterday");
+    // Typed text is the user's own: more typing appends.
+    typed(&mut app, " 14:00");
+    assert_eq!(form(&app), "yesterday 14:00");
+    ctrl(&mut app, 'u');
+    assert_eq!(form(&app), "");
+    typed(&mut app, "tomorrow");
+    let s = render(&mut app, 80, 24).join("\n");
+    // 2022-08-07 12:00 UTC, a Sunday.
+    assert!(s.contains("Sun 2022-08-07 12:00"), "{s}");
+    // In a fresh form, a key that is not a character keeps the value for editing.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('y'));
+    assert!(app.modal.is_none());
+    key(&mut app, KeyCode::Char('t'));
+    let Some(casebook::app::Modal::Form(f)) = &mut app.modal else {
+        panic!("no form")
+    };
+    f.focus_name("at");
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "w-1d");
+    assert_eq!(form(&app), "now-1d");
+}
+
+#[test]
+fn age_is_time_since_opening_in_full_and_sorts_as_shown() {
+    utc();
+    let mut store = Store::in_memory().unwrap();
+    let opened = now() - chrono::Duration::hours(211 * 24 + 16);
+    let mut done = casebook::domain::Case::new("Old and done", "Acme", opened);
+    done.status = Status::Resolved;
+    done.resolved_at = Some(opened + chrono::Duration::hours(2));
+    store.create_case(done, vec![], now()).unwrap();
+    let young = now() - chrono::Duration::hours(30);
+    store
+        .create_case(
+            casebook::domain::Case::new("Young", "Acme", young),
+            vec![],
+            now(),
+        )
+        .unwrap();
+    let mut app = App::new(store, now(), false).unwrap();
+    for width in [80, 200] {
+        let s = render(&mut app, width, 24).join("\n");
+        // Not "11d 16h", and not the 2 hours it took: its age.
+        assert!(s.contains(" 211d "), "{s}");
+        assert!(s.contains(" 1d 6h "), "{s}");
+    }
+    // Sorted by age, oldest first when descending: the order of the column.
+    while app.cases.sort.label() != "age" {
+        key(&mut app, KeyCode::Char('s'));
+    }
+    let mut orders = vec![listed(&app)];
+    key(&mut app, KeyCode::Char('i'));
+    orders.push(listed(&app));
+    orders.sort();
+    assert_eq!(orders, vec![vec![1, 2], vec![2, 1]]);
+}

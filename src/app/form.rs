@@ -44,6 +44,10 @@ pub struct Field {
     pub error: Option<String>,
     /// What the value will be taken as (a parsed time, the default party…).
     pub hint: Option<String>,
+    /// The value was filled in for the user (now, the last party, the value
+    /// being edited) and not yet touched: the first character typed
+    /// replaces it; any other key keeps it for editing.
+    pub prefilled: bool,
 }
 
 /// What a form is for, and what it was opened on.
@@ -106,9 +110,12 @@ impl Field {
             choice: 0,
             error: None,
             hint: None,
+            prefilled: false,
         };
         if matches!(f.kind, Kind::Choice { .. }) {
             f.select(value);
+        } else if f.kind != Kind::Note && !value.trim().is_empty() {
+            f.set_prefilled(true);
         }
         f
     }
@@ -171,7 +178,7 @@ impl Field {
         let v = self.value();
         self.error = None;
         if matches!(self.kind, Kind::Time { .. }) {
-            self.hint = None;
+            self.hint = v.is_empty().then(|| TIME_FORMS.to_string());
         }
         match &self.kind {
             Kind::Text { required: true } | Kind::Time { required: true } if v.is_empty() => {
@@ -185,10 +192,10 @@ impl Field {
                             .to_string(),
                     )
                 }
-                Err(_) => {
-                    self.error =
-                        Some("not a time: try now, -2h, -1d, 2024-05-01 or 2024-05-01 14:30".into())
-                }
+                Err(_) => self.error = Some(
+                    "not a time: try now, 14:00, tomorrow, yesterday, +1d, -2h, 2024-05-01 14:30"
+                        .into(),
+                ),
             },
             Kind::Minutes if !v.is_empty() && minutes(&v).is_none() => {
                 self.error = Some("a number of minutes such as 12 or 1.5 (or 2h)".into());
@@ -239,7 +246,21 @@ impl Field {
                 KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => self.jump(c),
                 _ => {}
             }
+        } else if key.code == KeyCode::Char('u') && key.modifiers == KeyModifiers::CONTROL {
+            // ctrl-u clears the field, as on a shell's line.
+            self.set_prefilled(false);
+            self.text = text_input("");
+            self.set_focus(true);
         } else {
+            let typed = matches!(key.code, KeyCode::Char(_))
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            if self.prefilled && typed {
+                self.text = text_input("");
+                self.set_focus(true);
+            }
+            self.set_prefilled(false);
             let newline = key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT)
                 || key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL;
             if newline {
@@ -259,6 +280,16 @@ impl Field {
         self.set_focus(focused);
     }
 
+    /// Shows a prefilled value dim until the user types over it or keeps it.
+    fn set_prefilled(&mut self, on: bool) {
+        self.prefilled = on;
+        self.text.set_style(if on {
+            Style::default().add_modifier(Modifier::DIM)
+        } else {
+            Style::default()
+        });
+    }
+
     fn set_focus(&mut self, on: bool) {
         self.text.set_cursor_style(if on {
             Style::default().add_modifier(Modifier::REVERSED)
@@ -267,6 +298,9 @@ impl Field {
         });
     }
 }
+
+/// What a time field takes, shown beside it while it is empty.
+pub const TIME_FORMS: &str = "now · 14:00 · tomorrow · yesterday · +1d · -2h · 2024-05-01 14:30";
 
 /// Minutes from `12`, `1.5`, `90m` or `2h`.
 pub fn minutes(text: &str) -> Option<f64> {

@@ -241,7 +241,8 @@ pub fn list(
     .max_width(5, 40)
     .max_width(7, 50);
     for r in &rows {
-        let age = short_duration(r.resolved_at.unwrap_or(cx.now) - r.opened_at);
+        // Time since opening, as the app shows it and as `--sort age` sorts.
+        let age = crate::domain::time::age_text(cx.now - r.opened_at);
         t.row(vec![
             r.id.to_string(),
             age,

@@ -102,7 +102,10 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
             lines.extend(QUERY_LANGUAGE.iter().map(|l| Line::raw(format!("  {l}"))));
             section(&mut lines, "Columns", theme);
             lines.push(Line::raw(
-                "  age: open for (or took, when done) · last ch: channel of the latest touch · tch: touches",
+                "  age: time since opening (as age>7d and the age sort) · tch: touches",
+            ));
+            lines.push(Line::raw(
+                "  last ch: channel of the latest touch · ▲▼: the sort column and direction",
             ));
             lines.push(Line::raw(
                 "  sort urgency: open first, then broken promises, priority, more flags, oldest",
@@ -125,6 +128,22 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
             ));
         }
         Mode::Form => {
+            section(&mut lines, "Typing in a field", theme);
+            lines.push(Line::raw(
+                "  a prefilled value (dim) is replaced by the first character typed;",
+            ));
+            lines.push(Line::raw(
+                "  any other key keeps it for editing · ctrl-u clears the field",
+            ));
+            lines.push(Line::raw(
+                "  times: now · 14:00 (today) · tomorrow, yesterday (this time of day,",
+            ));
+            lines.push(Line::raw(
+                "  or 'tomorrow 09:30') · +1d -2h -30m -1w · 2024-05-01 · 2024-05-01 14:30",
+            ));
+            lines.push(Line::raw(
+                "  all times, typed and shown, are in the local time zone ($TZ)",
+            ));
             section(&mut lines, "Proposed outcomes", theme);
             lines.push(Line::raw(
                 "  a note saying “went silent”, “hung up” proposes dropped; “no record of” no_record;",
