@@ -5,7 +5,7 @@ use super::Context;
 use crate::domain::friction::{self, CaseView};
 use crate::domain::measures::{channel_map, measure, round4};
 use crate::domain::query::Query;
-use crate::domain::time::short_duration;
+use crate::domain::time::{localize_utc_times, short_duration};
 use crate::domain::{Case, Channel, Money, Touchpoint};
 use crate::io::json::{FlagRecord, ShownCase};
 use crate::store::query::SortKey;
@@ -434,7 +434,8 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
                     .join(" ")
             )
         };
-        writeln!(out, "  {:<18} {}{}", f.pattern.id(), f.explanation, ev)?;
+        let why = localize_utc_times(&f.explanation, &Local);
+        writeln!(out, "  {:<18} {}{}", f.pattern.id(), why, ev)?;
     }
     Ok(())
 }
@@ -484,7 +485,7 @@ pub fn flags(cx: &mut Context, key: Option<&str>, json: bool, out: &mut dyn Writ
                 .map(|e| format!("#{e}"))
                 .collect::<Vec<_>>()
                 .join(" "),
-            r.explanation.clone(),
+            localize_utc_times(&r.explanation, &Local),
         ]);
     }
     write!(out, "{}", t.render())?;

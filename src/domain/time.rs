@@ -130,6 +130,41 @@ pub fn short_duration(d: Duration) -> String {
     }
 }
 
+/// Rewrites every "YYYY-MM-DD HH:MM UTC" in a text (flag explanations say
+/// their times so) in the given zone, as "YYYY-MM-DD HH:MM": one clock on
+/// screen. Anything else is left as it is.
+pub fn localize_utc_times<Tz: TimeZone>(text: &str, zone: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    const STAMP: usize = "2024-05-01 14:30".len();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find(" UTC") {
+        let head = &rest[..pos];
+        let parsed = head
+            .len()
+            .checked_sub(STAMP)
+            .filter(|&start| head.is_char_boundary(start))
+            .and_then(|start| {
+                NaiveDateTime::parse_from_str(&head[start..], "%Y-%m-%d %H:%M")
+                    .ok()
+                    .map(|t| (start, t))
+            });
+        match parsed {
+            Some((start, t)) => {
+                out.push_str(&head[..start]);
+                let local = t.and_utc().with_timezone(zone);
+                out.push_str(&local.format("%Y-%m-%d %H:%M").to_string());
+            }
+            None => out.push_str(&rest[..pos + 4]),
+        }
+        rest = &rest[pos + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A case's age in at most 7 characters, for table columns: "5h 12m",
 /// "12d 16h", past 99 days only the days ("211d"), past a year "1y 32d".
 pub fn age_text(d: Duration) -> String {
@@ -187,6 +222,22 @@ mod tests {
         );
         assert!(parse_at("tomorrow noon", now(), &la).is_err());
         assert!(parse_at("25:00", now(), &la).is_err());
+    }
+
+    #[test]
+    fn explanations_speak_the_local_clock() {
+        let la = FixedOffset::west_opt(7 * 3600).unwrap();
+        assert_eq!(
+            localize_utc_times(
+                "promised by 2026-11-22 15:43 UTC and 2026-11-23 01:00 UTC",
+                &la
+            ),
+            "promised by 2026-11-22 08:43 and 2026-11-22 18:00"
+        );
+        assert_eq!(
+            localize_utc_times("UTC is a zone; x UTC", &la),
+            "UTC is a zone; x UTC"
+        );
     }
 
     #[test]

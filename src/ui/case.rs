@@ -61,6 +61,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
     }
 }
 
+/// An explanation with its times on the local clock, like every time shown.
+fn local_text(text: &str) -> String {
+    crate::domain::time::localize_utc_times(text, &chrono::Local)
+}
+
 fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Theme, roomy: bool) {
     let c = &s.case;
     let m = &s.measures;
@@ -153,7 +158,7 @@ fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy
     if !roomy || area.height < 2 {
         let names: Vec<&str> = s.flags.iter().map(|f| f.pattern.id()).collect();
         let text = match s.selected_flag() {
-            Some(f) => format!("{}: {}", f.pattern.id(), f.explanation),
+            Some(f) => format!("{}: {}", f.pattern.id(), local_text(&f.explanation)),
             None if names.is_empty() => "no flags".into(),
             None => format!("flags: {} (n: why)", names.join(" ")),
         };
@@ -188,7 +193,7 @@ fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy
         let mut spans = vec![
             span(if s.flag == Some(i) { "▶ " } else { "  " }, theme.key),
             span(format!("{:<18}", f.pattern.id()), style),
-            span(f.explanation.clone(), Style::default()),
+            span(local_text(&f.explanation), Style::default()),
             span(evidence, theme.dim),
         ];
         if s.flag == Some(i) {

@@ -126,6 +126,9 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::raw(
                 "  ● in the timeline: evidence of the selected flag · then: who waited, how long",
             ));
+            lines.push(Line::raw(
+                "  every time shown, flag explanations included, is local time ($TZ)",
+            ));
         }
         Mode::Form => {
             section(&mut lines, "Typing in a field", theme);
