@@ -383,3 +383,41 @@ fn an_empty_database_says_how_to_start() {
         assert!(app.flash.as_ref().is_some_and(|f| f.error), "{k}");
     }
 }
+
+#[test]
+fn case_screen_at_80x24_reads_every_flag_in_full() {
+    let mut app = demo_app();
+    for id in [1, 2] {
+        app.open_case(id);
+        let s = render(&mut app, 80, 24);
+        // The header's facts are whole: none is cut with "…".
+        for line in &s[1..5] {
+            assert!(!line.contains('…'), "{line}");
+        }
+        // The channel map names the stages around a long one (case 2: 2 years on the phone).
+        if id == 2 {
+            assert!(
+                s[6].starts_with("web ") && s[6].contains("phone"),
+                "{}",
+                s[6]
+            );
+        }
+        let flags = app.case.as_ref().unwrap().flags.clone();
+        for f in &flags {
+            key(&mut app, KeyCode::Char('n'));
+            assert_eq!(app.case.as_ref().unwrap().selected_flag(), Some(f));
+            let s = render(&mut app, 80, 24);
+            // The selected explanation, wrapped, read back whole.
+            let text: Vec<&str> = s.iter().flat_map(|l| l.split_whitespace()).collect();
+            let want: Vec<&str> = f.explanation.split_whitespace().collect();
+            assert!(
+                text.windows(want.len()).any(|w| w == want.as_slice()),
+                "{}: {}\n{}",
+                f.pattern.id(),
+                f.explanation,
+                s.join("\n")
+            );
+        }
+        key(&mut app, KeyCode::Char('q'));
+    }
+}

@@ -2,7 +2,7 @@
 //! their explanations, and the timeline, where the selected flag's evidence
 //! is marked.
 
-use super::text::{dur, fit, fit_spans, hours, hours_opt, local, local_short, span};
+use super::text::{dur, fit, fit_spans, hours, hours_opt, local, local_short, span, wrap};
 use super::{channel_map, Theme};
 use crate::app::case_view::{CaseScreen, Entry};
 use crate::app::App;
@@ -18,7 +18,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
     let roomy = area.height >= 18;
     let flag_rows = if roomy {
         let most = (area.height / 5).max(4) as usize;
-        (s.flags.len().min(most) as u16).max(1) + 1
+        // One more row when a flag is selected: its explanation wraps.
+        let wrapped = u16::from(s.flag.is_some() && s.flags.len() > 1);
+        (s.flags.len().min(most) as u16).max(1) + 1 + wrapped
     } else {
         1
     };
@@ -86,47 +88,69 @@ fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Them
         (None, Some(ttr)) => format!("resolved in {}", hours(ttr)),
         (None, None) => "closed".into(),
     };
-    lines.push(Line::from(fit_spans(
-        vec![
-            span(format!("{}{via}", c.vendor), Style::default()),
-            span(
-                format!(
-                    " · {} · {} · {} · opened {} · ",
-                    c.status,
-                    c.priority,
-                    c.category,
-                    local(c.opened_at)
-                ),
-                theme.dim,
-            ),
-            span(clock, theme.warn),
-        ],
-        w,
-    )));
+    // The facts flow over the header's rows whole, never cut mid-word; what
+    // does not fit is left out from the end (the fields before the figures).
+    let mut facts: Vec<(String, Style)> = vec![
+        (format!("{}{via}", c.vendor), Style::default()),
+        (c.status.to_string(), theme.dim),
+        (clock, theme.warn),
+        (c.priority.to_string(), theme.dim),
+        (c.category.to_string(), theme.dim),
+        (format!("opened {}", local(c.opened_at)), theme.dim),
+    ];
     if roomy {
-        lines.push(Line::from(fit_spans(
-            vec![span(
-                format!(
-                    "first response {} · waited on vendor {} · on customer {} · {} touches, {} by the customer · {} reopen(s)",
-                    hours_opt(m.ttfr_hours),
-                    hours(m.vendor_wait_hours),
-                    hours(m.customer_wait_hours),
-                    m.touches,
-                    m.contacts,
-                    m.reopens
-                ),
-                Style::default(),
-            )],
-            w,
-        )));
-        lines.push(Line::styled(fit(&fields_text(s), w), theme.dim));
+        let plain = Style::default();
+        facts.extend([
+            (format!("first response {}", hours_opt(m.ttfr_hours)), plain),
+            (
+                format!("waited on vendor {}", hours(m.vendor_wait_hours)),
+                plain,
+            ),
+            (
+                format!("on customer {}", hours(m.customer_wait_hours)),
+                plain,
+            ),
+            (
+                format!("{} touches, {} by the customer", m.touches, m.contacts),
+                plain,
+            ),
+            (format!("{} reopen(s)", m.reopens), plain),
+        ]);
+        facts.extend(fields_text(s).into_iter().map(|f| (f, theme.dim)));
     }
+    let rows = area.height.saturating_sub(1) as usize;
+    lines.extend(flow(facts, w, rows));
     let _ = app;
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The case's other fields that are set, on one line.
-fn fields_text(s: &CaseScreen) -> String {
+/// Facts joined by " · " over at most `rows` lines of `w` cells, each fact
+/// whole (one longer than a line is cut to it); the facts that do not fit are
+/// left out.
+fn flow(facts: Vec<(String, Style)>, w: usize, rows: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Vec<Span<'static>>> = Vec::new();
+    let mut used = 0;
+    for (text, style) in facts {
+        let fw = super::text::width(&text);
+        let count = lines.len();
+        match lines.last_mut() {
+            Some(cur) if used + 3 + fw <= w => {
+                cur.push(span(" · ", style));
+                cur.push(span(text, style));
+                used += 3 + fw;
+            }
+            _ if count < rows => {
+                used = fw.min(w);
+                lines.push(vec![span(fit(&text, w), style)]);
+            }
+            _ => {}
+        }
+    }
+    lines.into_iter().map(Line::from).collect()
+}
+
+/// The case's other fields that are set.
+fn fields_text(s: &CaseScreen) -> Vec<String> {
     let c = &s.case;
     let cur = c.currency.clone().unwrap_or_default();
     let money =
@@ -150,7 +174,7 @@ fn fields_text(s: &CaseScreen) -> String {
     push("churned", c.churned.then(|| "yes".to_string()));
     push("tags", Some(c.tags.join(",")));
     push("ref", c.reference.clone());
-    parts.join(" · ")
+    parts
 }
 
 fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy: bool) {
@@ -177,34 +201,67 @@ fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy
         ));
     }
     let rows = area.height.saturating_sub(1) as usize;
-    let first = s.flag.map_or(0, |i| (i + 1).saturating_sub(rows));
-    for (i, f) in s.flags.iter().enumerate().skip(first).take(rows) {
-        let evidence = if f.evidence.is_empty() {
-            " (the case as a whole)".to_string()
-        } else {
-            let ids: Vec<String> = f.evidence.iter().map(|e| format!("#{e}")).collect();
-            format!(" [{}]", ids.join(" "))
-        };
+    // The selected flag's explanation is wrapped in full under its name.
+    let indent = 20;
+    let selected_text = s.selected_flag().map(|f| {
+        wrap(
+            &format!("{}{}", local_text(&f.explanation), evidence_text(f)),
+            w.saturating_sub(indent).max(10),
+        )
+    });
+    let tall = selected_text
+        .as_ref()
+        .map_or(1, |l| l.len().clamp(1, rows.max(1)));
+    let first = s
+        .flag
+        .map_or(0, |i| i.saturating_sub(rows.saturating_sub(tall)));
+    let mut left = rows;
+    for (i, f) in s.flags.iter().enumerate().skip(first) {
+        if left == 0 {
+            break;
+        }
+        if s.flag == Some(i) {
+            let wrapped = selected_text.clone().unwrap_or_default();
+            for (j, piece) in wrapped.into_iter().take(left).enumerate() {
+                let head = if j == 0 {
+                    format!("▶ {:<18}", f.pattern.id())
+                } else {
+                    " ".repeat(indent)
+                };
+                lines.push(
+                    Line::from(vec![span(head, theme.key), span(piece, Style::default())])
+                        .style(theme.selected),
+                );
+                left -= 1;
+            }
+            continue;
+        }
+        left -= 1;
+        let evidence = evidence_text(f);
         let style = if f.pattern.is_positive() {
             theme.delight
         } else {
             theme.flag
         };
-        let mut spans = vec![
-            span(if s.flag == Some(i) { "▶ " } else { "  " }, theme.key),
+        let spans = vec![
+            span("  ", theme.key),
             span(format!("{:<18}", f.pattern.id()), style),
             span(local_text(&f.explanation), Style::default()),
             span(evidence, theme.dim),
         ];
-        if s.flag == Some(i) {
-            spans = spans
-                .into_iter()
-                .map(|sp| sp.patch_style(theme.selected))
-                .collect();
-        }
         lines.push(Line::from(fit_spans(spans, w)));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// " [#3 #4]", or " (the case as a whole)" for case-level patterns.
+fn evidence_text(f: &crate::domain::friction::Flag) -> String {
+    if f.evidence.is_empty() {
+        " (the case as a whole)".to_string()
+    } else {
+        let ids: Vec<String> = f.evidence.iter().map(|e| format!("#{e}")).collect();
+        format!(" [{}]", ids.join(" "))
+    }
 }
 
 fn who(t: StartedBy) -> &'static str {
