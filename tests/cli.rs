@@ -279,6 +279,53 @@ fn report_window_keeps_only_cases_opened_in_it() {
     ]);
     assert_eq!(r["overall"]["cases"], 2); // cable (2020) and phone (2021)
     assert_eq!(r["groups"].as_array().unwrap().len(), 1);
+    // A window that ends before it starts is a mistake, said as such.
+    let err = db.fails(&["report", "--since", "2022-01-01", "--until", "2020-01-01"]);
+    assert!(
+        err.contains("--since (2022-01-01) must be before --until"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_error_is_said_once() {
+    let db = Db::new();
+    let err = db.fails(&["add", "--vendor", "Acme", "--title", "a\u{1}b"]);
+    assert_eq!(
+        err.matches("must not contain control characters").count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn show_prints_whole_notes_wrapped() {
+    let db = Db::new();
+    let id = db.run(&["add", "--vendor", "Acme", "--title", "Long story"]);
+    let note = "The rep said the part was on back order, then that it had shipped, \
+                then that there was no record of the order at all; a supervisor \
+                finally found it in another warehouse.\nSecond line.";
+    db.run(&[
+        "touch",
+        id.trim(),
+        "--channel",
+        "phone",
+        "--from",
+        "customer",
+        "--outcome",
+        "info_given",
+        "--note",
+        note,
+    ]);
+    let out = db.run(&["show", id.trim()]);
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let want: Vec<&str> = note.split_whitespace().collect();
+    assert!(
+        words.windows(want.len()).any(|w| w == want.as_slice()),
+        "{out}"
+    );
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    assert!(out.lines().any(|l| l.trim() == "Second line."), "{out}");
 }
 
 #[test]

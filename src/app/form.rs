@@ -9,7 +9,7 @@ use crate::domain::{Case, Money, Touchpoint};
 use chrono::{DateTime, Local, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
-use ratatui_textarea::{CursorMove, Input, TextArea};
+use ratatui_textarea::{CursorMove, Input, TextArea, WrapMode};
 
 /// What kind of value a field takes, and so how it is checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,12 +106,13 @@ impl Field {
             name,
             label,
             kind,
-            text: text_input(value),
+            text: TextArea::default(),
             choice: 0,
             error: None,
             hint: None,
             prefilled: false,
         };
+        f.reset_text(value);
         if matches!(f.kind, Kind::Choice { .. }) {
             f.select(value);
         } else if f.kind != Kind::Note && !value.trim().is_empty() {
@@ -249,7 +250,7 @@ impl Field {
         } else if key.code == KeyCode::Char('u') && key.modifiers == KeyModifiers::CONTROL {
             // ctrl-u clears the field, as on a shell's line.
             self.set_prefilled(false);
-            self.text = text_input("");
+            self.reset_text("");
             self.set_focus(true);
         } else {
             let typed = matches!(key.code, KeyCode::Char(_))
@@ -257,7 +258,7 @@ impl Field {
                     .modifiers
                     .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
             if self.prefilled && typed {
-                self.text = text_input("");
+                self.reset_text("");
                 self.set_focus(true);
             }
             self.set_prefilled(false);
@@ -276,8 +277,16 @@ impl Field {
 
     pub fn set_text(&mut self, value: &str) {
         let focused = self.text.cursor_style() != Style::default();
-        self.text = text_input(value);
+        self.reset_text(value);
         self.set_focus(focused);
+    }
+
+    /// A new input holding `value`; a note wraps at words as it is typed.
+    fn reset_text(&mut self, value: &str) {
+        self.text = text_input(value);
+        if self.kind == Kind::Note {
+            self.text.set_wrap_mode(WrapMode::WordOrGlyph);
+        }
     }
 
     /// Shows a prefilled value dim until the user types over it or keeps it.

@@ -64,6 +64,7 @@ pub enum Command {
     },
     /// Resolve a case with an outcome
     Resolve {
+        /// The case: its id, ref or uid
         case: String,
         /// full_refund, partial_refund, replacement, repair, credit, workaround, self_resolved, explained, abandoned, none
         #[arg(long)]
@@ -71,6 +72,7 @@ pub enum Command {
         /// The amount refunded, such as 25.00
         #[arg(long)]
         refund: Option<String>,
+        /// When [default: now]
         #[arg(long, value_name = "AT", allow_hyphen_values = true)]
         at: Option<String>,
     },
@@ -84,26 +86,31 @@ pub enum Command {
         /// Print at most this many
         #[arg(long)]
         limit: Option<usize>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
     /// Show one case: fields, timeline, flags, measures, channel map
     Show {
+        /// The case: its id, ref or uid
         case: String,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
     /// The friction flags of one case or of all cases, with their evidence
     Flags {
+        /// The case (its id, ref or uid) [default: every case]
         case: Option<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
     /// Group figures and friction per vendor, channel, category or party
     Report(report::ReportArgs),
-    /// Import cases from JSON or JSON Lines (all or nothing; idempotent)
+    /// Import cases from JSON, JSON Lines or CSV (all or nothing; idempotent)
     Import(transfer::ImportArgs),
-    /// Export every case as JSON or JSON Lines
+    /// Export every case as JSON, JSON Lines or CSV
     Export(transfer::ExportArgs),
     /// Add a synthetic data set, for trying casebook at scale
     Generate {
@@ -141,6 +148,7 @@ impl Context {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
+    /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
 }

@@ -39,7 +39,8 @@ pub enum StoreError {
     NoSuchCase(String),
     #[error("no touchpoint {0}")]
     NoSuchTouch(i64),
-    #[error("{0}")]
+    // Transparent: its message is said once, not again as its own cause.
+    #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),

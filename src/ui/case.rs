@@ -399,6 +399,7 @@ fn then_cell(s: &CaseScreen, touch_id: i64, theme: &Theme) -> Cell<'static> {
 
 fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
     let mut spans: Vec<Span> = Vec::new();
+    let mut more: Vec<Line> = Vec::new();
     match s.timeline.get(s.selected) {
         Some(Entry::Touch(i)) => {
             let t = &s.touches[*i];
@@ -429,7 +430,15 @@ fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
             if !extra.is_empty() {
                 spans.push(span(format!("({}) ", extra.join(", ")), theme.dim));
             }
-            spans.push(span(t.note.clone(), Style::default()));
+            // A note's own lines stay lines.
+            let mut note = t.note.lines();
+            spans.push(span(
+                note.next().unwrap_or("").to_string(),
+                Style::default(),
+            ));
+            more = note
+                .map(|l| Line::raw(super::text::fit(l, usize::MAX)))
+                .collect();
         }
         Some(Entry::Event(i)) => {
             let e = &s.events[*i];
@@ -439,7 +448,7 @@ fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
         None => spans.push(span("no touches yet: t logs one", theme.dim)),
     }
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
+        Paragraph::new([vec![Line::from(spans)], more].concat()).wrap(Wrap { trim: false }),
         area,
     );
 }
