@@ -45,3 +45,42 @@ fn import_and_export_say_they_take_csv() {
         assert!(help.contains("CSV"), "{name}: {help}");
     }
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_definitions() {
+    let bin = env!("CARGO_BIN_EXE_casebook");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .env_remove("CASEBOOK_DB")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bash = run(&["completions", "bash"]);
+    assert!(
+        bash.contains("_casebook()") && bash.contains("--promise-due"),
+        "{bash}"
+    );
+    let zsh = run(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef casebook"), "{zsh}");
+    let fish = run(&["completions", "fish"]);
+    assert!(fish.contains("complete -c casebook"), "{fish}");
+    let man = run(&["man"]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH casebook 1"),
+        "{man}"
+    );
+    assert!(man.contains(".TH casebook 1"), "{man}");
+    // Each subcommand has its section, with its options explained.
+    assert!(man.contains("casebook\\-touch"), "{man}");
+    assert!(
+        man.contains("When the vendor promised to come back"),
+        "{man}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one handler per subcommand.
 
 mod cases;
+mod docs;
 mod maintain;
 mod report;
 pub mod table;
@@ -128,6 +129,14 @@ pub enum Command {
     },
     /// Check the database's integrity and schema
     Check,
+    /// Print a shell completion script (see the README to install it)
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): casebook man > casebook.1
+    Man,
 }
 
 /// What every handler needs: the store, the time now and the local zone.
@@ -201,6 +210,12 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
 
 /// Runs one subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
+    // These describe the command line; they need no database.
+    match command {
+        Command::Completions { shell } => return docs::completions(*shell, &mut std::io::stdout()),
+        Command::Man => return docs::man(&mut std::io::stdout()),
+        _ => {}
+    }
     let now = now(cli)?;
     let creates = matches!(
         command,
@@ -245,5 +260,6 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Generate { cases, seed } => maintain::generate(&mut cx, *cases, *seed, out),
         Command::Backup { path } => maintain::backup(&mut cx, path, out),
         Command::Check => maintain::check(&mut cx, out),
+        Command::Completions { .. } | Command::Man => Ok(()),
     }
 }
