@@ -142,7 +142,7 @@ fn demo_db(dir: &Path) -> PathBuf {
     let out = Command::new(BIN)
         .args(["--db"])
         .arg(&db)
-        .arg("demo")
+        .args(["demo", "--stories-only"])
         .env("CASEBOOK_NOW", NOW)
         .output()
         .unwrap();

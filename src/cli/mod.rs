@@ -47,8 +47,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load the demo stories (idempotent)
-    Demo,
+    /// Load the demo: the four stories, and a generated background (idempotent)
+    Demo {
+        /// Only the four stories, without the generated background
+        #[arg(long)]
+        stories_only: bool,
+    },
     /// Log a new case; prints its id
     Add(cases::AddArgs),
     /// Log a touchpoint (a call, chat, email…) on a case
@@ -219,7 +223,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     let now = now(cli)?;
     let creates = matches!(
         command,
-        Command::Demo | Command::Add(_) | Command::Import(_) | Command::Generate { .. }
+        Command::Demo { .. } | Command::Add(_) | Command::Import(_) | Command::Generate { .. }
     );
     let mut cx = Context {
         store: open(cli, creates)?,
@@ -227,7 +231,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     };
     let out = &mut std::io::stdout().lock();
     match command {
-        Command::Demo => maintain::demo(&mut cx, out),
+        Command::Demo { stories_only } => maintain::demo(&mut cx, *stories_only, out),
         Command::Add(a) => cases::add(&mut cx, a, out),
         Command::Touch(a) => cases::touch(&mut cx, a, out),
         Command::Status { case, status, at } => {
