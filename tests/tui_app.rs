@@ -574,3 +574,27 @@ fn age_is_time_since_opening_in_full_and_sorts_as_shown() {
     orders.sort();
     assert_eq!(orders, vec![vec![1, 2], vec![2, 1]]);
 }
+
+#[test]
+fn esc_backs_out_of_vendors_and_channels_and_a_reopened_case_has_no_outcome() {
+    let mut app = demo_app();
+    for tab in ['2', '3'] {
+        key(&mut app, KeyCode::Char(tab));
+        assert_ne!(app.tab, Tab::Cases);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.tab, Tab::Cases, "{tab}");
+        assert!(!app.quit);
+    }
+    // The screw was resolved (workaround… then refunds); reopened, it has no outcome.
+    assert!(app.store.case(1).unwrap().outcome.is_some());
+    app.store.set_status(1, Status::Open, now(), now()).unwrap();
+    app.open_case(1);
+    let s = render(&mut app, 120, 30);
+    // The header's facts (the timeline has its own "outcome" column).
+    let head = s[1..5].join("\n");
+    assert!(
+        head.contains("1 reopen(s)") && !head.contains("outcome"),
+        "{head}"
+    );
+    assert_eq!(app.store.case(1).unwrap().outcome, None);
+}

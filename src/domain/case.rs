@@ -314,6 +314,8 @@ impl Case {
             self.reopens += 1;
             self.resolved_at = None;
             self.closed_at = None;
+            // The old outcome no longer holds: a new resolution gives one.
+            self.outcome = None;
         }
         match status {
             Status::Resolved => {
@@ -400,9 +402,10 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
         let mut c = Case::new("x", "v", t);
         c.set_status(Status::Resolved, t + chrono::Duration::hours(5));
+        c.outcome = Some(crate::domain::Resolution::Workaround);
         assert_eq!(c.resolved_at, Some(t + chrono::Duration::hours(5)));
         c.set_status(Status::Open, t + chrono::Duration::hours(6));
-        assert_eq!((c.reopens, c.resolved_at), (1, None));
+        assert_eq!((c.reopens, c.resolved_at, c.outcome), (1, None, None));
         c.set_status(Status::WaitingVendor, t + chrono::Duration::hours(7));
         assert_eq!(c.reopens, 1);
     }
