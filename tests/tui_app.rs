@@ -259,6 +259,14 @@ fn a_new_case_by_form_opens_on_screen() {
     key(&mut app, KeyCode::Tab);
     typed(&mut app, "l");
     key(&mut app, KeyCode::Enter);
+    // A vendor nobody knows: the form asks before creating it.
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(
+        s.contains("'Acme Networks' is not a known vendor: Enter again creates it"),
+        "{s}"
+    );
+    assert_eq!(app.cases.total, 4);
+    key(&mut app, KeyCode::Enter);
     assert!(
         app.modal.is_none(),
         "{:?}",
@@ -597,4 +605,28 @@ fn esc_backs_out_of_vendors_and_channels_and_a_reopened_case_has_no_outcome() {
         "{head}"
     );
     assert_eq!(app.store.case(1).unwrap().outcome, None);
+}
+
+#[test]
+fn vendor_fields_complete_from_known_vendors_and_aliases() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "No signal");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "xf");
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(s.contains("→ Xfinity (Comcast)"), "{s}");
+    // → at the end takes it; an alias is a known vendor: no question.
+    key(&mut app, KeyCode::Right);
+    let Some(casebook::app::Modal::Form(f)) = &app.modal else {
+        panic!("no form")
+    };
+    assert_eq!(f.value("vendor"), "Xfinity");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal.is_none());
+    let c = &app.case.as_ref().unwrap().case;
+    assert_eq!(
+        (c.title.as_str(), c.vendor.as_str()),
+        ("No signal", "Comcast")
+    );
 }

@@ -82,6 +82,11 @@ pub struct Form {
     /// The user picked the outcome: the channel no longer sets its default.
     pub outcome_chosen: bool,
     pub now: DateTime<Utc>,
+    /// Every name a vendor is known by (name or alias, and the vendor's name),
+    /// for the vendor fields' completion.
+    pub vendor_names: Vec<(String, String)>,
+    /// New vendor names the user was asked about: saving again creates them.
+    pub new_vendors_ok: Vec<String>,
 }
 
 fn text_input(value: &str) -> TextArea<'static> {
@@ -333,6 +338,8 @@ impl Form {
             changed: false,
             outcome_chosen: false,
             now,
+            vendor_names: Vec::new(),
+            new_vendors_ok: Vec::new(),
         };
         for f in &mut form.fields {
             f.check(now);

@@ -147,6 +147,12 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::raw(
                 "  all times, typed and shown, are in the local time zone ($TZ)",
             ));
+            lines.push(Line::raw(
+                "  vendor, bought via, party: → at the end takes the known name shown",
+            ));
+            lines.push(Line::raw(
+                "  (names and aliases); a name no vendor has asks before creating one",
+            ));
             section(&mut lines, "Proposed outcomes", theme);
             lines.push(Line::raw(
                 "  a note saying “went silent”, “hung up” proposes dropped; “no record of” no_record;",
