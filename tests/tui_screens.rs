@@ -239,16 +239,48 @@ fn help_lists_every_key_and_the_friction_score_formula() {
     key(&mut app, KeyCode::Char('?'));
     let s = render(&mut app, 80, 24);
     shows(&s, &["Keys — Vendors", "rank by"]);
-    for _ in 0..40 {
+    let formula = "friction score = sum of the group's friction pattern rates";
+    for _ in 0..60 {
+        if render(&mut app, 80, 24).join("\n").contains(formula) {
+            break;
+        }
         key(&mut app, KeyCode::Char('j'));
     }
-    let s = render(&mut app, 80, 24);
-    shows(
-        &s,
-        &["friction score = sum of the group's friction pattern rates"],
-    );
+    shows(&render(&mut app, 80, 24), &[formula]);
     key(&mut app, KeyCode::Esc);
     assert!(app.help.is_none());
+    // At 80×24 the help scrolls to its very end on every screen: the last
+    // pattern's definition (long lines wrap, and the wrapped rows count).
+    let last = RULES.last().unwrap().definition;
+    // The help box's text, its wrapped lines joined again.
+    let inside = |s: Vec<String>| {
+        let rows: Vec<String> = s
+            .iter()
+            .filter_map(|l| {
+                let a = l.find('│')?;
+                let b = l.rfind('│')?;
+                (b > a).then(|| l[a + '│'.len_utf8()..b].trim().to_string())
+            })
+            .collect();
+        rows.join(" ")
+    };
+    for screen in ['1', '2', '3'] {
+        key(&mut app, KeyCode::Char(screen));
+        key(&mut app, KeyCode::Char('?'));
+        for _ in 0..200 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        let s = inside(render(&mut app, 80, 24));
+        assert!(s.contains(last), "{screen}: {s}");
+        key(&mut app, KeyCode::Esc);
+    }
+    app.open_case(2);
+    key(&mut app, KeyCode::Char('?'));
+    for _ in 0..200 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let s = inside(render(&mut app, 80, 24));
+    assert!(s.contains(last), "case: {s}");
 }
 
 #[test]
@@ -349,5 +381,43 @@ fn an_empty_database_says_how_to_start() {
         key(&mut app, KeyCode::Char(k));
         assert!(app.modal.is_none(), "{k}");
         assert!(app.flash.as_ref().is_some_and(|f| f.error), "{k}");
+    }
+}
+
+#[test]
+fn case_screen_at_80x24_reads_every_flag_in_full() {
+    let mut app = demo_app();
+    for id in [1, 2] {
+        app.open_case(id);
+        let s = render(&mut app, 80, 24);
+        // The header's facts are whole: none is cut with "…".
+        for line in &s[1..5] {
+            assert!(!line.contains('…'), "{line}");
+        }
+        // The channel map names the stages around a long one (case 2: 2 years on the phone).
+        if id == 2 {
+            assert!(
+                s[6].starts_with("web ") && s[6].contains("phone"),
+                "{}",
+                s[6]
+            );
+        }
+        let flags = app.case.as_ref().unwrap().flags.clone();
+        for f in &flags {
+            key(&mut app, KeyCode::Char('n'));
+            assert_eq!(app.case.as_ref().unwrap().selected_flag(), Some(f));
+            let s = render(&mut app, 80, 24);
+            // The selected explanation, wrapped, read back whole.
+            let text: Vec<&str> = s.iter().flat_map(|l| l.split_whitespace()).collect();
+            let want: Vec<&str> = f.explanation.split_whitespace().collect();
+            assert!(
+                text.windows(want.len()).any(|w| w == want.as_slice()),
+                "{}: {}\n{}",
+                f.pattern.id(),
+                f.explanation,
+                s.join("\n")
+            );
+        }
+        key(&mut app, KeyCode::Char('q'));
     }
 }

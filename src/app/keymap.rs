@@ -189,7 +189,7 @@ static REPORT: &[Binding] = &[
         Action::SortNext,
         "rank by: friction score, cases, median time to resolution, name",
     ),
-    b(&[ESC], Action::Back, "(nothing to leave here: q quits)"),
+    b(&[ESC, ch('h'), LEFT], Action::Back, "back to the cases"),
     b(&[ch('q')], Action::Quit, "quit"),
 ];
 
