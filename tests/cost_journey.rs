@@ -24,7 +24,7 @@ impl Db {
     }
     fn demo() -> Db {
         let db = Db::new();
-        db.run(&["demo"]);
+        db.run(&["demo", "--stories-only"]);
         db
     }
     fn cmd(&self) -> Command {

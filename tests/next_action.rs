@@ -124,6 +124,12 @@ fn await_promise_until_it_falls_due_then_chase() {
     // Kept: the vendor came back, nothing to await.
     let kept = promised(10.0).touch(5.0, "phone", Vendor, InfoGiven);
     assert_eq!(kept.id(), "wait");
+    // The last touch resolved it, yet the case is open.
+    let done = story(10.0).touch(5.0, "phone", Customer, Resolved);
+    assert_eq!(
+        done.action().unwrap().text,
+        "Wait, or resolve: nothing is pending since the last touch"
+    );
 }
 
 #[test]

@@ -199,7 +199,7 @@ static REPORT: &[Binding] = &[
         Action::ToggleStage,
         "vendors: group by vendor or by journey stage",
     ),
-    b(&[ESC], Action::Back, "(nothing to leave here: q quits)"),
+    b(&[ESC, ch('h'), LEFT], Action::Back, "back to the cases"),
     b(&[ch('q')], Action::Quit, "quit"),
 ];
 

@@ -15,6 +15,7 @@ pub mod reports;
 mod screens;
 pub mod suggest;
 pub mod touch_form;
+pub mod vendor_names;
 mod writes;
 
 pub use action::{Action, Tab};

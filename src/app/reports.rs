@@ -62,6 +62,8 @@ pub struct ReportData {
     pub periods: Option<Periods>,
     pub opened: Counts,
     pub histogram: Counts,
+    /// Groups with fewer cases rank after the others (friction.min_cases).
+    pub min_cases: usize,
 }
 
 impl ReportData {
@@ -84,6 +86,7 @@ impl ReportData {
             periods,
             opened,
             histogram,
+            min_cases: store.thresholds.min_cases,
         })
     }
 }
@@ -100,6 +103,8 @@ pub struct ReportScreen {
     pub periods: Option<Periods>,
     pub opened: Counts,
     pub histogram: Counts,
+    /// Groups with fewer cases than this rank after the others by friction.
+    pub min_cases: usize,
     /// Data changed since the report was made: remake it when shown.
     pub stale: bool,
     /// A report is being made in the background…
@@ -120,6 +125,7 @@ impl ReportScreen {
             periods: None,
             opened: Counts::new(),
             histogram: Counts::new(),
+            min_cases: 0,
             stale: true,
             making: false,
             again: false,
@@ -140,6 +146,7 @@ impl ReportScreen {
         self.periods = data.periods;
         self.opened = data.opened;
         self.histogram = data.histogram;
+        self.min_cases = data.min_cases;
         self.rank_groups();
         if let Some(key) = keep {
             self.select_key(&key);
@@ -156,9 +163,13 @@ impl ReportScreen {
         let g = &r.groups;
         let ttr = |i: usize| g[i].figures.ttr_hours.median.unwrap_or(f64::NEG_INFINITY);
         match self.rank {
+            // A score on one or two cases says little: groups with too few
+            // cases to be flagged come after all the others.
             Rank::Friction => order.sort_by(|&a, &b| {
-                g[b].friction_score
-                    .total_cmp(&g[a].friction_score)
+                let few = |i: usize| g[i].figures.cases < self.min_cases;
+                few(a)
+                    .cmp(&few(b))
+                    .then(g[b].friction_score.total_cmp(&g[a].friction_score))
                     .then(g[b].figures.cases.cmp(&g[a].figures.cases))
                     .then(g[a].key.cmp(&g[b].key))
             }),
@@ -243,17 +254,18 @@ impl ReportScreen {
     /// The filter that lists a group's cases on the triage screen.
     pub fn drill_down_query(&self) -> Option<String> {
         let g = self.selected_group()?;
+        // The same cases the row counts: the vendor itself (not a name that
+        // contains it, nor the cases it sold), or the cases that used the channel.
         let key = match self.by {
-            GroupBy::Vendor => "vendor",
-            GroupBy::Channel => "channel",
-            GroupBy::Category => "category",
-            GroupBy::Party => "vendor",
-            GroupBy::Stage => "stage",
+            GroupBy::Vendor | GroupBy::Party => "vendor=",
+            GroupBy::Channel => "channel:",
+            GroupBy::Category => "category:",
+            GroupBy::Stage => "stage:",
         };
         if g.key.starts_with('(') {
             return None;
         }
-        Some(format!("{key}:\"{}\"", g.key.replace('"', "")))
+        Some(format!("\"{key}{}\"", g.key.replace('"', "")))
     }
 }
 

@@ -211,7 +211,8 @@ impl App {
                 let label = screen.rank.label();
                 self.say(format!("ranked by {label}"));
             }
-            Action::Back => self.say("q quits"),
+            // Like every other screen: Esc goes back, here to the cases.
+            Action::Back => self.switch(Tab::Cases),
             Action::Open => {
                 if let Some(q) = screen.drill_down_query() {
                     self.tab = Tab::Cases;

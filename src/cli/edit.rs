@@ -18,8 +18,10 @@ pub struct EditArgs {
     /// low, normal, high, urgent
     #[arg(long)]
     pub priority: Option<String>,
+    /// A new title
     #[arg(long)]
     pub title: Option<String>,
+    /// Who on the support team holds it
     #[arg(long)]
     pub owner: Option<String>,
 }

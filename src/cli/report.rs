@@ -16,7 +16,7 @@ lower bound of its 95% Wilson interval is above its rate over all cases and the 
 (friction.min_cases in the config, default 5); below that it says 'too few cases'."
 )]
 pub struct ReportArgs {
-    /// Group by vendor, channel (of the first touch), category, party or journey stage
+    /// Group by vendor, channel (every channel a case used), category, party or journey stage
     #[arg(long, value_enum, default_value = "vendor")]
     pub by: GroupBy,
     /// Only cases opened at or after this time
@@ -25,8 +25,10 @@ pub struct ReportArgs {
     /// Only cases opened before this time
     #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub until: Option<String>,
+    /// Print JSON instead of a table
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV (one row per group) instead of a table
     #[arg(long)]
     pub csv: bool,
 }
@@ -40,6 +42,15 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
         since: a.since.as_deref().map(|s| cx.at(Some(s))).transpose()?,
         until: a.until.as_deref().map(|s| cx.at(Some(s))).transpose()?,
     };
+    if let (Some(since), Some(until)) = (window.since, window.until) {
+        if since >= until {
+            anyhow::bail!(
+                "--since ({}) must be before --until ({}): no case could be opened in between",
+                a.since.as_deref().unwrap_or_default(),
+                a.until.as_deref().unwrap_or_default()
+            );
+        }
+    }
     // Cases whose derived data came due, or all when the config changed.
     cx.store.refresh_due(cx.now)?;
     let report = cx.store.report(a.by, window, cx.now)?;

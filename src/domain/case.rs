@@ -332,6 +332,7 @@ impl Case {
             self.reopens += 1;
             self.resolved_at = None;
             self.closed_at = None;
+            // The old outcome no longer holds: a new resolution gives one.
             self.outcome = None;
         }
         match status {
@@ -435,6 +436,7 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
         let mut c = Case::new("x", "v", t);
         c.set_status(Status::Resolved, t + chrono::Duration::hours(5));
+        c.outcome = Some(crate::domain::Resolution::Workaround);
         assert_eq!(c.resolved_at, Some(t + chrono::Duration::hours(5)));
         c.outcome = Some(Resolution::Credit);
         c.refund_amount = Some(Money(800));

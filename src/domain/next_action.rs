@@ -291,12 +291,15 @@ pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
             evidence,
         );
     }
-    let who = match on {
-        WaitingOn::Vendor => "the vendor",
-        WaitingOn::Customer => "the customer",
-        WaitingOn::Nobody => "nobody",
+    let text = match on {
+        WaitingOn::Vendor => "Wait: the ball is with the vendor".to_string(),
+        WaitingOn::Customer => "Wait: the ball is with the customer".to_string(),
+        // The last touch left nothing pending, yet the case is open.
+        WaitingOn::Nobody => {
+            "Wait, or resolve: nothing is pending since the last touch".to_string()
+        }
     };
-    action("wait", format!("Wait: the ball is with {who}"), Vec::new())
+    action("wait", text, Vec::new())
 }
 
 /// The earliest instant after `now` at which the next action may change with

@@ -49,6 +49,7 @@ pub enum StoreError {
     NoSuchCase(String),
     #[error("no touchpoint {0}")]
     NoSuchTouch(i64),
+    // Transparent: its message is said once, not again as its own cause.
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("the disk is full or the file reached its size limit ({0}): nothing of this change was written; free some space and try again")]

@@ -166,6 +166,17 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                     .collect();
                 format!("({})", ors.join(" OR "))
             }
+            Term::VendorIs(names) => {
+                let keys = names
+                    .iter()
+                    .map(|n| Value::Text(super::vendors::name_key(n)))
+                    .collect::<Vec<_>>();
+                let marks = placeholders(&mut values, keys);
+                format!(
+                    "c.vendor_id IN (SELECT id FROM vendors WHERE name_key IN ({marks}) \
+                     UNION SELECT vendor_id FROM vendor_aliases WHERE alias_key IN ({marks}))"
+                )
+            }
             Term::Status(filters) => {
                 let mut ors = Vec::new();
                 let mut exact = Vec::new();

@@ -301,10 +301,10 @@ impl Store {
                         .add(flags.iter().map(|f| f.pattern));
                 }
                 GroupBy::Channel | GroupBy::Party => {
-                    // Figures: a case under its first channel (by channel), or
-                    // under every party it dealt with (by party). Patterns:
-                    // under the channel or party of their evidence, out of the
-                    // cases that used that channel or party.
+                    // A case falls under every channel (or party) it used,
+                    // for its figures and as the denominator of the pattern
+                    // rates alike; a pattern falls under the channel or party
+                    // of its evidence.
                     let key_of = |t: &Touchpoint| match by {
                         GroupBy::Channel => t.channel.to_string(),
                         _ => t.party_or(&case.vendor).to_string(),
@@ -316,12 +316,8 @@ impl Store {
                         touches.first().map_or(case.vendor.clone(), key_of)
                     };
                     members.insert(home.clone());
-                    if by == GroupBy::Channel {
-                        tallies.entry(home.clone()).or_default().add(&facts);
-                    } else {
-                        for m in &members {
-                            tallies.entry(m.clone()).or_default().add(&facts);
-                        }
+                    for m in &members {
+                        tallies.entry(m.clone()).or_default().add(&facts);
                     }
                     let mut hits: BTreeMap<String, BTreeSet<Pattern>> = BTreeMap::new();
                     for f in &flags {
@@ -339,7 +335,6 @@ impl Store {
                         }
                     }
                     for m in members {
-                        tallies.entry(m.clone()).or_default();
                         let tally = patterns.entry(m.clone()).or_default();
                         tally.add(hits.remove(&m).unwrap_or_default());
                     }
@@ -372,7 +367,7 @@ impl Store {
             "{open} open case(s) have an age instead of a time to resolution and are left out of ttr_hours"
         )];
         if matches!(by, GroupBy::Channel) {
-            notes.push("a case's figures fall under the channel of its first touch; a pattern under the channel of its evidence, out of the cases that used that channel".into());
+            notes.push("a case falls under every channel it used, so groups overlap and their cases add up to more than (all); a pattern falls under the channel of its evidence, so a channel's score counts only the patterns seen on it".into());
         }
         if matches!(by, GroupBy::Party) {
             notes.push("a case falls under every party it dealt with, so groups overlap; a pattern falls under the party of its evidence".into());

@@ -1,7 +1,7 @@
 //! The triage screen: the filter line, the table of cases (one page), and a
 //! preview of the selected case.
 
-use super::text::{dur, fit, fit_spans, span};
+use super::text::{fit, fit_spans, span};
 use super::Theme;
 use crate::app::App;
 use crate::store::query::{CaseRow, SortKey};
@@ -186,7 +186,9 @@ fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = (top..(top + visible).min(s.total)).filter_map(|pos| {
         let r = s.row_at(pos)?;
         let done = r.status.is_done();
-        let age = dur(r.resolved_at.unwrap_or(app.now) - r.opened_at);
+        // Age is time since opening, for every case: what `age>7d` and the
+        // age sort go by.
+        let age = crate::domain::time::age_text(app.now - r.opened_at);
         let mut cells = Vec::new();
         for (i, (name, _, _)) in cols.iter().enumerate() {
             let w = col_widths.get(i).map_or(10, |c| c.width as usize);

@@ -13,8 +13,10 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 /// Cells per stage, in proportion to its time (largest remainders first).
-/// When the width allows, every stage gets at least one cell, so that a long
-/// wait does not hide the touches before it.
+/// When the width allows, every stage first gets an equal share of half the
+/// width (1 to 7 cells: room for its channel's name or initial), so that a
+/// long wait does not squeeze the touches before it into nothing; the other
+/// half goes in proportion to time.
 pub fn cells(stages: &[Stage], width: usize) -> Vec<usize> {
     let hours: Vec<f64> = stages.iter().map(Stage::hours).collect();
     cells_by(&hours, width)
@@ -26,7 +28,11 @@ pub fn cells_by(weights: &[f64], width: usize) -> Vec<usize> {
     if total <= 0.0 || width == 0 {
         return vec![0; weights.len()];
     }
-    let floor = usize::from(width >= 2 * weights.len());
+    let floor = if width >= 2 * weights.len() {
+        (width / (2 * weights.len())).clamp(1, 7)
+    } else {
+        0
+    };
     let room = width - floor * weights.len();
     let exact: Vec<f64> = weights.iter().map(|w| w / total * room as f64).collect();
     let mut out: Vec<usize> = exact.iter().map(|x| floor + x.floor() as usize).collect();
@@ -187,10 +193,11 @@ mod tests {
         let stages = vec![stage(0, 30), stage(30, 40), stage(40, 100)];
         let c = cells(&stages, 20);
         assert_eq!(c.iter().sum::<usize>(), 20);
-        assert_eq!(c, vec![6, 3, 11]);
+        // 3 cells each, then 11 in proportion: 3.3, 1.1, 6.6 (+1 to the largest remainder).
+        assert_eq!(c, vec![6, 4, 10]);
         // A long last stage does not hide the short ones.
         let stages = vec![stage(0, 1), stage(1, 2), stage(2, 10_000)];
-        assert_eq!(cells(&stages, 20), vec![1, 1, 18]);
+        assert_eq!(cells(&stages, 20), vec![3, 3, 14]);
         assert_eq!(cells(&stages, 5), vec![0, 0, 5]);
         assert_eq!(cells(&[], 10), Vec::<usize>::new());
     }

@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &ReportScreen, theme: &
     let w = area.width as usize;
     let what = match s.by {
         GroupBy::Channel => {
-            "channels · cases under their first touch's channel, patterns under their evidence's"
+            "channels · a case counts under every channel it used; a pattern under its evidence's"
         }
         GroupBy::Stage => "journey stages",
         _ => "vendors",
@@ -224,9 +224,10 @@ fn patterns(frame: &mut Frame, area: Rect, g: &Group, app: &App, theme: &Theme) 
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "{}: friction score {:.2} · friction cost {} · sales prevented {}",
+                "{}: friction score {:.2} over {} case(s) · friction cost {} · sales prevented {}",
                 g.key,
                 g.friction_score,
+                g.pattern_cases,
                 g.figures.cost.friction_cost,
                 g.figures.cost.sales_prevented
             ),
@@ -245,15 +246,17 @@ fn patterns(frame: &mut Frame, area: Rect, g: &Group, app: &App, theme: &Theme) 
     }
     let min = app.store.thresholds.min_cases;
     let roomy = w >= 60;
+    // Each rate with its denominator: the cases of the group.
+    let of = |hits: usize| format!("{hits}/{}", g.pattern_cases);
     if !pats.is_empty() && area.height > 2 {
         let head = if roomy {
             format!(
-                "{:<18}{:>5} {:>4}    {:>4}  {:>4}      verdict",
-                "pattern", "cases", "rate", "all", "low"
+                "{:<18}{:>9} {:>4}    {:>4}  {:>4}  verdict",
+                "pattern", "cases/of", "rate", "all", "low"
             )
         } else {
             format!(
-                "{:<18}{:>5} {:>4}    {:>4} verdict",
+                "{:<17}{:>6} {:>4}    {:>4} verdict",
                 "pattern", "cases", "rate", "all"
             )
         };
@@ -273,22 +276,29 @@ fn patterns(frame: &mut Frame, area: Rect, g: &Group, app: &App, theme: &Theme) 
         };
         let figures = if roomy {
             format!(
-                "{:>5} {:>4} vs {:>4}  {:>4}      ",
-                p.cases,
+                "{:>9} {:>4} vs {:>4}  {:>4}  ",
+                of(p.cases),
                 pct(p.rate),
                 pct(p.baseline),
                 pct(p.low)
             )
         } else {
             format!(
-                "{:>5} {:>4} vs {:>4} ",
-                p.cases,
+                "{:>6} {:>4} vs {:>4} ",
+                of(p.cases),
                 pct(p.rate),
                 pct(p.baseline)
             )
         };
         let spans = vec![
-            span(format!("{id:<18}"), name_style),
+            span(
+                if roomy {
+                    format!("{id:<18}")
+                } else {
+                    format!("{id:<17}")
+                },
+                name_style,
+            ),
             span(figures, Style::default()),
             span(verdict, style),
         ];
