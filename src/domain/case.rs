@@ -421,9 +421,24 @@ impl Touchpoint {
     }
 }
 
-/// Sorts touches into the order every measure and rule reads them in.
+/// Sorts touches into the order every measure and rule reads them in: by
+/// time, and touches logged at the same instant by what they are (the
+/// customer's contact before the vendor's answer, then outcome, channel,
+/// party and note), so the order they were logged or imported in never
+/// changes a figure. Only touches alike in all of that fall back to their id.
 pub fn in_time_order(touches: &mut [Touchpoint]) {
-    touches.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    touches.sort_by(|a, b| {
+        a.at.cmp(&b.at)
+            .then_with(|| {
+                let vendor = |t: &Touchpoint| t.started_by == StartedBy::Vendor;
+                vendor(a).cmp(&vendor(b))
+            })
+            .then_with(|| a.outcome.as_str().cmp(b.outcome.as_str()))
+            .then_with(|| a.channel.cmp(&b.channel))
+            .then_with(|| a.party.cmp(&b.party))
+            .then_with(|| a.note.cmp(&b.note))
+            .then(a.id.cmp(&b.id))
+    });
 }
 
 #[cfg(test)]

@@ -108,9 +108,10 @@ pub(super) fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchp
         "SELECT {TOUCH_COLUMNS} FROM {TOUCH_FROM} WHERE t.case_id = ?1 ORDER BY t.at, t.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let touches = stmt
+    let mut touches: Vec<Touchpoint> = stmt
         .query_map([case_id], |r| touch_from_row(r, 0))?
         .collect::<rusqlite::Result<_>>()?;
+    in_time_order(&mut touches);
     Ok(touches)
 }
 

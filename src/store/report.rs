@@ -113,7 +113,8 @@ impl Store {
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             if current.as_ref().is_none_or(|(c, _)| c.id != id) {
-                if let Some((c, ts)) = current.take() {
+                if let Some((c, mut ts)) = current.take() {
+                    crate::domain::case::in_time_order(&mut ts);
                     f(c, ts)?;
                 }
                 current = Some((case_from_row(row, 0)?, Vec::new()));
@@ -124,7 +125,8 @@ impl Store {
                 }
             }
         }
-        if let Some((c, ts)) = current {
+        if let Some((c, mut ts)) = current {
+            crate::domain::case::in_time_order(&mut ts);
             f(c, ts)?;
         }
         Ok(())
