@@ -1,7 +1,10 @@
-//! The config file (TOML): friction thresholds under `[friction]`.
+//! The config file (TOML): friction thresholds under `[friction]`, cost rates
+//! under `[cost]`, the next action's thresholds under `[next_action]`.
 //! A missing file means the defaults; a bad one is an error naming the key.
 
+use crate::domain::cost::CostRates;
 use crate::domain::friction::Thresholds;
+use crate::domain::next_action::NextActionSettings;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -9,6 +12,8 @@ use std::path::{Path, PathBuf};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub friction: Thresholds,
+    pub cost: CostRates,
+    pub next_action: NextActionSettings,
     pub storage: Storage,
 }
 
@@ -69,6 +74,12 @@ impl Config {
         if f.slow_response_hours <= 0.0 || f.long_hold_minutes < 0.0 || f.confidence_z <= 0.0 {
             return Err("friction: slow_response_hours and confidence_z must be above 0, long_hold_minutes not below 0".into());
         }
+        if config.cost.customer_hour.0 < 0
+            || config.next_action.nudge_customer_hours.is_nan()
+            || config.next_action.nudge_customer_hours <= 0.0
+        {
+            return Err("cost.customer_hour must not be negative, next_action.nudge_customer_hours must be above 0".into());
+        }
         Ok(config)
     }
 }
@@ -86,6 +97,20 @@ mod tests {
         assert!(e.contains("slow_respnse_hours"), "{e}");
         let e = Config::parse("[friction]\nrepeat_contacts = \"many\"\n").unwrap_err();
         assert!(e.contains("repeat_contacts"), "{e}");
+    }
+
+    #[test]
+    fn cost_rates_merge_over_their_defaults() {
+        let c = Config::parse("[cost]\ncustomer_hour = \"40.00\"\n[cost.minute]\nphone = 1.5\n[cost.default_minutes]\nfax = 3\n").unwrap();
+        assert_eq!(c.cost.customer_hour, crate::domain::Money(4000));
+        assert_eq!(c.cost.minute["phone"], crate::domain::Money(150));
+        assert_eq!(c.cost.minute["email"], crate::domain::Money(40));
+        assert_eq!(c.cost.default_minutes["fax"], 3.0);
+        assert_eq!(c.cost.default_minutes["chat"], 10.0);
+        let e = Config::parse("[cost]\nhourly = 3\n").unwrap_err();
+        assert!(e.contains("hourly"), "{e}");
+        let e = Config::parse("[next_action]\nnudge_customer_hours = 0\n").unwrap_err();
+        assert!(e.contains("nudge_customer_hours"), "{e}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute};
 use ratatui::Terminal;
 use std::io::{stdout, IsTerminal, Stdout};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
@@ -98,20 +98,30 @@ pub fn run(cli: &Cli) -> Result<()> {
     let mut app = App::new(store, now, cli.as_of.is_none())?;
     app.start_background();
     let stop = Arc::new(AtomicBool::new(false));
+    // Which signal ended the app: it exits with 128 + its number, as a shell expects.
+    let signalled = Arc::new(AtomicUsize::new(0));
     for signal in [
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
     ] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
+        signal_hook::flag::register_usize(signal, Arc::clone(&signalled), signal as usize)?;
     }
     install_panic_hook();
     let finished = Arc::new(AtomicBool::new(false));
     watchdog(Arc::clone(&stop), Arc::clone(&finished));
-    let _restore = Restore;
+    let restore_guard = Restore;
     let mut terminal = enter()?;
     let result = event_loop(&mut terminal, &mut app, &stop, &Theme::from_env());
     finished.store(true, Ordering::Relaxed);
+    let signal = signalled.load(Ordering::Relaxed);
+    if signal != 0 && result.is_ok() {
+        drop(terminal);
+        drop(restore_guard);
+        drop(app);
+        std::process::exit(128 + signal as i32);
+    }
     result
 }
 

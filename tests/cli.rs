@@ -228,7 +228,7 @@ fn log_a_case_by_hand_and_measure_it() {
 #[test]
 fn events_cannot_be_changed_or_deleted() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     let upd = conn
         .execute("UPDATE events SET kind = 'x'", [])
@@ -243,10 +243,74 @@ fn events_cannot_be_changed_or_deleted() {
 }
 
 #[test]
+fn the_demo_has_a_background_that_shows_real_differences() {
+    let db = Db::new();
+    let first = db.run(&["demo"]);
+    assert!(first.contains("4 new"), "{first}");
+    assert!(
+        first.contains("background: 600 generated cases with 36 vendors"),
+        "{first}"
+    );
+    // Loading again adds nothing.
+    let again = db.run(&["demo"]);
+    assert!(
+        again.contains("0 new, 4 already there") && again.contains("already there (tag:generated)"),
+        "{again}"
+    );
+    let listed = db.json(&["list", "tag:generated", "--json", "--limit", "1000"]);
+    assert_eq!(listed.as_array().unwrap().len(), 600);
+    assert_eq!(
+        db.json(&["list", "--json", "--limit", "1000"])
+            .as_array()
+            .unwrap()
+            .len(),
+        604
+    );
+    // The stories keep their ids and their own figures.
+    let shown = db.json(&["show", "demo-screw", "--json"]);
+    assert_eq!(shown["id"], 1);
+    let r = db.json(&["report", "--by", "vendor", "--json"]);
+    let group = |k: &str| {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(group("Comcast")["cases"], 2);
+    assert_eq!(group("Comcast")["ttr_hours"]["median"], 0.5333);
+    // The first screens have something to say: vendors with enough cases,
+    // and patterns flagged against the baseline, per vendor and per channel.
+    let groups = r["groups"].as_array().unwrap();
+    assert!(groups.len() >= 36);
+    let flagged = |r: &serde_json::Value| {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| {
+                g["patterns"]
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .any(|p| p["flagged"] == true)
+            })
+            .count()
+    };
+    assert!(flagged(&r) >= 5, "{}", flagged(&r));
+    let by_channel = db.json(&["report", "--by", "channel", "--json"]);
+    assert!(flagged(&by_channel) >= 2, "{}", flagged(&by_channel));
+}
+
+#[test]
 fn demo_report_by_vendor_has_the_figures() {
     let db = Db::new();
-    db.run(&["demo"]);
-    assert!(db.run(&["demo"]).contains("0 new, 4 already there"));
+    db.run(&["demo", "--stories-only"]);
+    assert!(db
+        .run(&["demo", "--stories-only"])
+        .contains("0 new, 4 already there"));
     let r = db.json(&["report", "--by", "vendor", "--json"]);
     assert_eq!(r["by"], "vendor");
     let comcast = &r["groups"][0];
@@ -268,7 +332,7 @@ fn demo_report_by_vendor_has_the_figures() {
 #[test]
 fn report_window_keeps_only_cases_opened_in_it() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     let r = db.json(&[
         "report",
         "--since",
@@ -279,12 +343,59 @@ fn report_window_keeps_only_cases_opened_in_it() {
     ]);
     assert_eq!(r["overall"]["cases"], 2); // cable (2020) and phone (2021)
     assert_eq!(r["groups"].as_array().unwrap().len(), 1);
+    // A window that ends before it starts is a mistake, said as such.
+    let err = db.fails(&["report", "--since", "2022-01-01", "--until", "2020-01-01"]);
+    assert!(
+        err.contains("--since (2022-01-01) must be before --until"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_error_is_said_once() {
+    let db = Db::new();
+    let err = db.fails(&["add", "--vendor", "Acme", "--title", "a\u{1}b"]);
+    assert_eq!(
+        err.matches("must not contain control characters").count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn show_prints_whole_notes_wrapped() {
+    let db = Db::new();
+    let id = db.run(&["add", "--vendor", "Acme", "--title", "Long story"]);
+    let note = "The rep said the part was on back order, then that it had shipped, \
+                then that there was no record of the order at all; a supervisor \
+                finally found it in another warehouse.\nSecond line.";
+    db.run(&[
+        "touch",
+        id.trim(),
+        "--channel",
+        "phone",
+        "--from",
+        "customer",
+        "--outcome",
+        "info_given",
+        "--note",
+        note,
+    ]);
+    let out = db.run(&["show", id.trim()]);
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let want: Vec<&str> = note.split_whitespace().collect();
+    assert!(
+        words.windows(want.len()).any(|w| w == want.as_slice()),
+        "{out}"
+    );
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    assert!(out.lines().any(|l| l.trim() == "Second line."), "{out}");
 }
 
 #[test]
 fn export_import_export_is_identical_and_a_second_import_changes_nothing() {
     let a = Db::new();
-    a.run(&["demo"]);
+    a.run(&["demo", "--stories-only"]);
     a.run(&[
         "touch",
         "demo-cable",
@@ -352,7 +463,7 @@ fn hand_written_case_json_measures_to_the_second() {
 #[test]
 fn a_bad_record_stops_the_import_with_its_line_and_writes_nothing() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     let before = db.snapshot();
     let lines = "{\"title\":\"ok\",\"vendor\":\"A\",\"opened_at\":\"2024-01-01T00:00:00Z\"}\n\
                  {\"title\":\"bad\",\"vendor\":\"A\",\"opened_at\":\"2024-01-01T00:00:00Z\",\"status\":\"pending\"}\n";
@@ -390,7 +501,7 @@ fn a_bad_record_stops_the_import_with_its_line_and_writes_nothing() {
 #[test]
 fn bad_values_get_clear_messages_and_write_nothing() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     let before = db.snapshot();
     let cases: &[(&[&str], &str)] = &[
         (
@@ -563,9 +674,18 @@ fn huge_and_strange_text_is_kept_exactly() {
         "--note",
         "a\u{1b}[2Jb\nc",
     ]);
-    assert_eq!(
-        db.json(&["show", "1", "--json"])["touchpoints"][1]["note"],
-        "a[2Jb\nc"
+    // Both touches were logged at the same instant: find the second by id.
+    let shown = db.json(&["show", "1", "--json"]);
+    let second = shown["touchpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == 2)
+        .unwrap()
+        .clone();
+    assert!(
+        second["note"] == "a[2Jb\nc",
+        "the control character was kept"
     );
     let too_long = "x".repeat(100_001);
     let err = db.fails(&[
@@ -621,7 +741,7 @@ fn reopening_is_counted() {
 #[test]
 fn list_filters_with_the_query_language() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     let ids = |q: &str| -> Vec<i64> {
         db.json(&["list", q, "--json", "--sort", "id"])
             .as_array()
@@ -675,7 +795,7 @@ fn not_a_database_newer_schema_read_only_and_locked() {
         .unwrap()
         .contains("is not a casebook database"));
     // Written by a newer casebook.
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -713,7 +833,7 @@ fn not_a_database_newer_schema_read_only_and_locked() {
 #[test]
 fn backup_and_check() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     assert!(db.run(&["check"]).starts_with("ok:"));
     let copy = db.dir.path().join("copy.sqlite3");
     db.run(&["backup", copy.to_str().unwrap()]);
@@ -733,7 +853,7 @@ fn backup_and_check() {
 #[test]
 fn flags_lists_patterns_with_evidence() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     let all = db.json(&["flags", "--json"]);
     let of = |r: &str| -> Vec<String> {
         all.as_array()
@@ -822,7 +942,7 @@ fn an_older_file_is_migrated_without_losing_anything() {
 #[test]
 fn the_config_file_sets_thresholds_and_a_bad_one_names_the_key() {
     let db = Db::new();
-    db.run(&["demo"]);
+    db.run(&["demo", "--stories-only"]);
     // With slow_response at 24 h, the phone-number story is still fine, but the
     // cable story's 24 h 15 m wait after signing up is now slow too.
     let cfg = db.file("casebook.toml", "[friction]\nslow_response_hours = 24\n");

@@ -367,7 +367,9 @@ fn json_reads_every_listed_time_form_and_names_what_is_wrong() {
         &format!("{ok}{ok}{{\"title\": \"t\", \"vendor\": \"V\", \"opened_at\": \"soon\"}}\n"),
     );
     assert!(
-        e.contains("b.jsonl: line 3: case 3: opened_at: bad time 'soon': use RFC 3339"),
+        e.contains(
+            "b.jsonl: line 3: case 3: opened_at: bad time 'soon': use now, 14:00 (today), tomorrow"
+        ),
         "{e}"
     );
     let e = bad(

@@ -215,11 +215,14 @@ fn generated() -> impl Strategy<Value = Generated> {
                 case.status = Status::Resolved;
                 case.resolved_at = Some(opened + Duration::minutes(r));
             }
-            // Distinct times: ties are ordered by the order of logging.
-            let mut seen = std::collections::HashSet::new();
+            // Coarse times, so that touches logged at the same instant are
+            // common: their order comes from what they are, not from ids.
             let touches = raw
                 .into_iter()
-                .filter(|r| seen.insert(r.0))
+                .map(|mut r| {
+                    r.0 = r.0 / 1000 * 1000;
+                    r
+                })
                 .enumerate()
                 .map(
                     |(i, (at, ch, by_vendor, outcome, ask, waiting, party, hold))| {

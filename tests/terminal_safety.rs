@@ -67,9 +67,9 @@ fn the_command_line_shows_stand_ins_never_raw_controls() {
     let shown = cmd(dir.path()).args(["show", "evil"]).assert().success();
     let shown = String::from_utf8(shown.get_output().stdout.clone()).unwrap();
     assert!(shown.contains("Invoice �gnp.exe�"), "{shown}");
-    // The timeline is one line per touch: the note's breaks show as ⏎.
+    // Whole notes keep their line breaks, every line made safe.
     assert!(
-        shown.contains("first line⏎second line �evil⏎third"),
+        shown.contains("first line\n        second line �evil\n        third [2J"),
         "{shown}"
     );
     // JSON keeps the text as it is (its escapes are safe), for scripts.

@@ -259,6 +259,14 @@ fn a_new_case_by_form_opens_on_screen() {
     key(&mut app, KeyCode::Tab);
     typed(&mut app, "l");
     key(&mut app, KeyCode::Enter);
+    // A vendor nobody knows: the form asks before creating it.
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(
+        s.contains("'Acme Networks' is not a known vendor: Enter again creates it"),
+        "{s}"
+    );
+    assert_eq!(app.cases.total, 4);
+    key(&mut app, KeyCode::Enter);
     assert!(
         app.modal.is_none(),
         "{:?}",
@@ -324,7 +332,7 @@ fn vendors_drill_down_to_their_cases_and_back_out() {
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.tab, Tab::Cases);
-    assert_eq!(app.cases.query_text, "vendor:\"Comcast\"");
+    assert_eq!(app.cases.query_text, "\"vendor=Comcast\"");
     let mut ids = listed(&app);
     ids.sort();
     assert_eq!(ids, vec![2, 3]);
@@ -424,4 +432,202 @@ fn on_a_file_reports_are_made_in_the_background() {
     assert!(!app.vendors.making);
     let s = render(&mut app, 80, 24);
     assert!(s.iter().any(|l| l.contains("Southwest")));
+}
+
+/// Opens every row of a report screen and checks that Enter lists exactly
+/// the cases the row counts.
+#[track_caller]
+fn every_row_drills_down_to_its_count(app: &mut App, tab: char) -> Vec<(String, usize)> {
+    let mut seen = Vec::new();
+    key(app, KeyCode::Char(tab));
+    let rows = if tab == '2' {
+        app.vendors.groups().len()
+    } else {
+        app.channels.groups().len()
+    };
+    for i in 0..rows {
+        key(app, KeyCode::Char(tab));
+        let screen = if tab == '2' {
+            &mut app.vendors
+        } else {
+            &mut app.channels
+        };
+        screen.move_to(i);
+        let g = screen.selected_group().unwrap();
+        let (name, count) = (g.key.clone(), g.figures.cases);
+        key(app, KeyCode::Enter);
+        if name.starts_with('(') {
+            continue;
+        }
+        assert_eq!(app.tab, Tab::Cases, "{name}");
+        assert_eq!(app.cases.total, count, "{name}: the row and its cases");
+        assert_eq!(listed(app).len(), count, "{name}");
+        seen.push((name, count));
+    }
+    seen
+}
+
+#[test]
+fn a_reviewer_checks_a_vendors_figure_by_opening_its_cases() {
+    utc();
+    let mut store = Store::in_memory().unwrap();
+    for (title, vendor, via) in [
+        ("Broken kettle", "Acme", None),
+        ("Late sofa", "Acme Plus", None),
+        ("Wrong size", "Zed", Some("Acme")),
+    ] {
+        let mut case = casebook::domain::Case::new(title, vendor, now());
+        case.marketplace = via.map(String::from);
+        store.create_case(case, vec![], now()).unwrap();
+    }
+    let mut app = App::new(store, now(), false).unwrap();
+    app.update(Action::Resize(80, 24));
+    let mut seen = every_row_drills_down_to_its_count(&mut app, '2');
+    seen.sort();
+    let names = |v: &[(String, usize)]| {
+        v.iter()
+            .map(|(n, c)| format!("{n} {c}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&seen), ["Acme 1", "Acme Plus 1", "Zed 1"]);
+    // Acme's one case, not the two other names that contain "Acme".
+    filter(&mut app, "vendor=acme");
+    assert_eq!(listed(&app), vec![1]);
+
+    // The demo's claim channel: used by one case (the screw), counted once
+    // and listed once; every channel the same way.
+    let mut app = demo_app();
+    let seen = every_row_drills_down_to_its_count(&mut app, '3');
+    assert!(seen.contains(&("claim".to_string(), 1)), "{seen:?}");
+    assert!(seen.contains(&("phone".to_string(), 3)), "{seen:?}");
+    let claim = app
+        .channels
+        .groups()
+        .into_iter()
+        .find(|g| g.key == "claim")
+        .unwrap();
+    assert_eq!((claim.figures.cases, claim.pattern_cases), (1, 1));
+}
+
+#[test]
+fn a_prefilled_field_is_replaced_by_typing_and_cleared_by_ctrl_u() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    let form = |app: &App| match &app.modal {
+        Some(casebook::app::Modal::Form(f)) => f.value("at"),
+        _ => panic!("no form"),
+    };
+    // Up to the time ("now"): typing replaces it, it does not append.
+    let Some(casebook::app::Modal::Form(f)) = &mut app.modal else {
+        panic!("no form")
+    };
+    f.focus_name("at");
+    typed(&mut app, "yesterday");
+    assert_eq!(form(&app), "yesterday");
+    // Typed text is the user's own: more typing appends.
+    typed(&mut app, " 14:00");
+    assert_eq!(form(&app), "yesterday 14:00");
+    ctrl(&mut app, 'u');
+    assert_eq!(form(&app), "");
+    typed(&mut app, "tomorrow");
+    let s = render(&mut app, 80, 24).join("\n");
+    // 2022-08-07 12:00 UTC, a Sunday.
+    assert!(s.contains("Sun 2022-08-07 12:00"), "{s}");
+    // In a fresh form, a key that is not a character keeps the value for editing.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('y'));
+    assert!(app.modal.is_none());
+    key(&mut app, KeyCode::Char('t'));
+    let Some(casebook::app::Modal::Form(f)) = &mut app.modal else {
+        panic!("no form")
+    };
+    f.focus_name("at");
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "w-1d");
+    assert_eq!(form(&app), "now-1d");
+}
+
+#[test]
+fn age_is_time_since_opening_in_full_and_sorts_as_shown() {
+    utc();
+    let mut store = Store::in_memory().unwrap();
+    let opened = now() - chrono::Duration::hours(211 * 24 + 16);
+    let mut done = casebook::domain::Case::new("Old and done", "Acme", opened);
+    done.status = Status::Resolved;
+    done.resolved_at = Some(opened + chrono::Duration::hours(2));
+    store.create_case(done, vec![], now()).unwrap();
+    let young = now() - chrono::Duration::hours(30);
+    store
+        .create_case(
+            casebook::domain::Case::new("Young", "Acme", young),
+            vec![],
+            now(),
+        )
+        .unwrap();
+    let mut app = App::new(store, now(), false).unwrap();
+    for width in [80, 200] {
+        let s = render(&mut app, width, 24).join("\n");
+        // Not "11d 16h", and not the 2 hours it took: its age.
+        assert!(s.contains(" 211d "), "{s}");
+        assert!(s.contains(" 1d 6h "), "{s}");
+    }
+    // Sorted by age, oldest first when descending: the order of the column.
+    while app.cases.sort.label() != "age" {
+        key(&mut app, KeyCode::Char('s'));
+    }
+    let mut orders = vec![listed(&app)];
+    key(&mut app, KeyCode::Char('i'));
+    orders.push(listed(&app));
+    orders.sort();
+    assert_eq!(orders, vec![vec![1, 2], vec![2, 1]]);
+}
+
+#[test]
+fn esc_backs_out_of_vendors_and_channels_and_a_reopened_case_has_no_outcome() {
+    let mut app = demo_app();
+    for tab in ['2', '3'] {
+        key(&mut app, KeyCode::Char(tab));
+        assert_ne!(app.tab, Tab::Cases);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.tab, Tab::Cases, "{tab}");
+        assert!(!app.quit);
+    }
+    // The screw was resolved (workaround… then refunds); reopened, it has no outcome.
+    assert!(app.store.case(1).unwrap().outcome.is_some());
+    app.store.set_status(1, Status::Open, now(), now()).unwrap();
+    app.open_case(1);
+    let s = render(&mut app, 120, 30);
+    // The header's facts (the timeline has its own "outcome" column), below
+    // the next action.
+    let head = s[1..7].join("\n");
+    assert!(
+        head.contains("1 reopen(s)") && !head.contains("outcome"),
+        "{head}"
+    );
+    assert_eq!(app.store.case(1).unwrap().outcome, None);
+}
+
+#[test]
+fn vendor_fields_complete_from_known_vendors_and_aliases() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "No signal");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "xf");
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(s.contains("→ Xfinity (Comcast)"), "{s}");
+    // → at the end takes it; an alias is a known vendor: no question.
+    key(&mut app, KeyCode::Right);
+    let Some(casebook::app::Modal::Form(f)) = &app.modal else {
+        panic!("no form")
+    };
+    assert_eq!(f.value("vendor"), "Xfinity");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal.is_none());
+    let c = &app.case.as_ref().unwrap().case;
+    assert_eq!(
+        (c.title.as_str(), c.vendor.as_str()),
+        ("No signal", "Comcast")
+    );
 }

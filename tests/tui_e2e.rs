@@ -142,7 +142,7 @@ fn demo_db(dir: &Path) -> PathBuf {
     let out = Command::new(BIN)
         .args(["--db"])
         .arg(&db)
-        .arg("demo")
+        .args(["demo", "--stories-only"])
         .env("CASEBOOK_NOW", NOW)
         .output()
         .unwrap();
@@ -227,5 +227,13 @@ fn sigterm_gives_the_terminal_back() {
         .status()
         .unwrap()
         .success());
+    // Ended by SIGTERM: status 128 + 15, as a shell expects.
+    let start = Instant::now();
+    while tmux.alternate_screen() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.text("echo \"EXIT-$?\"");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("EXIT-143");
     tmux.shell_is_back();
 }

@@ -185,6 +185,7 @@ fn channels_group_by_first_channel() {
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
     let s = render(&mut app, 80, 24);
     shows(&s, &["ranked by name"]);
 }
@@ -240,16 +241,48 @@ fn help_lists_every_key_and_the_friction_score_formula() {
     key(&mut app, KeyCode::Char('?'));
     let s = render(&mut app, 80, 24);
     shows(&s, &["Keys — Vendors", "rank by"]);
-    for _ in 0..40 {
+    let formula = "friction score = sum of the group's friction pattern rates";
+    for _ in 0..60 {
+        if render(&mut app, 80, 24).join("\n").contains(formula) {
+            break;
+        }
         key(&mut app, KeyCode::Char('j'));
     }
-    let s = render(&mut app, 80, 24);
-    shows(
-        &s,
-        &["friction score = sum of the group's friction pattern rates"],
-    );
+    shows(&render(&mut app, 80, 24), &[formula]);
     key(&mut app, KeyCode::Esc);
     assert!(app.help.is_none());
+    // At 80×24 the help scrolls to its very end on every screen: the last
+    // pattern's definition (long lines wrap, and the wrapped rows count).
+    let last = RULES.last().unwrap().definition;
+    // The help box's text, its wrapped lines joined again.
+    let inside = |s: Vec<String>| {
+        let rows: Vec<String> = s
+            .iter()
+            .filter_map(|l| {
+                let a = l.find('│')?;
+                let b = l.rfind('│')?;
+                (b > a).then(|| l[a + '│'.len_utf8()..b].trim().to_string())
+            })
+            .collect();
+        rows.join(" ")
+    };
+    for screen in ['1', '2', '3'] {
+        key(&mut app, KeyCode::Char(screen));
+        key(&mut app, KeyCode::Char('?'));
+        for _ in 0..200 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        let s = inside(render(&mut app, 80, 24));
+        assert!(s.contains(last), "{screen}: {s}");
+        key(&mut app, KeyCode::Esc);
+    }
+    app.open_case(2);
+    key(&mut app, KeyCode::Char('?'));
+    for _ in 0..200 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let s = inside(render(&mut app, 80, 24));
+    assert!(s.contains(last), "case: {s}");
 }
 
 #[test]
@@ -354,4 +387,125 @@ fn an_empty_database_says_how_to_start() {
         assert!(app.modal.is_none(), "{k}");
         assert!(app.flash.as_ref().is_some_and(|f| f.error), "{k}");
     }
+}
+
+#[test]
+fn case_screen_at_80x24_reads_every_flag_in_full() {
+    let mut app = demo_app();
+    for id in [1, 2] {
+        app.open_case(id);
+        let s = render(&mut app, 80, 24);
+        // The header's facts are whole: none is cut with "…".
+        for line in &s[1..5] {
+            assert!(!line.contains('…'), "{line}");
+        }
+        // The channel map names the stages around a long one (case 2: 2 years on the phone).
+        if id == 2 {
+            // Below the header (which leads with the next action) and the map's title.
+            let bar = 1 + s
+                .iter()
+                .position(|l| l.starts_with("where the time went"))
+                .unwrap();
+            assert!(
+                s[bar].starts_with("web ") && s[bar].contains("phone"),
+                "{}",
+                s[bar]
+            );
+        }
+        let flags = app.case.as_ref().unwrap().flags.clone();
+        for f in &flags {
+            key(&mut app, KeyCode::Char('n'));
+            assert_eq!(app.case.as_ref().unwrap().selected_flag(), Some(f));
+            let s = render(&mut app, 80, 24);
+            // The selected explanation, wrapped, read back whole.
+            let text: Vec<&str> = s.iter().flat_map(|l| l.split_whitespace()).collect();
+            let want: Vec<&str> = f.explanation.split_whitespace().collect();
+            assert!(
+                text.windows(want.len()).any(|w| w == want.as_slice()),
+                "{}: {}\n{}",
+                f.pattern.id(),
+                f.explanation,
+                s.join("\n")
+            );
+        }
+        key(&mut app, KeyCode::Char('q'));
+    }
+}
+
+#[test]
+fn case_screen_leads_with_the_next_action_and_a_cost_line() {
+    let mut app = demo_app();
+    app.open_case(2);
+    let s = render(&mut app, 100, 30);
+    assert!(
+        s[1].starts_with("next ▸ Escalate: 9 contacts and nothing escalated yet  [#9 #10"),
+        "{}",
+        s[1]
+    );
+    assert!(s[2].starts_with("#2 Cannot sign up"), "{}", s[2]);
+    shows(
+        &s,
+        &[
+            "pre_sale",
+            "service cost the vendor 94.00",
+            "the customer 65.42 and 2h 37m",
+        ],
+    );
+    // The channel map's bar switches to cost with $, and back.
+    key(&mut app, KeyCode::Char('$'));
+    let s = render(&mut app, 100, 30);
+    shows(
+        &s,
+        &[
+            "cost to serve 94.00 · largest: #11 phone Comcast 25.00",
+            "($ time)",
+        ],
+    );
+    key(&mut app, KeyCode::Char('$'));
+    let s = render(&mut app, 100, 30);
+    shows(&s, &["waiting on vendor"]);
+    // A done case has no next action: its title comes first.
+    app.open_case(1);
+    let s = render(&mut app, 120, 30);
+    assert!(s[1].starts_with("#1 File cabinet"), "{}", s[1]);
+    shows(
+        &s,
+        &[
+            "sale 129.99",
+            "service cost the vendor 41.40",
+            "refunds 154.99",
+            "margin -66.40",
+            "the customer 169.17 and 5h 46m",
+        ],
+    );
+}
+
+#[test]
+fn vendors_rank_by_friction_cost_and_group_by_stage() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('s'));
+    let s = render(&mut app, 100, 24);
+    shows(&s, &["ranked by friction cost", "fric cost", "cost/case"]);
+    // The seller's missing screw (41.40 + 169.17 = 210.57) above Comcast's
+    // sign-up and phone number (159.42 + 22.83 = 182.25).
+    let pos = |t: &str| s.iter().position(|l| l.starts_with(t)).unwrap();
+    assert!(pos("We Love") < pos("Comcast") && pos("Comcast") < pos("Southwest"));
+    assert!(s[pos("We Love")].contains("210.57"));
+    assert!(s[pos("Comcast")].contains("182.25"));
+    key(&mut app, KeyCode::Char('J'));
+    let s = render(&mut app, 100, 24);
+    shows(
+        &s,
+        &[
+            "journey stages",
+            "pre_sale",
+            "delivery",
+            "use",
+            "friction score 6.00 over 1 case(s)",
+        ],
+    );
+    key(&mut app, KeyCode::Char('J'));
+    let s = render(&mut app, 100, 24);
+    shows(&s, &["3 vendors"]);
 }

@@ -86,6 +86,10 @@ pub enum Action {
     NextFlag,
     PrevFlag,
     ToggleEvents,
+    /// The channel map's bar: time or cost to serve.
+    ToggleMapCost,
+    /// The vendors scorecard: grouped by vendor or by journey stage.
+    ToggleStage,
     PrevCase,
     NextCase,
 

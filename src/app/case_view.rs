@@ -2,9 +2,12 @@
 //! in time order), its measures and channel map, and its flags, one of which
 //! may be selected to mark its evidence in the timeline.
 
+use crate::domain::cost::{case_cost, CaseCost};
 use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::measures::{channel_map, measure, CaseMeasures, Stage};
+use crate::domain::next_action::NextAction;
 use crate::domain::sla::CaseSla;
+use crate::domain::Money;
 use crate::domain::{Case, Touchpoint};
 use crate::store::{Event, Result, Store};
 use chrono::{DateTime, Utc};
@@ -25,6 +28,12 @@ pub struct CaseScreen {
     pub flags: Vec<Flag>,
     pub measures: CaseMeasures,
     pub stages: Vec<Stage>,
+    /// Each stage's cost to serve (the cost of the touch that began it).
+    pub stage_costs: Vec<Money>,
+    /// The channel map's bar draws cost instead of time.
+    pub map_shows_cost: bool,
+    pub cost: CaseCost,
+    pub next_action: Option<NextAction>,
     /// Its service level now (None when no policy applies).
     pub sla: Option<CaseSla>,
     pub timeline: Vec<Entry>,
@@ -49,6 +58,10 @@ impl CaseScreen {
             flags: Vec::new(),
             measures: measure(&Case::new("", "", now), &[], now),
             stages: Vec::new(),
+            stage_costs: Vec::new(),
+            map_shows_cost: false,
+            cost: CaseCost::default(),
+            next_action: None,
             sla: None,
             timeline: Vec::new(),
             selected: 0,
@@ -83,6 +96,20 @@ impl CaseScreen {
         );
         self.measures = measure(&self.case, &self.touches, now);
         self.stages = channel_map(&self.case, &self.touches, now);
+        let rates = &store.summary_rates.cost;
+        self.stage_costs = self
+            .stages
+            .iter()
+            .map(|st| {
+                self.touches
+                    .iter()
+                    .find(|t| t.id == st.touch_id)
+                    .map(|t| rates.touch_cost(t))
+                    .unwrap_or_default()
+            })
+            .collect();
+        self.cost = case_cost(&self.case, &self.touches, rates);
+        self.next_action = store.next_action(&self.case, &self.touches, &self.flags, now)?;
         self.sla = store
             .sla_setup()?
             .and_then(|s| s.case_sla(&self.case, &self.touches, now));

@@ -9,7 +9,7 @@ use crate::domain::{Case, Money, Touchpoint};
 use chrono::{DateTime, Local, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
-use ratatui_textarea::{CursorMove, Input, TextArea};
+use ratatui_textarea::{CursorMove, Input, TextArea, WrapMode};
 
 /// What kind of value a field takes, and so how it is checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,10 @@ pub struct Field {
     pub error: Option<String>,
     /// What the value will be taken as (a parsed time, the default party…).
     pub hint: Option<String>,
+    /// The value was filled in for the user (now, the last party, the value
+    /// being edited) and not yet touched: the first character typed
+    /// replaces it; any other key keeps it for editing.
+    pub prefilled: bool,
 }
 
 /// What a form is for, and what it was opened on.
@@ -95,6 +99,11 @@ pub struct Form {
     /// The user picked the outcome: the channel no longer sets its default.
     pub outcome_chosen: bool,
     pub now: DateTime<Utc>,
+    /// Every name a vendor is known by (name or alias, and the vendor's name),
+    /// for the vendor fields' completion.
+    pub vendor_names: Vec<(String, String)>,
+    /// New vendor names the user was asked about: saving again creates them.
+    pub new_vendors_ok: Vec<String>,
 }
 
 fn text_input(value: &str) -> TextArea<'static> {
@@ -119,13 +128,17 @@ impl Field {
             name,
             label,
             kind,
-            text: text_input(value),
+            text: TextArea::default(),
             choice: 0,
             error: None,
             hint: None,
+            prefilled: false,
         };
+        f.reset_text(value);
         if matches!(f.kind, Kind::Choice { .. }) {
             f.select(value);
+        } else if f.kind != Kind::Note && !value.trim().is_empty() {
+            f.set_prefilled(true);
         }
         f
     }
@@ -188,7 +201,7 @@ impl Field {
         let v = self.value();
         self.error = None;
         if matches!(self.kind, Kind::Time { .. }) {
-            self.hint = None;
+            self.hint = v.is_empty().then(|| TIME_FORMS.to_string());
         }
         match &self.kind {
             Kind::Text { required: true } | Kind::Time { required: true } if v.is_empty() => {
@@ -202,10 +215,10 @@ impl Field {
                             .to_string(),
                     )
                 }
-                Err(_) => {
-                    self.error =
-                        Some("not a time: try now, -2h, -1d, 2024-05-01 or 2024-05-01 14:30".into())
-                }
+                Err(_) => self.error = Some(
+                    "not a time: try now, 14:00, tomorrow, yesterday, +1d, -2h, 2024-05-01 14:30"
+                        .into(),
+                ),
             },
             Kind::Minutes if !v.is_empty() && minutes(&v).is_none() => {
                 self.error = Some("a number of minutes such as 12 or 1.5 (or 2h)".into());
@@ -259,7 +272,21 @@ impl Field {
                 KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => self.jump(c),
                 _ => {}
             }
+        } else if key.code == KeyCode::Char('u') && key.modifiers == KeyModifiers::CONTROL {
+            // ctrl-u clears the field, as on a shell's line.
+            self.set_prefilled(false);
+            self.reset_text("");
+            self.set_focus(true);
         } else {
+            let typed = matches!(key.code, KeyCode::Char(_))
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            if self.prefilled && typed {
+                self.reset_text("");
+                self.set_focus(true);
+            }
+            self.set_prefilled(false);
             let newline = key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT)
                 || key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL;
             if newline {
@@ -275,8 +302,26 @@ impl Field {
 
     pub fn set_text(&mut self, value: &str) {
         let focused = self.text.cursor_style() != Style::default();
-        self.text = text_input(value);
+        self.reset_text(value);
         self.set_focus(focused);
+    }
+
+    /// A new input holding `value`; a note wraps at words as it is typed.
+    fn reset_text(&mut self, value: &str) {
+        self.text = text_input(value);
+        if self.kind == Kind::Note {
+            self.text.set_wrap_mode(WrapMode::WordOrGlyph);
+        }
+    }
+
+    /// Shows a prefilled value dim until the user types over it or keeps it.
+    fn set_prefilled(&mut self, on: bool) {
+        self.prefilled = on;
+        self.text.set_style(if on {
+            Style::default().add_modifier(Modifier::DIM)
+        } else {
+            Style::default()
+        });
     }
 
     fn set_focus(&mut self, on: bool) {
@@ -287,6 +332,9 @@ impl Field {
         });
     }
 }
+
+/// What a time field takes, shown beside it while it is empty.
+pub const TIME_FORMS: &str = "now · 14:00 · tomorrow · yesterday · +1d · -2h · 2024-05-01 14:30";
 
 /// Minutes from `12`, `1.5`, `90m` or `2h`.
 pub fn minutes(text: &str) -> Option<f64> {
@@ -312,6 +360,8 @@ impl Form {
             changed: false,
             outcome_chosen: false,
             now,
+            vendor_names: Vec::new(),
+            new_vendors_ok: Vec::new(),
         };
         for f in &mut form.fields {
             f.check(now);

@@ -176,6 +176,11 @@ static CASE: &[Binding] = &[
         Action::ToggleEvents,
         "show or hide the audit events in the timeline",
     ),
+    b(
+        &[ch('$')],
+        Action::ToggleMapCost,
+        "channel map: draw time or cost to serve per stage",
+    ),
     b(&[ch('[')], Action::PrevCase, "previous case of the list"),
     b(&[ch(']')], Action::NextCase, "next case of the list"),
     b(
@@ -194,9 +199,14 @@ static REPORT: &[Binding] = &[
     b(
         &[ch('s')],
         Action::SortNext,
-        "rank by: friction score, cases, median time to resolution, name",
+        "rank by: friction score, friction cost, cases, median time to resolution, name",
     ),
-    b(&[ESC], Action::Back, "(nothing to leave here: q quits)"),
+    b(
+        &[ch('J')],
+        Action::ToggleStage,
+        "vendors: group by vendor or by journey stage",
+    ),
+    b(&[ESC, ch('h'), LEFT], Action::Back, "back to the cases"),
     b(&[ch('q')], Action::Quit, "quit"),
 ];
 

@@ -17,6 +17,7 @@ pub mod sla;
 pub mod sla_form;
 pub mod suggest;
 pub mod touch_form;
+pub mod vendor_names;
 mod writes;
 
 pub use action::{Action, Tab};

@@ -192,6 +192,7 @@ impl App {
             Action::AcceptSuggestion if touch && touch_form::accept_suggestion(&mut form) => {
                 touch_form::after_change(&mut form, "outcome");
             }
+            Action::Input(key) if super::vendor_names::accept(&mut form, key) => {}
             Action::Input(key) => {
                 if let Some(name) = form.input(key) {
                     if touch {
@@ -199,6 +200,7 @@ impl App {
                     } else {
                         super::sla_form::after_change(&mut form, name);
                     }
+                    super::vendor_names::hint(&mut form, name);
                 }
             }
             Action::Submit => {

@@ -10,6 +10,9 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rank {
     Friction,
+    /// What friction cost: the vendor's cost to serve and the customer's
+    /// all-in cost of the cases with a friction flag.
+    FrictionCost,
     Cases,
     MedianTtr,
     Name,
@@ -19,6 +22,7 @@ impl Rank {
     pub fn label(self) -> &'static str {
         match self {
             Rank::Friction => "friction score",
+            Rank::FrictionCost => "friction cost",
             Rank::Cases => "cases",
             Rank::MedianTtr => "median time to resolution",
             Rank::Name => "name",
@@ -27,7 +31,8 @@ impl Rank {
 
     fn next(self) -> Rank {
         match self {
-            Rank::Friction => Rank::Cases,
+            Rank::Friction => Rank::FrictionCost,
+            Rank::FrictionCost => Rank::Cases,
             Rank::Cases => Rank::MedianTtr,
             Rank::MedianTtr => Rank::Name,
             Rank::Name => Rank::Friction,
@@ -57,6 +62,8 @@ pub struct ReportData {
     pub periods: Option<Periods>,
     pub opened: Counts,
     pub histogram: Counts,
+    /// Groups with fewer cases rank after the others (friction.min_cases).
+    pub min_cases: usize,
 }
 
 impl ReportData {
@@ -79,12 +86,15 @@ impl ReportData {
             periods,
             opened,
             histogram,
+            min_cases: store.thresholds.min_cases,
         })
     }
 }
 
 pub struct ReportScreen {
     pub by: GroupBy,
+    /// What the screen groups by when not grouped by journey stage.
+    pub home: GroupBy,
     pub report: Option<Report>,
     /// Indexes into `report.groups`, in the order shown.
     pub order: Vec<usize>,
@@ -93,6 +103,8 @@ pub struct ReportScreen {
     pub periods: Option<Periods>,
     pub opened: Counts,
     pub histogram: Counts,
+    /// Groups with fewer cases than this rank after the others by friction.
+    pub min_cases: usize,
     /// Data changed since the report was made: remake it when shown.
     pub stale: bool,
     /// A report is being made in the background…
@@ -105,6 +117,7 @@ impl ReportScreen {
     pub fn new(by: GroupBy) -> ReportScreen {
         ReportScreen {
             by,
+            home: by,
             report: None,
             order: Vec::new(),
             rank: Rank::Friction,
@@ -112,6 +125,7 @@ impl ReportScreen {
             periods: None,
             opened: Counts::new(),
             histogram: Counts::new(),
+            min_cases: 0,
             stale: true,
             making: false,
             again: false,
@@ -132,6 +146,7 @@ impl ReportScreen {
         self.periods = data.periods;
         self.opened = data.opened;
         self.histogram = data.histogram;
+        self.min_cases = data.min_cases;
         self.rank_groups();
         if let Some(key) = keep {
             self.select_key(&key);
@@ -148,10 +163,21 @@ impl ReportScreen {
         let g = &r.groups;
         let ttr = |i: usize| g[i].figures.ttr_hours.median.unwrap_or(f64::NEG_INFINITY);
         match self.rank {
+            // A score on one or two cases says little: groups with too few
+            // cases to be flagged come after all the others.
             Rank::Friction => order.sort_by(|&a, &b| {
-                g[b].friction_score
-                    .total_cmp(&g[a].friction_score)
+                let few = |i: usize| g[i].figures.cases < self.min_cases;
+                few(a)
+                    .cmp(&few(b))
+                    .then(g[b].friction_score.total_cmp(&g[a].friction_score))
                     .then(g[b].figures.cases.cmp(&g[a].figures.cases))
+                    .then(g[a].key.cmp(&g[b].key))
+            }),
+            Rank::FrictionCost => order.sort_by(|&a, &b| {
+                g[b].figures
+                    .cost
+                    .friction_cost
+                    .cmp(&g[a].figures.cost.friction_cost)
                     .then(g[a].key.cmp(&g[b].key))
             }),
             Rank::Cases => order.sort_by(|&a, &b| {
@@ -169,6 +195,20 @@ impl ReportScreen {
         }
         self.order = order;
         self.selected = self.selected.min(self.order.len().saturating_sub(1));
+    }
+
+    /// Switches between the screen's own grouping and the journey stage;
+    /// the report is remade when shown.
+    pub fn toggle_stage(&mut self) {
+        self.by = if self.by == GroupBy::Stage {
+            self.home
+        } else {
+            GroupBy::Stage
+        };
+        self.report = None;
+        self.order.clear();
+        self.selected = 0;
+        self.stale = true;
     }
 
     pub fn cycle_rank(&mut self) {
@@ -214,16 +254,18 @@ impl ReportScreen {
     /// The filter that lists a group's cases on the triage screen.
     pub fn drill_down_query(&self) -> Option<String> {
         let g = self.selected_group()?;
+        // The same cases the row counts: the vendor itself (not a name that
+        // contains it, nor the cases it sold), or the cases that used the channel.
         let key = match self.by {
-            GroupBy::Vendor => "vendor",
-            GroupBy::Channel => "channel",
-            GroupBy::Category => "category",
-            GroupBy::Party => "vendor",
+            GroupBy::Vendor | GroupBy::Party => "vendor=",
+            GroupBy::Channel => "channel:",
+            GroupBy::Category => "category:",
+            GroupBy::Stage => "stage:",
         };
         if g.key.starts_with('(') {
             return None;
         }
-        Some(format!("{key}:\"{}\"", g.key.replace('"', "")))
+        Some(format!("\"{key}{}\"", g.key.replace('"', "")))
     }
 }
 

@@ -53,7 +53,9 @@ impl App {
                     self.check(r);
                 }
                 Done::Report(by, result) => {
-                    let screen = if by == GroupBy::Vendor {
+                    // The vendors screen may be grouped by stage (see toggle_stage).
+                    let to_vendors = by == self.vendors.by;
+                    let screen = if to_vendors {
                         &mut self.vendors
                     } else {
                         &mut self.channels
@@ -66,8 +68,8 @@ impl App {
                     }
                     self.check(r);
                     let shown = matches!(
-                        (self.tab, by),
-                        (Tab::Vendors, GroupBy::Vendor) | (Tab::Channels, GroupBy::Channel)
+                        (self.tab, to_vendors),
+                        (Tab::Vendors, true) | (Tab::Channels, false)
                     );
                     if again && shown {
                         self.load_report(true);
@@ -166,6 +168,7 @@ impl App {
             Action::NextFlag => case.cycle_flag(1),
             Action::PrevFlag => case.cycle_flag(-1),
             Action::ToggleEvents => case.toggle_events(),
+            Action::ToggleMapCost => case.map_shows_cost = !case.map_shows_cost,
             Action::Back => {
                 let id = case.case.id;
                 self.case = None;
@@ -198,12 +201,19 @@ impl App {
             Action::PageUp => screen.move_by(-10),
             Action::Top => screen.move_to(0),
             Action::Bottom => screen.move_to(usize::MAX),
+            Action::ToggleStage if screen.home == GroupBy::Vendor => {
+                screen.toggle_stage();
+                let by = screen.by.as_str();
+                self.say(format!("grouped by {by}"));
+                self.load_report(true);
+            }
             Action::SortNext => {
                 screen.cycle_rank();
                 let label = screen.rank.label();
                 self.say(format!("ranked by {label}"));
             }
-            Action::Back => self.say("q quits"),
+            // Like every other screen: Esc goes back, here to the cases.
+            Action::Back => self.switch(Tab::Cases),
             Action::Open => {
                 if let Some(q) = screen.drill_down_query() {
                     self.tab = Tab::Cases;

@@ -134,21 +134,21 @@ impl App {
             }
             Action::NewPolicy => {
                 let form = sla_form::policy(None, &self.sla.calendars, now);
-                self.modal = Some(Modal::Form(Box::new(form)));
+                self.open_form(form);
             }
             Action::NewCalendar => {
                 let form = sla_form::calendar(None, now);
-                self.modal = Some(Modal::Form(Box::new(form)));
+                self.open_form(form);
             }
             Action::SetAtRisk => {
                 let form = sla_form::at_risk(self.sla.at_risk_share, now);
-                self.modal = Some(Modal::Form(Box::new(form)));
+                self.open_form(form);
             }
             Action::EditSla => match self.sla.selected_item() {
                 Some(SlaItem::Policy(i)) => {
                     let p = &self.sla.policies[i];
                     let form = sla_form::policy(Some(p), &self.sla.calendars, now);
-                    self.modal = Some(Modal::Form(Box::new(form)));
+                    self.open_form(form);
                 }
                 Some(SlaItem::Calendar(i)) => {
                     let c = &self.sla.calendars[i];
@@ -156,7 +156,7 @@ impl App {
                         self.complain("24x7 is built in: every hour counts, nothing to edit");
                     } else {
                         let form = sla_form::calendar(Some(c), now);
-                        self.modal = Some(Modal::Form(Box::new(form)));
+                        self.open_form(form);
                     }
                 }
                 None => self.complain("nothing to edit yet: a adds a policy, c a calendar"),

@@ -4,7 +4,7 @@
 
 use super::form::{Form, Purpose};
 use super::modal::{Confirm, Modal, STATUS_MENU};
-use super::{case_form, touch_form, Action, App, Tab};
+use super::{case_form, touch_form, vendor_names, Action, App, Tab};
 use crate::domain::Status;
 use crate::store::StoreError;
 
@@ -40,17 +40,24 @@ impl App {
         !self.store.read_only
     }
 
+    /// Shows a form, its vendor fields completing from the known vendors.
+    pub(super) fn open_form(&mut self, mut form: Form) {
+        let r = self.store.vendors();
+        form.vendor_names = vendor_names::known(self.check(r).unwrap_or_default());
+        self.modal = Some(Modal::Form(Box::new(form)));
+    }
+
     pub(super) fn update_writes(&mut self, action: Action) {
         let now = self.now;
         match action {
             Action::NewCase if self.writable() => {
-                self.modal = Some(Modal::Form(Box::new(case_form::new_case(now))));
+                self.open_form(case_form::new_case(now));
             }
             Action::EditCase if self.writable() => {
                 let Some(id) = self.target_case() else { return };
                 let r = self.store.case(id);
                 if let Some(c) = self.check(r) {
-                    self.modal = Some(Modal::Form(Box::new(case_form::edit_case(&c, now))));
+                    self.open_form(case_form::edit_case(&c, now));
                 }
             }
             Action::NewTouch if self.writable() => {
@@ -61,7 +68,7 @@ impl App {
                     .and_then(|c| Ok((c, self.store.touches(id)?)));
                 if let Some((c, touches)) = self.check(r) {
                     let form = touch_form::new_touch(&c, &touches, now);
-                    self.modal = Some(Modal::Form(Box::new(form)));
+                    self.open_form(form);
                 }
             }
             Action::EditTouch if self.writable() => {
@@ -69,7 +76,7 @@ impl App {
                 match screen.selected_touch() {
                     Some(t) => {
                         let form = touch_form::edit_touch(&screen.case, t, now);
-                        self.modal = Some(Modal::Form(Box::new(form)));
+                        self.open_form(form);
                     }
                     None => self.complain("select a touch (j/k) to edit it"),
                 }
@@ -193,6 +200,9 @@ impl App {
             Purpose::SlaPolicy { .. } | Purpose::SlaCalendar { .. } | Purpose::SlaAtRisk
         ) {
             return self.submit_sla(form);
+        }
+        if vendor_names::ask_before_creating(&mut form) {
+            return Some(form);
         }
         let now = self.now;
         if !form.future_ok {

@@ -1,11 +1,13 @@
 //! add, touch, status, resolve, list, show, flags.
 
+use super::journey;
 use super::table::Table;
 use super::Context;
+use crate::domain::cost::case_cost;
 use crate::domain::friction::{self, CaseView};
-use crate::domain::measures::{channel_map, measure, round4};
+use crate::domain::measures::{measure, round4};
 use crate::domain::query::Query;
-use crate::domain::time::short_duration;
+use crate::domain::time::{localize_utc_times, short_duration};
 use crate::domain::{Case, Channel, Money, Touchpoint};
 use crate::io::json::{FlagRecord, ShownCase};
 use crate::store::query::SortKey;
@@ -17,8 +19,10 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// The vendor the case is with (a known name or alias, or a new vendor)
     #[arg(long)]
     pub vendor: String,
+    /// What went wrong, in a line
     #[arg(long)]
     pub title: String,
     /// missing_part, defect, wrong_item, late_delivery, billing, refund, account_access, service_activation, outage, technical, praise, other
@@ -36,20 +40,28 @@ pub struct AddArgs {
     /// low, normal, high, urgent
     #[arg(long)]
     pub priority: Option<String>,
+    /// pre_sale, order, delivery, use, billing, cancel [default: from the category]
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// The product concerned
     #[arg(long)]
     pub product: Option<String>,
     /// The purchase amount, such as 129.99
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub amount: Option<String>,
+    /// The currency of the amounts, such as USD
     #[arg(long, value_name = "CODE")]
     pub currency: Option<String>,
     /// The importer's or user's own key for the case
     #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
+    /// The order's number at the vendor
     #[arg(long = "order", value_name = "ORDER_REF")]
     pub order_ref: Option<String>,
+    /// Who the customer is (for a team logging others' cases)
     #[arg(long)]
     pub customer: Option<String>,
+    /// Who looks after the case
     #[arg(long)]
     pub owner: Option<String>,
     /// A tag (repeat for more)
@@ -73,6 +85,7 @@ pub struct TouchArgs {
     /// The vendor dealt with at this touch [default: the case's vendor]
     #[arg(long)]
     pub party: Option<String>,
+    /// When it happened [default: now]
     #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// How long it took, in minutes
@@ -90,6 +103,7 @@ pub struct TouchArgs {
     /// Who the case waits on after this touch: vendor, customer, nobody
     #[arg(long)]
     pub waiting_on: Option<String>,
+    /// What was said or done, in your words
     #[arg(long)]
     pub note: Option<String>,
 }
@@ -107,6 +121,7 @@ pub fn add(cx: &mut Context, a: &AddArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(p) = &a.priority {
         case.priority = p.parse()?;
     }
+    case.stage = a.stage.as_deref().map(str::parse).transpose()?;
     case.marketplace = a.via.clone();
     case.product = a.product.clone();
     case.purchase_amount = money(a.amount.as_deref())?;
@@ -241,7 +256,8 @@ pub fn list(
     .max_width(6, 40)
     .max_width(8, 50);
     for r in &rows {
-        let age = short_duration(r.resolved_at.unwrap_or(cx.now) - r.opened_at);
+        // Time since opening, as the app shows it and as `--sort age` sorts.
+        let age = crate::domain::time::age_text(cx.now - r.opened_at);
         t.row(vec![
             r.id.to_string(),
             age,
@@ -287,6 +303,9 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     };
     let flags = friction::flags(&view, &cx.store.thresholds);
     let mut m = measure(&case, &touches, cx.now);
+    let rates = cx.store.summary_rates.cost.clone();
+    let cost = case_cost(&case, &touches, &rates);
+    let next_action = cx.store.next_action(&case, &touches, &flags, cx.now)?;
     let sla = cx
         .store
         .sla_setup()?
@@ -302,12 +321,18 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
             touchpoints: &touches,
             flags: flags.iter().map(|f| FlagRecord::of(&case, f)).collect(),
             measures: m,
+            cost,
+            next_action,
+            channel_map: journey::shown_stages(&case, &touches, &rates, cx.now),
             sla,
         };
         writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(());
     }
     writeln!(out, "#{} {}", case.id, case.title)?;
+    if let Some(a) = &next_action {
+        writeln!(out, "  next: {}", journey::action_line(a))?;
+    }
     let mut fields = vec![
         (
             "vendor",
@@ -319,7 +344,13 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
         ),
         (
             "status",
-            format!("{} · {} · {}", case.status, case.priority, case.category),
+            format!(
+                "{} · {} · {} · {}",
+                case.status,
+                case.priority,
+                case.category,
+                case.stage()
+            ),
         ),
         ("opened", local(case.opened_at)),
     ];
@@ -363,6 +394,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     for (k, v) in fields {
         writeln!(out, "  {k:<14}{v}")?;
     }
+    writeln!(out, "  {:<14}{}", "cost", journey::cost_line(&case, &cost))?;
     writeln!(out, "\nmeasures")?;
     writeln!(
         out,
@@ -398,12 +430,9 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     )?;
     super::sla::show_words(sla.as_ref(), out)?;
     writeln!(out, "\ntimeline")?;
-    let mut t = Table::new(&[
-        "#", "when", "channel", "from", "party", "outcome", "wait", "note",
-    ])
-    .right(&[0, 6])
-    .max_width(4, 20)
-    .max_width(7, 60);
+    let mut t = Table::new(&["#", "when", "channel", "from", "party", "outcome", "wait"])
+        .right(&[0, 6])
+        .max_width(4, 20);
     for tp in &touches {
         t.row(vec![
             tp.id.to_string(),
@@ -413,19 +442,30 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
             tp.party_or(&case.vendor).to_string(),
             tp.outcome.to_string() + &tp.ask.map_or(String::new(), |a| format!(" (ask {a})")),
             tp.wait_minutes.map_or(String::new(), |w| format!("{w}m")),
-            tp.note.clone(),
         ]);
     }
     write!(out, "{}", t.render())?;
+    // Whole notes, wrapped, their own lines kept.
+    if touches.iter().any(|tp| !tp.note.trim().is_empty()) {
+        writeln!(out, "\nnotes")?;
+    }
+    for tp in touches.iter().filter(|tp| !tp.note.trim().is_empty()) {
+        let mark = format!("#{}", tp.id);
+        for (i, line) in crate::ui::text::wrap(&tp.note, 70).iter().enumerate() {
+            let head = if i == 0 { mark.as_str() } else { "" };
+            writeln!(out, "  {head:<6}{}", crate::ui::text::fit(line, usize::MAX))?;
+        }
+    }
     writeln!(out, "\nchannel map (who held the ball)")?;
-    for s in channel_map(&case, &touches, cx.now) {
+    for s in journey::shown_stages(&case, &touches, &rates, cx.now) {
         writeln!(
             out,
-            "  #{:<5} {:<10} {:<9} {}",
-            s.touch_id,
-            s.channel.as_str(),
-            s.waiting_on.as_str(),
-            short_duration(s.end - s.start)
+            "  #{:<5} {:<10} {:<9} {:<10} {}",
+            s.stage.touch_id,
+            s.stage.channel.as_str(),
+            s.stage.waiting_on.as_str(),
+            short_duration(s.stage.end - s.stage.start),
+            s.cost
         )?;
     }
     writeln!(out, "\nflags")?;
@@ -445,7 +485,8 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
                     .join(" ")
             )
         };
-        writeln!(out, "  {:<18} {}{}", f.pattern.id(), f.explanation, ev)?;
+        let why = localize_utc_times(&f.explanation, &Local);
+        writeln!(out, "  {:<18} {}{}", f.pattern.id(), why, ev)?;
     }
     Ok(())
 }
@@ -495,7 +536,7 @@ pub fn flags(cx: &mut Context, key: Option<&str>, json: bool, out: &mut dyn Writ
                 .map(|e| format!("#{e}"))
                 .collect::<Vec<_>>()
                 .join(" "),
-            r.explanation.clone(),
+            localize_utc_times(&r.explanation, &Local),
         ]);
     }
     write!(out, "{}", t.render())?;

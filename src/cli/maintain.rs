@@ -5,7 +5,7 @@ use anyhow::{bail, Result};
 use std::io::Write;
 use std::path::Path;
 
-pub fn demo(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
+pub fn demo(cx: &mut Context, stories_only: bool, out: &mut dyn Write) -> Result<()> {
     let s = crate::io::demo::load(&mut cx.store, cx.now)?;
     writeln!(
         out,
@@ -13,6 +13,29 @@ pub fn demo(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
         cx.store.path.display(),
         s.created,
         s.unchanged + s.updated
+    )?;
+    if stories_only {
+        return Ok(());
+    }
+    // The background goes in once: its dates are relative to the first load.
+    use crate::io::background;
+    if cx.store.find_case(background::FIRST_REF).is_ok() {
+        writeln!(out, "background: already there (tag:generated)")?;
+        return Ok(());
+    }
+    let now = cx.now;
+    let cases = background::cases(now);
+    cx.store.in_transaction(|w| {
+        for (case, touches) in cases {
+            w.merge_case(case, touches, None, now)?;
+        }
+        Ok(())
+    })?;
+    writeln!(
+        out,
+        "background: {} generated cases with {} vendors (tag:generated), so that Vendors and Channels have something to compare",
+        background::CASES,
+        background::VENDOR_COUNT
     )?;
     Ok(())
 }

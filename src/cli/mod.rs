@@ -1,7 +1,10 @@
 //! The command line: clap definitions and one handler per subcommand.
 
 mod cases;
+mod docs;
+mod edit;
 mod history;
+mod journey;
 mod maintain;
 mod report;
 mod safe_out;
@@ -54,8 +57,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load the demo stories (idempotent)
-    Demo,
+    /// Load the demo: the four stories, and a generated background (idempotent)
+    Demo {
+        /// Only the four stories, without the generated background
+        #[arg(long)]
+        stories_only: bool,
+    },
     /// Log a new case; prints its id
     Add(cases::AddArgs),
     /// Log a touchpoint (a call, chat, email…) on a case
@@ -72,6 +79,7 @@ pub enum Command {
     },
     /// Resolve a case with an outcome
     Resolve {
+        /// The case: its id, ref or uid
         case: String,
         /// full_refund, partial_refund, replacement, repair, credit, workaround, self_resolved, explained, abandoned, none
         #[arg(long)]
@@ -79,6 +87,7 @@ pub enum Command {
         /// The amount refunded, such as 25.00
         #[arg(long)]
         refund: Option<String>,
+        /// When [default: now]
         #[arg(long, value_name = "AT", allow_hyphen_values = true)]
         at: Option<String>,
     },
@@ -92,26 +101,41 @@ pub enum Command {
         /// Print at most this many
         #[arg(long)]
         limit: Option<usize>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
     /// Show one case: fields, timeline, flags, measures, channel map
     Show {
+        /// The case: its id, ref or uid
         case: String,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a case's own fields (stage, category, priority, title, owner)
+    Edit(edit::EditArgs),
+    /// Open cases in urgency order, each with its next action (and why)
+    Next {
+        /// A filter in the query language, as for list
+        query: Vec<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
     /// The friction flags of one case or of all cases, with their evidence
     Flags {
+        /// The case (its id, ref or uid) [default: every case]
         case: Option<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
     /// Group figures and friction per vendor, channel, category or party
     Report(report::ReportArgs),
-    /// Import cases from JSON or JSON Lines (all or nothing; idempotent)
+    /// Import cases from JSON, JSON Lines or CSV (all or nothing; idempotent)
     Import(transfer::ImportArgs),
-    /// Export every case as JSON or JSON Lines
+    /// Export every case as JSON, JSON Lines or CSV
     Export(transfer::ExportArgs),
     /// Add a synthetic data set, for trying casebook at scale
     Generate {
@@ -133,6 +157,7 @@ pub enum Command {
     History {
         /// The case: its id, ref or uid (a deleted case's too)
         case: String,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -152,6 +177,14 @@ pub enum Command {
     /// Service levels: business calendars and policies (first response, resolution)
     #[command(subcommand)]
     Sla(sla::SlaCommand),
+    /// Print a shell completion script (see the README to install it)
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): casebook man > casebook.1
+    Man,
 }
 
 /// What every handler needs: the store, the time now and the local zone.
@@ -188,6 +221,7 @@ impl Context {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
+    /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
 }
@@ -232,6 +266,10 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
         config.storage.busy_timeout_ms,
     ))?;
     store.set_thresholds(config.friction)?;
+    store.set_summary_rates(crate::store::SummaryRates {
+        cost: config.cost,
+        next_action: config.next_action,
+    })?;
     if store.read_only {
         eprintln!(
             "note: {} is read-only; opened it read-only",
@@ -243,10 +281,16 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
 
 /// Runs one subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
+    // These describe the command line; they need no database.
+    match command {
+        Command::Completions { shell } => return docs::completions(*shell, &mut std::io::stdout()),
+        Command::Man => return docs::man(&mut std::io::stdout()),
+        _ => {}
+    }
     let now = now(cli)?;
     let creates = matches!(
         command,
-        Command::Demo | Command::Add(_) | Command::Import(_) | Command::Generate { .. }
+        Command::Demo { .. } | Command::Add(_) | Command::Import(_) | Command::Generate { .. }
     );
     let mut cx = Context {
         store: open(cli, creates)?,
@@ -272,7 +316,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         &mut safe
     };
     match command {
-        Command::Demo => maintain::demo(&mut cx, out),
+        Command::Demo { stories_only } => maintain::demo(&mut cx, *stories_only, out),
         Command::Add(a) => cases::add(&mut cx, a, out),
         Command::Touch(a) => cases::touch(&mut cx, a, out),
         Command::Status { case, status, at } => {
@@ -298,6 +342,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
             json,
         } => cases::list(&mut cx, &query.join(" "), sort, *limit, *json, out),
         Command::Show { case, json } => cases::show(&mut cx, case, *json, out),
+        Command::Edit(a) => edit::edit(&mut cx, a, out),
+        Command::Next { query, json } => journey::next(&mut cx, &query.join(" "), *json, out),
         Command::Flags { case, json } => cases::flags(&mut cx, case.as_deref(), *json, out),
         Command::Report(a) => report::report(&mut cx, a, out),
         Command::Import(a) => transfer::import(&mut cx, a, out),
@@ -309,5 +355,6 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Delete { case } => history::delete(&mut cx, case, out),
         Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),
         Command::Sla(c) => sla::run(&mut cx, c, out),
+        Command::Completions { .. } | Command::Man => Ok(()),
     }
 }

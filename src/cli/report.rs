@@ -16,7 +16,7 @@ lower bound of its 95% Wilson interval is above its rate over all cases and the 
 (friction.min_cases in the config, default 5); below that it says 'too few cases'."
 )]
 pub struct ReportArgs {
-    /// Group by vendor, channel (of the first touch), category or party
+    /// Group by vendor, channel (every channel a case used), category, party or journey stage
     #[arg(long, value_enum, default_value = "vendor")]
     pub by: GroupBy,
     /// Only cases opened at or after this time
@@ -25,8 +25,10 @@ pub struct ReportArgs {
     /// Only cases opened before this time
     #[arg(long, value_name = "AT", allow_hyphen_values = true)]
     pub until: Option<String>,
+    /// Print JSON instead of a table
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV (one row per group) instead of a table
     #[arg(long)]
     pub csv: bool,
 }
@@ -40,6 +42,17 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
         since: a.since.as_deref().map(|s| cx.at(Some(s))).transpose()?,
         until: a.until.as_deref().map(|s| cx.at(Some(s))).transpose()?,
     };
+    if let (Some(since), Some(until)) = (window.since, window.until) {
+        if since >= until {
+            anyhow::bail!(
+                "--since ({}) must be before --until ({}): no case could be opened in between",
+                a.since.as_deref().unwrap_or_default(),
+                a.until.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    // Cases whose derived data came due, or all when the config changed.
+    cx.store.refresh_due(cx.now)?;
     let report = cx.store.report(a.by, window, cx.now)?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
@@ -51,7 +64,7 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-const CSV_HEADER: [&str; 23] = [
+const CSV_HEADER: [&str; 33] = [
     "key",
     "cases",
     "open",
@@ -75,6 +88,16 @@ const CSV_HEADER: [&str; 23] = [
     "sla_first_response_met_rate",
     "sla_resolution_met_rate",
     "sla_breached_open",
+    "cost_to_serve_per_case",
+    "customer_hours_per_case",
+    "margin_total",
+    "revenue_at_risk",
+    "friction_cost",
+    "sales_prevented",
+    "effort_logged_n",
+    "effort_logged_mean",
+    "effort_estimated_n",
+    "effort_estimated_mean",
 ];
 
 fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
@@ -107,6 +130,16 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> Result<()> {
             opt(f.sla.first_response_met_rate),
             opt(f.sla.resolution_met_rate),
             f.sla.breached_open.to_string(),
+            f.cost.cost_to_serve_per_case.to_string(),
+            f.cost.customer_hours_per_case.to_string(),
+            f.cost.margin_total.to_string(),
+            f.cost.revenue_at_risk.to_string(),
+            f.cost.friction_cost.to_string(),
+            f.cost.sales_prevented.to_string(),
+            f.cost.effort_logged.n.to_string(),
+            opt(f.cost.effort_logged.mean),
+            f.cost.effort_estimated.n.to_string(),
+            opt(f.cost.effort_estimated.mean),
         ])?;
     }
     w.flush()?;
@@ -145,6 +178,45 @@ fn write_sla_table(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "service levels (met: of the targets already met or breached; breached open: open cases past a target)"
+    )?;
+    write!(out, "{}", t.render())?;
+    Ok(())
+}
+
+fn write_cost_table(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let mut t = Table::new(&[
+        report.by.as_str(),
+        "cost/case",
+        "cust h/case",
+        "margin",
+        "at risk",
+        "friction cost",
+        "sales prevented",
+        "effort logged",
+        "effort est.",
+    ])
+    .right(&[1, 2, 3, 4, 5, 6, 7, 8])
+    .max_width(0, 28);
+    let mean = |m: crate::domain::cost_group::Mean| {
+        m.mean.map_or("-".into(), |v| format!("{v:.1} ({})", m.n))
+    };
+    for g in report.groups.iter().chain(std::iter::once(&report.overall)) {
+        let c = &g.figures.cost;
+        t.row(vec![
+            g.key.clone(),
+            c.cost_to_serve_per_case.to_string(),
+            format!("{:.2}", c.customer_hours_per_case),
+            c.margin_total.to_string(),
+            c.revenue_at_risk.to_string(),
+            c.friction_cost.to_string(),
+            c.sales_prevented.to_string(),
+            mean(c.effort_logged),
+            mean(c.effort_estimated),
+        ]);
+    }
+    writeln!(
+        out,
+        "what it cost (cost to serve: the vendor's; friction cost: vendor's and customer's on cases with friction; effort 1–7: mean (cases))"
     )?;
     write!(out, "{}", t.render())?;
     Ok(())
@@ -194,6 +266,8 @@ fn write_table(report: &Report, out: &mut dyn Write) -> Result<()> {
     )?;
     write!(out, "{}", t.render())?;
     write_sla_table(report, out)?;
+    writeln!(out)?;
+    write_cost_table(report, out)?;
     writeln!(out)?;
     writeln!(
         out,

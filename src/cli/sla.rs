@@ -20,19 +20,27 @@ pub enum SlaCommand {
     Policy(PolicyCommand),
     /// List the policies (and the at-risk share)
     List {
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
     /// Remove a policy
-    Remove { name: String },
+    Remove {
+        /// The policy's name
+        name: String,
+    },
     /// Set the share of a target left under which it is at risk [default: 0.25]
-    AtRisk { share: f64 },
+    AtRisk {
+        /// A share from 0 to 1, such as 0.25
+        share: f64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
     /// Add (or replace) a calendar
     Add {
+        /// The calendar's name, used by policies
         name: String,
         /// An IANA time zone, such as America/New_York
         #[arg(long)]
@@ -46,17 +54,22 @@ pub enum CalendarCommand {
     },
     /// List the calendars
     List {
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
     /// Remove a calendar no policy uses
-    Remove { name: String },
+    Remove {
+        /// The calendar's name
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// Add (or replace) a policy; the most specific applies (vendor and priority, vendor, priority, neither)
     Add {
+        /// The policy's name
         name: String,
         /// Only this vendor's cases
         #[arg(long)]

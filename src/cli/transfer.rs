@@ -25,6 +25,7 @@ pub struct ImportArgs {
     /// Report what would happen and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
 }

@@ -1,7 +1,8 @@
 //! Cases, touchpoints and vendors: the things a user logs.
 
 use super::enums::{
-    Ask, Category, Channel, Priority, Resolution, StartedBy, Status, TouchOutcome, WaitingOn,
+    Ask, Category, Channel, JourneyStage, Priority, Resolution, StartedBy, Status, TouchOutcome,
+    WaitingOn,
 };
 use super::money::Money;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -33,6 +34,9 @@ pub struct Case {
     pub owner: Option<String>,
     #[serde(default = "default_category")]
     pub category: Category,
+    /// Where in the journey; when absent, the category's default (`stage()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<JourneyStage>,
     #[serde(default = "default_priority")]
     pub priority: Priority,
     #[serde(default = "default_status")]
@@ -191,6 +195,7 @@ impl Case {
             customer: None,
             owner: None,
             category: Category::Other,
+            stage: None,
             priority: Priority::Normal,
             status: Status::Open,
             opened_at,
@@ -213,6 +218,8 @@ impl Case {
     /// Checks and tidies every field: names trimmed, ranges checked, times in order.
     pub fn validate(&mut self) -> Result<(), Invalid> {
         self.title = clean_name("title", &self.title)?;
+        // A case without a stage takes its category's once, when first checked.
+        self.stage = Some(self.stage());
         self.vendor = clean_name("vendor", &self.vendor)?;
         for (field, value) in [
             ("marketplace", &mut self.marketplace),
@@ -287,6 +294,12 @@ impl Case {
         Ok(())
     }
 
+    /// The case's journey stage: as set, else its category's default.
+    pub fn stage(&self) -> JourneyStage {
+        self.stage
+            .unwrap_or_else(|| JourneyStage::of_category(self.category))
+    }
+
     /// Where the case stands in the triage order (higher first): open work
     /// before done, then a broken promise, then priority, then more friction
     /// flags; ties go to the oldest. migrations/03-triage-order/up.sql fills
@@ -319,6 +332,7 @@ impl Case {
             self.reopens += 1;
             self.resolved_at = None;
             self.closed_at = None;
+            // The old outcome no longer holds: a new resolution gives one.
             self.outcome = None;
         }
         match status {
@@ -407,9 +421,24 @@ impl Touchpoint {
     }
 }
 
-/// Sorts touches into the order every measure and rule reads them in.
+/// Sorts touches into the order every measure and rule reads them in: by
+/// time, and touches logged at the same instant by what they are (the
+/// customer's contact before the vendor's answer, then outcome, channel,
+/// party and note), so the order they were logged or imported in never
+/// changes a figure. Only touches alike in all of that fall back to their id.
 pub fn in_time_order(touches: &mut [Touchpoint]) {
-    touches.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    touches.sort_by(|a, b| {
+        a.at.cmp(&b.at)
+            .then_with(|| {
+                let vendor = |t: &Touchpoint| t.started_by == StartedBy::Vendor;
+                vendor(a).cmp(&vendor(b))
+            })
+            .then_with(|| a.outcome.as_str().cmp(b.outcome.as_str()))
+            .then_with(|| a.channel.cmp(&b.channel))
+            .then_with(|| a.party.cmp(&b.party))
+            .then_with(|| a.note.cmp(&b.note))
+            .then(a.id.cmp(&b.id))
+    });
 }
 
 #[cfg(test)]
@@ -422,6 +451,7 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
         let mut c = Case::new("x", "v", t);
         c.set_status(Status::Resolved, t + chrono::Duration::hours(5));
+        c.outcome = Some(crate::domain::Resolution::Workaround);
         assert_eq!(c.resolved_at, Some(t + chrono::Duration::hours(5)));
         c.outcome = Some(Resolution::Credit);
         c.refund_amount = Some(Money(800));

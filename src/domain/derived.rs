@@ -11,7 +11,10 @@
 
 use super::case::{Case, Touchpoint};
 use super::friction::{self, CaseView, Flag, Thresholds};
-use super::sla::{CaseSla, SlaSetup};
+use super::next_action::{
+    self, ChannelAnswers, NextAction, NextActionInput, NextActionSettings, SlaUrgency,
+};
+use super::sla::{CaseSla, SlaSetup, SlaState};
 use chrono::{DateTime, Utc};
 
 /// A case's derived data at one moment.
@@ -19,6 +22,9 @@ use chrono::{DateTime, Utc};
 pub struct Derived {
     pub flags: Vec<Flag>,
     pub urgency: i64,
+    /// The next action, its id at least: the channel answer rates are not
+    /// read here (they only name the channel of `switch_channel`).
+    pub next_action: Option<NextAction>,
     /// The earliest instant after `now` at which the flags or the urgency
     /// change with nothing else logged; None when only a write can change them.
     pub next_change: Option<DateTime<Utc>>,
@@ -34,7 +40,7 @@ impl Derived {
 
 /// Derives a case's stored data without service levels; `touches` in time order.
 pub fn derive(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>, th: &Thresholds) -> Derived {
-    derive_with_sla(case, touches, now, th, None)
+    derive_all(case, touches, now, th, None, &NextActionSettings::default())
 }
 
 /// Derives a case's stored data, its service level among them.
@@ -45,21 +51,63 @@ pub fn derive_with_sla(
     th: &Thresholds,
     sla: Option<&SlaSetup>,
 ) -> Derived {
+    derive_all(case, touches, now, th, sla, &NextActionSettings::default())
+}
+
+/// What `answer_sla` reads: the worse state of the targets whose clock still counts.
+pub fn sla_urgency(sla: &CaseSla) -> Option<SlaUrgency> {
+    [
+        ("first response", &sla.first_response),
+        ("resolution", &sla.resolution),
+    ]
+    .into_iter()
+    .filter(|(_, t)| t.counting && t.state >= SlaState::AtRisk)
+    .max_by_key(|(_, t)| t.state)
+    .map(|(name, t)| SlaUrgency {
+        breached: t.state == SlaState::Breached,
+        at_risk: t.state == SlaState::AtRisk,
+        target: name.to_string(),
+    })
+}
+
+/// Derives a case's stored data: flags, urgency, service level, next action
+/// and the next instant any of them changes.
+pub fn derive_all(
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    th: &Thresholds,
+    sla: Option<&SlaSetup>,
+    next: &NextActionSettings,
+) -> Derived {
     let view = CaseView { case, touches, now };
     let flags = friction::flags(&view, th);
     let ids: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
     let urgency = case.urgency(&ids);
     let sla = sla.and_then(|s| s.case_sla(case, touches, now));
     let sla_change = sla.as_ref().and_then(CaseSla::next_change);
+    let urgent = sla.as_ref().and_then(sla_urgency);
+    let next_action = next_action::next_action(&NextActionInput {
+        case,
+        touches,
+        flags: &flags,
+        now,
+        thresholds: th,
+        settings: next,
+        sla: urgent.as_ref(),
+        answers: &ChannelAnswers::default(),
+    });
     let next_change = earliest_after(
         now,
         friction::clock_instants(&view, th)
             .into_iter()
-            .chain(sla_change),
+            .chain(sla_change)
+            .chain(next_action::next_change(case, touches, now, th, next)),
     );
     Derived {
         flags,
         urgency,
+        next_action,
         next_change,
         sla,
     }

@@ -174,6 +174,31 @@ impl TouchOutcome {
 }
 
 vocabulary!(
+    /// Where in the customer's journey a case happened.
+    JourneyStage, "stage", {
+    PreSale => "pre_sale",
+    Order => "order",
+    Delivery => "delivery",
+    Use => "use",
+    Billing => "billing",
+    Cancel => "cancel",
+});
+
+impl JourneyStage {
+    /// The stage a case of this category is in unless the user says otherwise.
+    /// migrations/07-cost-journey/up.sql fills old files by the same rule.
+    pub fn of_category(category: Category) -> JourneyStage {
+        use Category::*;
+        match category {
+            MissingPart | WrongItem | LateDelivery => JourneyStage::Delivery,
+            ServiceActivation => JourneyStage::PreSale,
+            Billing | Refund => JourneyStage::Billing,
+            _ => JourneyStage::Use,
+        }
+    }
+}
+
+vocabulary!(
     /// What the vendor asked the customer to do.
     Ask, "ask", {
     None => "none",
@@ -301,6 +326,46 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(c.as_str().parse::<Category>(), Ok(*c));
         }
+    }
+
+    #[test]
+    fn stage_defaults_from_category() {
+        assert_eq!(
+            JourneyStage::of_category(Category::MissingPart),
+            JourneyStage::Delivery
+        );
+        assert_eq!(
+            JourneyStage::of_category(Category::WrongItem),
+            JourneyStage::Delivery
+        );
+        assert_eq!(
+            JourneyStage::of_category(Category::LateDelivery),
+            JourneyStage::Delivery
+        );
+        assert_eq!(
+            JourneyStage::of_category(Category::ServiceActivation),
+            JourneyStage::PreSale
+        );
+        assert_eq!(
+            JourneyStage::of_category(Category::Billing),
+            JourneyStage::Billing
+        );
+        assert_eq!(
+            JourneyStage::of_category(Category::Refund),
+            JourneyStage::Billing
+        );
+        for c in [
+            Category::Defect,
+            Category::Outage,
+            Category::Praise,
+            Category::Other,
+        ] {
+            assert_eq!(JourneyStage::of_category(c), JourneyStage::Use);
+        }
+        assert_eq!(
+            "Pre-Sale".parse::<JourneyStage>(),
+            Ok(JourneyStage::PreSale)
+        );
     }
 
     #[test]

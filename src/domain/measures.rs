@@ -4,6 +4,7 @@
 //! the group figures of the report.
 
 use super::case::{Case, Touchpoint};
+use super::cost_group::{CostFacts, CostFigures, CostTally};
 use super::enums::{Ask, Channel, StartedBy, TouchOutcome, WaitingOn};
 use super::money::Money;
 use super::sla::tally::{SlaFacts, SlaFigures, SlaTally};
@@ -204,6 +205,8 @@ pub struct CaseFacts {
     pub self_resolved: bool,
     pub refund: Money,
     pub customer_cost: Money,
+    /// Cost, sale prevented and effort (set by the caller: see `cost::CostFacts`).
+    pub cost: CostFacts,
     /// The states of its service-level targets, when a policy applies.
     pub sla: Option<SlaFacts>,
 }
@@ -222,6 +225,7 @@ impl CaseFacts {
             self_resolved,
             refund: case.refund_amount.unwrap_or_default(),
             customer_cost: case.customer_cost.unwrap_or_default(),
+            cost: CostFacts::default(),
             sla: None,
         }
     }
@@ -243,6 +247,7 @@ pub struct GroupTally {
     self_resolved: usize,
     refund: Money,
     customer_cost: Money,
+    cost: CostTally,
     sla: SlaTally,
 }
 
@@ -262,6 +267,8 @@ pub struct GroupFigures {
     pub self_resolved_rate: f64,
     pub refund_total: Money,
     pub customer_cost_total: Money,
+    #[serde(flatten)]
+    pub cost: CostFigures,
     pub sla: SlaFigures,
 }
 
@@ -283,6 +290,7 @@ impl GroupTally {
         self.self_resolved += usize::from(f.self_resolved);
         self.refund.0 += f.refund.0;
         self.customer_cost.0 += f.customer_cost.0;
+        self.cost.add(&f.cost);
         self.sla.add(f.sla, f.is_open);
     }
 
@@ -308,6 +316,7 @@ impl GroupTally {
             self_resolved_rate: per_case(self.self_resolved),
             refund_total: self.refund,
             customer_cost_total: self.customer_cost,
+            cost: self.cost.figures(),
             sla: self.sla.figures(),
         }
     }

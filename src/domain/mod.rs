@@ -1,11 +1,14 @@
 //! The domain core: pure types and rules. No SQL, no terminal, no I/O.
 
 pub mod case;
+pub mod cost;
+pub mod cost_group;
 pub mod derived;
 pub mod enums;
 pub mod friction;
 pub mod measures;
 pub mod money;
+pub mod next_action;
 pub mod query;
 pub mod sla;
 pub mod time;

@@ -3,7 +3,7 @@
 //! free words. Terms are ANDed; commas inside a value mean OR; a leading `-`
 //! or `!` negates a term; quotes keep spaces ("vendor:\"we love\"").
 
-use super::enums::{Category, Channel, Priority, Status};
+use super::enums::{Category, Channel, JourneyStage, Priority, Status};
 use super::friction::Pattern;
 use super::sla::SlaState;
 use chrono::Duration;
@@ -12,11 +12,16 @@ use chrono::Duration;
 pub enum Term {
     /// Vendor or marketplace name contains any of these (case-insensitive).
     Vendor(Vec<String>),
+    /// `vendor=NAME`: the case's own vendor is one of these, by its name or
+    /// an alias, exactly (case-insensitive); a marketplace does not match.
+    /// What a Vendors row counts, so that its drill-down lists those cases.
+    VendorIs(Vec<String>),
     /// `open` means any status but resolved or closed.
     Status(Vec<StatusFilter>),
     /// The case had a touch on any of these channels.
     Channel(Vec<Channel>),
     Category(Vec<Category>),
+    Stage(Vec<JourneyStage>),
     Priority(Vec<Priority>),
     Flag(Vec<Pattern>),
     Tag(Vec<String>),
@@ -61,7 +66,7 @@ pub struct QueryError {
     pub near: String,
 }
 
-pub const KEYS: &str = "vendor, status, channel, category, priority, flag, tag, owner, sla, age";
+pub const KEYS: &str = "vendor (vendor=NAME for exactly that vendor), status, channel, category, stage, priority, flag, tag, owner, sla, age";
 
 /// Splits on spaces, keeping quoted stretches together.
 fn words(text: &str) -> Result<Vec<String>, QueryError> {
@@ -168,6 +173,19 @@ impl Query {
             })?;
             return Ok(Term::Age(cmp, d));
         }
+        for prefix in ["vendor=", "v="] {
+            if lower.starts_with(prefix) {
+                // One name, commas and all ("Acme, Inc.").
+                let value = body[prefix.len()..].trim();
+                if value.is_empty() {
+                    return Err(QueryError {
+                        message: "a vendor's name is missing after '='".into(),
+                        near: word.into(),
+                    });
+                }
+                return Ok(Term::VendorIs(vec![value.to_string()]));
+            }
+        }
         let Some((key, value)) = body.split_once(':') else {
             return Ok(Term::Word(body.to_string()));
         };
@@ -183,6 +201,7 @@ impl Query {
             })?),
             "channel" | "ch" => Term::Channel(list(word, value, |v| Channel::new(v).map_err(err))?),
             "category" | "cat" => Term::Category(list(word, value, |v| v.parse().map_err(err))?),
+            "stage" => Term::Stage(list(word, value, |v| v.parse().map_err(err))?),
             "priority" | "p" => Term::Priority(list(word, value, |v| v.parse().map_err(err))?),
             "flag" | "f" => Term::Flag(list(word, value, |v| {
                 Pattern::from_id(v).ok_or_else(|| {
@@ -241,6 +260,8 @@ mod tests {
             ])
         );
         assert_eq!(q.clauses[1].term, Term::Vendor(vec!["we love".into()]));
+        let q = Query::parse("\"vendor=Acme Plus\"").unwrap();
+        assert_eq!(q.clauses[0].term, Term::VendorIs(vec!["Acme Plus".into()]));
     }
 
     #[test]

@@ -1,13 +1,20 @@
 //! Parsing the times people type, and showing durations.
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bad time '{0}': use RFC 3339 (2024-05-01T14:30:00Z), YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (local time), now, or -2d / -3h / -30m / -1w")]
+#[error("bad time '{0}': use {FORMS}")]
 pub struct BadTime(pub String);
 
+/// The forms a time can take, as the forms' hints and the error list them.
+pub const FORMS: &str = "now, 14:00 (today), tomorrow, yesterday (this time of day; or \
+'tomorrow 09:30'), +1d / -2d / -3h / -30m / -1w, YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (local time), \
+or RFC 3339 (2024-05-01T14:30:00Z)";
+
 /// Parses a time as the spec's `AT`: RFC 3339, a date (local midnight), a
-/// local date and time, `now`, or a relative form such as `-2d`, `-3h`.
+/// local date and time, `now`, a relative form such as `-2d`, `+3h`, a
+/// local time of today (`14:00`), or `today`, `tomorrow`, `yesterday`
+/// (at the current time of day, or at a time given after them).
 /// `now` and the local zone are given, so that the function is pure.
 pub fn parse_at<Tz: TimeZone>(
     text: &str,
@@ -18,6 +25,28 @@ pub fn parse_at<Tz: TimeZone>(
     let bad = || BadTime(text.to_string());
     if s.eq_ignore_ascii_case("now") {
         return Ok(now);
+    }
+    let lower = s.to_lowercase();
+    let (day, rest) = lower.split_once(' ').unwrap_or((lower.as_str(), ""));
+    let shift = match day {
+        "today" => Some(0),
+        "tomorrow" => Some(1),
+        "yesterday" => Some(-1),
+        _ => None,
+    };
+    let today = now.with_timezone(local).date_naive();
+    if let Some(days) = shift {
+        let date = today + Duration::days(days);
+        let rest = rest.trim();
+        let time = if rest.is_empty() {
+            now.with_timezone(local).time()
+        } else {
+            NaiveTime::parse_from_str(rest, "%H:%M").map_err(|_| bad())?
+        };
+        return local_to_utc(date.and_time(time), local).ok_or_else(bad);
+    }
+    if let Ok(time) = NaiveTime::parse_from_str(s, "%H:%M") {
+        return local_to_utc(today.and_time(time), local).ok_or_else(bad);
     }
     if let Some(rel) = s.strip_prefix('-').or_else(|| s.strip_prefix('+')) {
         let sign = if s.starts_with('-') { -1 } else { 1 };
@@ -110,6 +139,52 @@ pub fn short_duration(d: Duration) -> String {
     }
 }
 
+/// Rewrites every "YYYY-MM-DD HH:MM UTC" in a text (flag explanations say
+/// their times so) in the given zone, as "YYYY-MM-DD HH:MM": one clock on
+/// screen. Anything else is left as it is.
+pub fn localize_utc_times<Tz: TimeZone>(text: &str, zone: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    const STAMP: usize = "2024-05-01 14:30".len();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find(" UTC") {
+        let head = &rest[..pos];
+        let parsed = head
+            .len()
+            .checked_sub(STAMP)
+            .filter(|&start| head.is_char_boundary(start))
+            .and_then(|start| {
+                NaiveDateTime::parse_from_str(&head[start..], "%Y-%m-%d %H:%M")
+                    .ok()
+                    .map(|t| (start, t))
+            });
+        match parsed {
+            Some((start, t)) => {
+                out.push_str(&head[..start]);
+                let local = t.and_utc().with_timezone(zone);
+                out.push_str(&local.format("%Y-%m-%d %H:%M").to_string());
+            }
+            None => out.push_str(&rest[..pos + 4]),
+        }
+        rest = &rest[pos + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A case's age in at most 7 characters, for table columns: "5h 12m",
+/// "12d 16h", past 99 days only the days ("211d"), past a year "1y 32d".
+pub fn age_text(d: Duration) -> String {
+    let days = d.num_days();
+    if (100..365).contains(&days) {
+        format!("{days}d")
+    } else {
+        short_duration(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,16 +212,62 @@ mod tests {
     }
 
     #[test]
+    fn the_words_people_type() {
+        // Now is 2024-05-10 05:00 in Los Angeles (UTC−7).
+        let la = FixedOffset::west_opt(7 * 3600).unwrap();
+        let p = |s| parse_at(s, now(), &la).map(to_rfc3339);
+        assert_eq!(p("+1d").unwrap(), "2024-05-11T12:00:00Z");
+        assert_eq!(p("tomorrow").unwrap(), "2024-05-11T12:00:00Z");
+        assert_eq!(p("Yesterday").unwrap(), "2024-05-09T12:00:00Z");
+        assert_eq!(p("today").unwrap(), "2024-05-10T12:00:00Z");
+        // 14:00 in LA today is 21:00 UTC.
+        assert_eq!(p("14:00").unwrap(), "2024-05-10T21:00:00Z");
+        assert_eq!(p("tomorrow 09:30").unwrap(), "2024-05-11T16:30:00Z");
+        // Late in the evening in LA it is already tomorrow in UTC: "today" is LA's.
+        let late = Utc.with_ymd_and_hms(2024, 5, 11, 5, 0, 0).unwrap();
+        assert_eq!(
+            to_rfc3339(parse_at("08:00", late, &la).unwrap()),
+            "2024-05-10T15:00:00Z"
+        );
+        assert!(parse_at("tomorrow noon", now(), &la).is_err());
+        assert!(parse_at("25:00", now(), &la).is_err());
+    }
+
+    #[test]
+    fn explanations_speak_the_local_clock() {
+        let la = FixedOffset::west_opt(7 * 3600).unwrap();
+        assert_eq!(
+            localize_utc_times(
+                "promised by 2026-11-22 15:43 UTC and 2026-11-23 01:00 UTC",
+                &la
+            ),
+            "promised by 2026-11-22 08:43 and 2026-11-22 18:00"
+        );
+        assert_eq!(
+            localize_utc_times("UTC is a zone; x UTC", &la),
+            "UTC is a zone; x UTC"
+        );
+    }
+
+    #[test]
+    fn ages_fit_seven_characters() {
+        assert_eq!(age_text(Duration::hours(211 * 24 + 16)), "211d");
+        assert_eq!(age_text(Duration::hours(99 * 24 + 16)), "99d 16h");
+        assert_eq!(age_text(Duration::days(397)), "1y 32d");
+        assert_eq!(age_text(Duration::minutes(312)), "5h 12m");
+    }
+
+    #[test]
     fn rejects_what_is_not_a_time() {
         let utc = Utc;
         for bad in [
             "",
-            "yesterday",
+            "someday",
             "2024-13-01",
             "2024-02-30",
             "-2x",
             "-d",
-            "12:30",
+            "12:30pm",
             "2024-05-01 25:00",
         ] {
             assert!(

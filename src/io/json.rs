@@ -1,8 +1,11 @@
 //! Case JSON and JSON Lines: the export's own shape, read back losslessly.
 
 use super::{ImportError, ImportSummary};
+use crate::domain::cost::CaseCost;
 use crate::domain::friction::Flag;
-use crate::domain::measures::CaseMeasures;
+use crate::domain::measures::{CaseMeasures, Stage};
+use crate::domain::next_action::NextAction;
+use crate::domain::Money;
 use crate::domain::{Case, Touchpoint};
 use crate::store::{Event, Merge, Store};
 use chrono::{DateTime, Utc};
@@ -31,6 +34,19 @@ pub struct ShownCase<'a> {
     pub measures: CaseMeasures,
     /// The service level under the policy that applies, or null.
     pub sla: Option<crate::domain::sla::CaseSla>,
+    pub cost: CaseCost,
+    pub next_action: Option<NextAction>,
+    /// The channel map, stage by stage, with each stage's hours and cost to serve.
+    pub channel_map: Vec<ShownStage>,
+}
+
+/// One stage of the channel map in `show --json`.
+#[derive(Debug, Serialize)]
+pub struct ShownStage {
+    #[serde(flatten)]
+    pub stage: Stage,
+    pub hours: f64,
+    pub cost: Money,
 }
 
 /// One flag as `flags --json` prints it.

@@ -1,5 +1,6 @@
 //! Import and export formats.
 
+pub mod background;
 pub mod content_key;
 pub mod csv_export;
 pub mod csv_import;

@@ -6,13 +6,28 @@ use super::rows::*;
 use super::sla::SetupCache;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
-use crate::domain::derived::derive_with_sla;
+use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
+use crate::domain::derived::{derive_all, Derived};
 use crate::domain::friction::Thresholds;
 use crate::domain::measures::{contacts, measure, CaseFacts};
+use crate::domain::next_action::NextActionSettings;
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
+
+/// What a case's stored summary reads besides the friction thresholds.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SummaryRates {
+    pub cost: CostRates,
+    pub next_action: NextActionSettings,
+}
+
+impl SummaryRates {
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
 
 /// How a case given to `merge_case` was taken in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,9 +109,10 @@ pub(super) fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchp
         "SELECT {TOUCH_COLUMNS} FROM {TOUCH_FROM} WHERE t.case_id = ?1 ORDER BY t.at, t.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let touches = stmt
+    let mut touches: Vec<Touchpoint> = stmt
         .query_map([case_id], |r| touch_from_row(r, 0))?
         .collect::<rusqlite::Result<_>>()?;
+    in_time_order(&mut touches);
     Ok(touches)
 }
 
@@ -145,15 +161,16 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
         case.csat,
         case.effort,
         case.reopens,
+        case.stage().as_str(),
         if case.id > 0 { Some(case.id) } else { None },
     ];
     const COLS: &str =
         "uid, ref, title, vendor_id, marketplace_id, product, order_ref, customer, owner, \
         category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
-        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens";
+        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens, stage";
     let id = if insert {
         let sql = format!(
-            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)"
+            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)"
         );
         conn.prepare_cached(&sql)?.execute(values)?;
         conn.last_insert_rowid()
@@ -163,7 +180,7 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
             .enumerate()
             .map(|(i, c)| format!("{c} = ?{}", i + 1))
             .collect();
-        let sql = format!("UPDATE cases SET {} WHERE id = ?26", sets.join(", "));
+        let sql = format!("UPDATE cases SET {} WHERE id = ?27", sets.join(", "));
         conn.prepare_cached(&sql)?.execute(values)?;
         case.id
     };
@@ -268,11 +285,12 @@ pub(super) fn refresh_summary(
     case_id: i64,
     now: DateTime<Utc>,
     th: &Thresholds,
+    rates: &SummaryRates,
     sla: &SetupCache,
 ) -> Result<()> {
     let case = load_case(conn, case_id)?;
     let touches = load_touches(conn, case_id)?;
-    write_summary(conn, &case, &touches, now, th, sla)
+    write_summary(conn, &case, &touches, now, th, rates, sla)
 }
 
 /// Writes the stored summary of a case from the case and its touches in time
@@ -284,11 +302,12 @@ fn write_summary(
     touches: &[Touchpoint],
     now: DateTime<Utc>,
     th: &Thresholds,
+    rates: &SummaryRates,
     sla: &SetupCache,
 ) -> Result<()> {
     let case_id = case.id;
     let sla = sla.get(conn)?;
-    let derived = derive_with_sla(case, touches, now, th, sla.as_deref());
+    let derived = derive_all(case, touches, now, th, sla.as_deref(), &rates.next_action);
     let flag_list = derived.flag_ids();
     // A done case's measures are fixed: keep them for reports (migration 04).
     let done = case.status.is_done().then(|| {
@@ -327,10 +346,41 @@ fn write_summary(
         insert.execute(params![case_id, f])?;
     }
     super::sla::write_case_sla(conn, case, derived.sla.as_ref())?;
+    write_cost_summary(conn, case, touches, &derived, &rates.cost)
+}
+
+/// Keeps a case's cost, effort estimate, sale prevented and next action
+/// (migration 07), so that reports and the triage screen read them.
+fn write_cost_summary(
+    conn: &Connection,
+    case: &Case,
+    touches: &[Touchpoint],
+    derived: &Derived,
+    rates: &CostRates,
+) -> Result<()> {
+    let cost = case_cost(case, touches, rates);
+    let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
+    conn.prepare_cached(
+        "UPDATE cases SET cost_to_serve = ?2, cost_customer_hours = ?3, cost_customer_all_in = ?4,
+         cost_margin = ?5, cost_revenue_at_risk = ?6, effort_estimate = ?7, sale_prevented = ?8,
+         next_action = ?9 WHERE id = ?1",
+    )?
+    .execute(params![
+        case.id,
+        cost.to_serve.0,
+        cost.customer_hours,
+        cost.customer_all_in.0,
+        cost.margin.0,
+        cost.revenue_at_risk.0,
+        estimated_effort(touches),
+        is_sale_prevented(case, friction),
+        derived.next_action.as_ref().map(|n| n.id),
+    ])?;
     Ok(())
 }
 
 /// Inserts a new case with its touches, and their events unless `history` is given.
+#[allow(clippy::too_many_arguments)] // what a summary is derived from, as every caller holds it
 pub(super) fn insert_case(
     conn: &Connection,
     mut case: Case,
@@ -338,6 +388,7 @@ pub(super) fn insert_case(
     history: Option<&[Event]>,
     now: DateTime<Utc>,
     th: &Thresholds,
+    rates: &SummaryRates,
     sla: &SetupCache,
 ) -> Result<i64> {
     case.validate()?;
@@ -394,7 +445,7 @@ pub(super) fn insert_case(
             append(conn, id, &e)?;
         }
     }
-    write_summary(conn, &case, &touches, now, th, sla)?;
+    write_summary(conn, &case, &touches, now, th, rates, sla)?;
     Ok(id)
 }
 
@@ -505,6 +556,7 @@ impl Store {
             None,
             now,
             &self.thresholds,
+            &self.summary_rates,
             &self.sla_cache,
         )?;
         flush_notes(&tx)?;
@@ -573,7 +625,14 @@ impl Store {
         touch.check_after_opening(case.opened_at)?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
         append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
-        refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
+        refresh_summary(
+            &tx,
+            case_id,
+            now,
+            &self.thresholds,
+            &self.summary_rates,
+            &self.sla_cache,
+        )?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(touch.id)
@@ -595,7 +654,14 @@ impl Store {
             case_id,
             &touch_event("touch_deleted", &old, Some(&old), now),
         )?;
-        refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
+        refresh_summary(
+            &tx,
+            case_id,
+            now,
+            &self.thresholds,
+            &self.summary_rates,
+            &self.sla_cache,
+        )?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(())
@@ -621,8 +687,11 @@ impl Store {
         };
         // A look without the write lock first: most of the time nothing is
         // due, and a reader must not wait for another process's long import.
-        let same_thresholds =
-            meta(&self.conn, "flag_thresholds")?.as_deref() == Some(th_json.as_str());
+        // Changed cost rates re-derive every case too (their cost is kept).
+        let rates_json = self.summary_rates.to_json();
+        let same_thresholds = meta(&self.conn, "flag_thresholds")?.as_deref()
+            == Some(th_json.as_str())
+            && meta(&self.conn, "summary_rates")?.as_deref() == Some(rates_json.as_str());
         let derived_at: Option<i64> = meta(&self.conn, "derived_at")?.and_then(|v| v.parse().ok());
         let went_back = derived_at.is_some_and(|d| at < d);
         let any_due: bool = self
@@ -661,7 +730,14 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         for id in &ids {
-            refresh_summary(&tx, *id, now, &self.thresholds, &self.sla_cache)?;
+            refresh_summary(
+                &tx,
+                *id,
+                now,
+                &self.thresholds,
+                &self.summary_rates,
+                &self.sla_cache,
+            )?;
         }
         // Nothing due: nothing written, so other windows are not told to reload.
         if ids.is_empty() && same_thresholds {
@@ -669,8 +745,8 @@ impl Store {
         }
         if derived_at.is_none_or(|d| d < at) || !same_thresholds {
             tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('derived_at', ?2)",
-                [th_json, at.to_string()],
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('derived_at', ?2), ('summary_rates', ?3)",
+                [th_json, at.to_string(), rates_json],
             )?;
         }
         flush_notes(&tx)?;
@@ -699,7 +775,14 @@ impl Store {
             let (id, flags, urgency, next) = row?;
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
-            let fresh = derive_with_sla(&case, &touches, now, &self.thresholds, sla.as_deref());
+            let fresh = derive_all(
+                &case,
+                &touches,
+                now,
+                &self.thresholds,
+                sla.as_deref(),
+                &self.summary_rates.next_action,
+            );
             let fresh_flags = fresh.flag_ids().join(" ");
             if flags != fresh_flags
                 || urgency != fresh.urgency
@@ -723,6 +806,7 @@ impl Store {
         let mut w = Writer {
             conn: &tx,
             thresholds: &self.thresholds,
+            rates: &self.summary_rates,
             sla_cache: &self.sla_cache,
         };
         let out = f(&mut w)?;
@@ -736,6 +820,7 @@ impl Store {
 pub struct Writer<'a> {
     conn: &'a Connection,
     thresholds: &'a Thresholds,
+    rates: &'a SummaryRates,
     sla_cache: &'a SetupCache,
 }
 
@@ -777,6 +862,7 @@ impl Writer<'_> {
                 history,
                 now,
                 self.thresholds,
+                self.rates,
                 self.sla_cache,
             )?));
         };
@@ -811,7 +897,14 @@ impl Writer<'_> {
         if changed == 0 {
             return Ok(Merge::Unchanged(id));
         }
-        refresh_summary(self.conn, id, now, self.thresholds, self.sla_cache)?;
+        refresh_summary(
+            self.conn,
+            id,
+            now,
+            self.thresholds,
+            self.rates,
+            self.sla_cache,
+        )?;
         Ok(Merge::Updated(id))
     }
 

@@ -13,15 +13,21 @@ use std::collections::BTreeMap;
 /// Counts per group, in the order of the buckets asked for.
 pub type Counts = BTreeMap<String, Vec<u64>>;
 
-/// The SQL expression of a case's group, the same keys as the report's
-/// figures: the vendor's name, the channel of the first touch, or the category.
-/// Cases are not grouped by party here (a case belongs to many parties);
-/// `None` says so.
-fn group_key(by: GroupBy) -> Option<&'static str> {
+/// The SQL expression of a case's group and the rows it comes from, the
+/// same keys as the report's figures: the vendor's name, every channel the
+/// case used, or the category. Cases are not grouped by party here (a case
+/// belongs to many parties); `None` says so.
+fn group_key(by: GroupBy) -> Option<(&'static str, &'static str)> {
+    const CASES: &str = "cases c JOIN vendors v ON v.id = c.vendor_id";
     match by {
-        GroupBy::Vendor => Some("v.name"),
-        GroupBy::Channel => Some("coalesce(c.first_channel, '(no touches)')"),
-        GroupBy::Category => Some("c.category"),
+        GroupBy::Vendor => Some(("v.name", CASES)),
+        GroupBy::Channel => Some((
+            "coalesce(tc.channel, '(no touches)')",
+            "cases c LEFT JOIN (SELECT DISTINCT case_id, channel FROM touchpoints) tc
+             ON tc.case_id = c.id",
+        )),
+        GroupBy::Category => Some(("c.category", CASES)),
+        GroupBy::Stage => Some(("c.stage", CASES)),
         GroupBy::Party => None,
     }
 }
@@ -49,12 +55,12 @@ impl Store {
         buckets: usize,
     ) -> Result<Counts> {
         let mut out = Counts::new();
-        let (Some(key), true) = (group_key(by), bucket.num_milliseconds() > 0) else {
+        let (Some((key, from)), true) = (group_key(by), bucket.num_milliseconds() > 0) else {
             return Ok(out);
         };
         let sql = format!(
             "SELECT {key}, (c.opened_at - ?1) / ?2, count(*)
-             FROM cases c JOIN vendors v ON v.id = c.vendor_id
+             FROM {from}
              WHERE c.opened_at >= ?1 AND c.opened_at < ?1 + ?2 * ?3
              GROUP BY 1, 2"
         );
@@ -84,7 +90,7 @@ impl Store {
     /// before); the last bucket holds the rest, so there are `edges + 1`.
     pub fn resolution_histogram(&self, by: GroupBy, edges_hours: &[f64]) -> Result<Counts> {
         let mut out = Counts::new();
-        let Some(key) = group_key(by) else {
+        let Some((key, from)) = group_key(by) else {
             return Ok(out);
         };
         let mut values = Vec::new();
@@ -96,7 +102,7 @@ impl Store {
         let sql = format!(
             "SELECT k, CASE{arms} ELSE {} END AS b, count(*) FROM
                (SELECT {key} AS k, (c.resolved_at - c.opened_at) / 3600000.0 AS ttr
-                FROM cases c JOIN vendors v ON v.id = c.vendor_id
+                FROM {from}
                 WHERE c.resolved_at IS NOT NULL)
              GROUP BY 1, 2",
             edges_hours.len()

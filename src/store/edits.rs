@@ -94,7 +94,14 @@ impl Store {
         change(&mut case)?;
         case.validate()?;
         if update_case_fields(&tx, &old, &case, now)? > 0 {
-            refresh_summary(&tx, id, now, &self.thresholds, &self.sla_cache)?;
+            refresh_summary(
+                &tx,
+                id,
+                now,
+                &self.thresholds,
+                &self.summary_rates,
+                &self.sla_cache,
+            )?;
         }
         flush_notes(&tx)?;
         tx.commit()?;
@@ -140,7 +147,14 @@ impl Store {
         case.validate()?;
         let n = update_case_fields(&tx, &current, &case, now)?;
         if n > 0 {
-            refresh_summary(&tx, case.id, now, &self.thresholds, &self.sla_cache)?;
+            refresh_summary(
+                &tx,
+                case.id,
+                now,
+                &self.thresholds,
+                &self.summary_rates,
+                &self.sla_cache,
+            )?;
         }
         flush_notes(&tx)?;
         tx.commit()?;
@@ -186,7 +200,14 @@ impl Store {
                 case_id,
                 &touch_event("touch_changed", &touch, Some(&current), now),
             )?;
-            refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
+            refresh_summary(
+                &tx,
+                case_id,
+                now,
+                &self.thresholds,
+                &self.summary_rates,
+                &self.sla_cache,
+            )?;
         }
         flush_notes(&tx)?;
         tx.commit()?;

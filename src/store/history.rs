@@ -3,6 +3,7 @@
 //! Nothing here edits an old event: every restore and undo is a new write
 //! with events of its own, so the trail tells what happened, undo included.
 
+use super::cases::SummaryRates;
 use super::cases::{
     flush_notes, insert_case, load_case, load_touches, refresh_summary, to_json, touch_event,
     unindex_note, update_case_fields, write_touch_row,
@@ -91,6 +92,7 @@ fn restore_case_in(
     id: i64,
     now: DateTime<Utc>,
     th: &crate::domain::friction::Thresholds,
+    rates: &SummaryRates,
     sla: &super::sla::SetupCache,
 ) -> Result<i64> {
     let kept: Option<String> = conn
@@ -128,7 +130,7 @@ fn restore_case_in(
         old: None,
         new: Some(Value::String(format!("restored from event of case {id}"))),
     };
-    insert_case(conn, case, touches, Some(&[restored]), now, th, sla)
+    insert_case(conn, case, touches, Some(&[restored]), now, th, rates, sla)
 }
 
 /// Brings back a deleted touch under its old id.
@@ -229,7 +231,14 @@ impl Store {
     pub fn restore_case(&mut self, id: i64, now: DateTime<Utc>) -> Result<i64> {
         self.writable()?;
         let tx = write_tx(&mut self.conn)?;
-        let new_id = restore_case_in(&tx, id, now, &self.thresholds, &self.sla_cache)?;
+        let new_id = restore_case_in(
+            &tx,
+            id,
+            now,
+            &self.thresholds,
+            &self.summary_rates,
+            &self.sla_cache,
+        )?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(new_id)
@@ -240,7 +249,14 @@ impl Store {
         self.writable()?;
         let tx = write_tx(&mut self.conn)?;
         let case_id = restore_touch_in(&tx, touch_id, now)?;
-        refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
+        refresh_summary(
+            &tx,
+            case_id,
+            now,
+            &self.thresholds,
+            &self.summary_rates,
+            &self.sla_cache,
+        )?;
         flush_notes(&tx)?;
         tx.commit()?;
         Ok(case_id)
@@ -268,7 +284,14 @@ impl Store {
                     case_gone = true;
                 }
                 "case_deleted" => {
-                    restore_case_in(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
+                    restore_case_in(
+                        &tx,
+                        case_id,
+                        now,
+                        &self.thresholds,
+                        &self.summary_rates,
+                        &self.sla_cache,
+                    )?;
                 }
                 "field_changed" | "status_changed" => {
                     let Some(field) = e.field.as_deref() else {
@@ -349,7 +372,14 @@ impl Store {
             }
         }
         if !case_gone {
-            refresh_summary(&tx, case_id, now, &self.thresholds, &self.sla_cache)?;
+            refresh_summary(
+                &tx,
+                case_id,
+                now,
+                &self.thresholds,
+                &self.summary_rates,
+                &self.sla_cache,
+            )?;
         }
         flush_notes(&tx)?;
         tx.commit()?;

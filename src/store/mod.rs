@@ -6,6 +6,7 @@ pub mod charts;
 mod edits;
 mod events;
 mod history;
+mod journey;
 mod open;
 pub mod query;
 pub mod report;
@@ -14,7 +15,7 @@ pub mod sla;
 mod sla_cache;
 mod vendors;
 
-pub use cases::{CaseRef, Merge};
+pub use cases::{CaseRef, Merge, SummaryRates};
 pub use edits::Clash;
 pub use events::Event;
 pub use history::Numbered;
@@ -49,6 +50,7 @@ pub enum StoreError {
     NoSuchCase(String),
     #[error("no touchpoint {0}")]
     NoSuchTouch(i64),
+    // Transparent: its message is said once, not again as its own cause.
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("the disk is full or the file reached its size limit ({0}): nothing of this change was written; free some space and try again")]

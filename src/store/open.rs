@@ -1,5 +1,6 @@
 //! Opening a database file: checks, pragmas and migrations.
 
+use super::cases::SummaryRates;
 use super::{Result, StoreError};
 use crate::domain::friction::Thresholds;
 use include_dir::{include_dir, Dir};
@@ -26,6 +27,8 @@ pub struct Store {
     pub read_only: bool,
     /// The friction thresholds the stored flags are computed with.
     pub thresholds: Thresholds,
+    /// The cost rates and next-action thresholds the stored summary is computed with.
+    pub summary_rates: SummaryRates,
     /// How long a write waits for another process's write to finish before
     /// "the database is locked" (the config's `[storage] busy_timeout_ms`).
     pub busy_timeout: std::time::Duration,
@@ -128,6 +131,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only,
             thresholds: Thresholds::default(),
+            summary_rates: SummaryRates::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
         };
@@ -150,6 +154,7 @@ impl Store {
             path: PathBuf::from(":memory:"),
             read_only: false,
             thresholds: Thresholds::default(),
+            summary_rates: SummaryRates::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
         };
@@ -215,6 +220,25 @@ impl Store {
         Ok(())
     }
 
+    /// Uses these cost rates and next-action thresholds; like `set_thresholds`,
+    /// a new, empty file records them at once.
+    pub fn set_summary_rates(&mut self, rates: SummaryRates) -> Result<()> {
+        self.summary_rates = rates;
+        if self.read_only {
+            return Ok(());
+        }
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?;
+        if empty {
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('summary_rates', ?1)",
+                [self.summary_rates.to_json()],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Uses these friction thresholds. A new, empty file records them at once,
     /// so that the flags its cases get need no recomputing later.
     pub fn set_thresholds(&mut self, thresholds: Thresholds) -> Result<()> {
@@ -228,8 +252,8 @@ impl Store {
         if empty {
             let json = serde_json::to_string(&self.thresholds).unwrap_or_default();
             self.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1)",
-                [json],
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('summary_rates', ?2)",
+                [json, self.summary_rates.to_json()],
             )?;
         }
         Ok(())

@@ -29,6 +29,8 @@ pub struct CaseRow {
     pub sla_state: Option<String>,
     pub sla_due_at: Option<DateTime<Utc>>,
     pub sla_left_hours: Option<f64>,
+    /// The id of the next action of an open case (src/domain/next_action.rs).
+    pub next_action: Option<String>,
 }
 
 /// What the triage table can be sorted by.
@@ -164,6 +166,17 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                     .collect();
                 format!("({})", ors.join(" OR "))
             }
+            Term::VendorIs(names) => {
+                let keys = names
+                    .iter()
+                    .map(|n| Value::Text(super::vendors::name_key(n)))
+                    .collect::<Vec<_>>();
+                let marks = placeholders(&mut values, keys);
+                format!(
+                    "c.vendor_id IN (SELECT id FROM vendors WHERE name_key IN ({marks}) \
+                     UNION SELECT vendor_id FROM vendor_aliases WHERE alias_key IN ({marks}))"
+                )
+            }
             Term::Status(filters) => {
                 let mut ors = Vec::new();
                 let mut exact = Vec::new();
@@ -197,6 +210,13 @@ fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
                 placeholders(
                     &mut values,
                     cats.iter().map(|c| Value::Text(c.as_str().into()))
+                )
+            ),
+            Term::Stage(stages) => format!(
+                "c.stage IN ({})",
+                placeholders(
+                    &mut values,
+                    stages.iter().map(|c| Value::Text(c.as_str().into()))
                 )
             ),
             Term::Priority(ps) => format!(
@@ -292,7 +312,7 @@ impl Store {
         let sql = format!(
             "SELECT c.id, c.ref, c.title, v.name, c.status, c.priority, c.opened_at, c.resolved_at,
                     c.last_channel, c.last_touch_at, c.touch_count, c.flag_list,
-                    c.sla_state, c.sla_due_at, c.sla_left_hours
+                    c.sla_state, c.sla_due_at, c.sla_left_hours, c.next_action
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
              WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
             w.sql,
@@ -322,6 +342,7 @@ impl Store {
                 sla_state: r.get(12)?,
                 sla_due_at: time_opt(r, 13)?,
                 sla_left_hours: r.get(14)?,
+                next_action: r.get(15)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

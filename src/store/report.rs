@@ -3,11 +3,13 @@
 
 use super::rows::*;
 use super::{Result, Store};
+use crate::domain::cost::CaseCost;
+use crate::domain::cost_group::CostFacts;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag, Pattern};
 use crate::domain::measures::{measure, CaseFacts, CaseMeasures, GroupFigures, GroupTally};
 use crate::domain::sla::{tally::SlaFacts, SlaState};
-use crate::domain::{Case, Touchpoint};
+use crate::domain::{Case, Money, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +21,7 @@ pub enum GroupBy {
     Channel,
     Category,
     Party,
+    Stage,
 }
 
 impl GroupBy {
@@ -28,6 +31,7 @@ impl GroupBy {
             GroupBy::Channel => "channel",
             GroupBy::Category => "category",
             GroupBy::Party => "party",
+            GroupBy::Stage => "stage",
         }
     }
 }
@@ -105,11 +109,12 @@ impl Store {
             live_only
         ])?;
         let mut current: Option<(Case, Vec<Touchpoint>)> = None;
-        const T: usize = 26;
+        const T: usize = 27;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             if current.as_ref().is_none_or(|(c, _)| c.id != id) {
-                if let Some((c, ts)) = current.take() {
+                if let Some((c, mut ts)) = current.take() {
+                    crate::domain::case::in_time_order(&mut ts);
                     f(c, ts)?;
                 }
                 current = Some((case_from_row(row, 0)?, Vec::new()));
@@ -120,7 +125,8 @@ impl Store {
                 }
             }
         }
-        if let Some((c, ts)) = current {
+        if let Some((c, mut ts)) = current {
+            crate::domain::case::in_time_order(&mut ts);
             f(c, ts)?;
         }
         Ok(())
@@ -151,45 +157,75 @@ impl Store {
     fn each_kept_case(
         &self,
         window: Window,
-        mut f: impl FnMut(String, String, CaseFacts, Vec<Pattern>) -> Result<()>,
+        by: GroupBy,
+        mut f: impl FnMut(String, CaseFacts, Vec<Pattern>) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT v.name, c.category, c.m_ttfr_hours, c.m_ttr_hours, c.m_vendor_wait_hours,
+        let key = match by {
+            GroupBy::Category => "c.category",
+            GroupBy::Stage => "c.stage",
+            _ => "v.name",
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {key}, c.m_ttfr_hours, c.m_ttr_hours, c.m_vendor_wait_hours,
                     c.m_customer_wait_hours, c.touch_count, c.contact_count, c.m_escalated,
                     c.refund_amount, c.customer_cost, c.flag_list, c.reopens,
+                    c.cost_to_serve, c.cost_customer_hours, c.cost_customer_all_in, c.cost_margin,
+                    c.cost_revenue_at_risk, c.sale_prevented, c.effort, c.effort_estimate,
                     c.sla_first_response, c.sla_resolution
              FROM cases c JOIN vendors v ON v.id = c.vendor_id
-             WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)",
-        )?;
+             WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)"
+        ))?;
         let mut rows = stmt.query(rusqlite::params![
             millis_opt(window.since),
             millis_opt(window.until)
         ])?;
         while let Some(r) = rows.next()? {
             let flags: Vec<Pattern> = r
-                .get::<_, String>(11)?
+                .get::<_, String>(10)?
                 .split_whitespace()
                 .filter_map(Pattern::from_id)
                 .collect();
+            let money =
+                |i: usize| -> rusqlite::Result<Money> { Ok(money_opt(r, i)?.unwrap_or_default()) };
+            let effort_logged: Option<u8> = r.get(18)?;
+            let cost = CostFacts {
+                cost: CaseCost {
+                    to_serve: money(12)?,
+                    customer_hours: r.get::<_, Option<f64>>(13)?.unwrap_or(0.0),
+                    customer_all_in: money(14)?,
+                    refunds: money(8)?,
+                    margin: money(15)?,
+                    revenue_at_risk: money(16)?,
+                },
+                has_friction: flags.iter().any(|p| !p.is_positive()),
+                sale_prevented: r.get::<_, Option<bool>>(17)?.unwrap_or(false),
+                effort_logged,
+                effort_estimated: if effort_logged.is_none() {
+                    r.get(19)?
+                } else {
+                    None
+                },
+            };
             let facts = CaseFacts {
                 measures: CaseMeasures {
-                    ttfr_hours: r.get(2)?,
-                    ttr_hours: r.get(3)?,
+                    ttfr_hours: r.get(1)?,
+                    ttr_hours: r.get(2)?,
                     age_hours: None,
-                    vendor_wait_hours: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-                    customer_wait_hours: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
-                    touches: r.get::<_, i64>(6)? as usize,
-                    contacts: r.get::<_, i64>(7)? as usize,
-                    reopens: r.get(12)?,
+                    vendor_wait_hours: r.get::<_, Option<f64>>(3)?.unwrap_or(0.0),
+                    customer_wait_hours: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
+                    touches: r.get::<_, i64>(5)? as usize,
+                    contacts: r.get::<_, i64>(6)? as usize,
+                    reopens: r.get(11)?,
                 },
                 is_open: false,
-                escalated: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+                escalated: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
                 self_resolved: flags.contains(&Pattern::SelfResolved),
-                refund: money_opt(r, 9)?.unwrap_or_default(),
-                customer_cost: money_opt(r, 10)?.unwrap_or_default(),
+                refund: money(8)?,
+                customer_cost: money(9)?,
+                cost,
                 sla: match (
-                    r.get::<_, Option<String>>(13)?,
-                    r.get::<_, Option<String>>(14)?,
+                    r.get::<_, Option<String>>(20)?,
+                    r.get::<_, Option<String>>(21)?,
                 ) {
                     (Some(a), Some(b)) => SlaState::parse(&a).zip(SlaState::parse(&b)).map(
                         |(first_response, resolution)| SlaFacts {
@@ -200,7 +236,7 @@ impl Store {
                     _ => None,
                 },
             };
-            f(r.get(0)?, r.get(1)?, facts, flags)?;
+            f(r.get(0)?, facts, flags)?;
         }
         Ok(())
     }
@@ -215,16 +251,11 @@ impl Store {
         let sla = self.sla_setup()?;
         // By vendor or category, done cases come from their kept measures and
         // flags (see migration 04); the rest are measured live below.
-        let cached = matches!(by, GroupBy::Vendor | GroupBy::Category);
+        let cached = matches!(by, GroupBy::Vendor | GroupBy::Category | GroupBy::Stage);
         if cached {
-            self.each_kept_case(window, |vendor, category, facts, flags| {
+            self.each_kept_case(window, by, |key, facts, flags| {
                 overall.add(&facts);
                 baseline.add(flags.iter().copied());
-                let key = if by == GroupBy::Vendor {
-                    vendor
-                } else {
-                    category
-                };
                 tallies.entry(key.clone()).or_default().add(&facts);
                 patterns.entry(key).or_default().add(flags);
                 Ok(())
@@ -246,6 +277,8 @@ impl Store {
                 measure(&case, &touches, now),
                 self_resolved,
             );
+            let has_friction = flags.iter().any(|f| !f.pattern.is_positive());
+            facts.cost = CostFacts::of(&case, &touches, has_friction, &self.summary_rates.cost);
             facts.sla = sla
                 .as_ref()
                 .and_then(|s| s.case_sla(&case, &touches, now))
@@ -257,11 +290,11 @@ impl Store {
                 .first()
                 .map_or(NO_CHANNEL.to_string(), |t| t.channel.to_string());
             match by {
-                GroupBy::Vendor | GroupBy::Category => {
-                    let key = if by == GroupBy::Vendor {
-                        case.vendor.clone()
-                    } else {
-                        case.category.to_string()
+                GroupBy::Vendor | GroupBy::Category | GroupBy::Stage => {
+                    let key = match by {
+                        GroupBy::Vendor => case.vendor.clone(),
+                        GroupBy::Category => case.category.to_string(),
+                        _ => case.stage().to_string(),
                     };
                     tallies.entry(key.clone()).or_default().add(&facts);
                     patterns
@@ -270,10 +303,10 @@ impl Store {
                         .add(flags.iter().map(|f| f.pattern));
                 }
                 GroupBy::Channel | GroupBy::Party => {
-                    // Figures: a case under its first channel (by channel), or
-                    // under every party it dealt with (by party). Patterns:
-                    // under the channel or party of their evidence, out of the
-                    // cases that used that channel or party.
+                    // A case falls under every channel (or party) it used,
+                    // for its figures and as the denominator of the pattern
+                    // rates alike; a pattern falls under the channel or party
+                    // of its evidence.
                     let key_of = |t: &Touchpoint| match by {
                         GroupBy::Channel => t.channel.to_string(),
                         _ => t.party_or(&case.vendor).to_string(),
@@ -285,12 +318,8 @@ impl Store {
                         touches.first().map_or(case.vendor.clone(), key_of)
                     };
                     members.insert(home.clone());
-                    if by == GroupBy::Channel {
-                        tallies.entry(home.clone()).or_default().add(&facts);
-                    } else {
-                        for m in &members {
-                            tallies.entry(m.clone()).or_default().add(&facts);
-                        }
+                    for m in &members {
+                        tallies.entry(m.clone()).or_default().add(&facts);
                     }
                     let mut hits: BTreeMap<String, BTreeSet<Pattern>> = BTreeMap::new();
                     for f in &flags {
@@ -308,7 +337,6 @@ impl Store {
                         }
                     }
                     for m in members {
-                        tallies.entry(m.clone()).or_default();
                         let tally = patterns.entry(m.clone()).or_default();
                         tally.add(hits.remove(&m).unwrap_or_default());
                     }
@@ -341,7 +369,7 @@ impl Store {
             "{open} open case(s) have an age instead of a time to resolution and are left out of ttr_hours"
         )];
         if matches!(by, GroupBy::Channel) {
-            notes.push("a case's figures fall under the channel of its first touch; a pattern under the channel of its evidence, out of the cases that used that channel".into());
+            notes.push("a case falls under every channel it used, so groups overlap and their cases add up to more than (all); a pattern falls under the channel of its evidence, so a channel's score counts only the patterns seen on it".into());
         }
         if matches!(by, GroupBy::Party) {
             notes.push("a case falls under every party it dealt with, so groups overlap; a pattern falls under the party of its evidence".into());

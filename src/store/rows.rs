@@ -12,7 +12,7 @@ use std::str::FromStr;
 pub const CASE_COLUMNS: &str = "c.id, c.uid, c.ref, c.title, v.name, m.name, c.product, c.order_ref, \
      c.customer, c.owner, c.category, c.priority, c.status, c.opened_at, c.resolved_at, c.closed_at, \
      c.outcome, c.purchase_amount, c.refund_amount, c.currency, c.customer_cost, c.customer_minutes, \
-     c.churned, c.csat, c.effort, c.reopens";
+     c.churned, c.csat, c.effort, c.reopens, c.stage";
 
 pub const CASE_FROM: &str =
     "cases c JOIN vendors v ON v.id = c.vendor_id LEFT JOIN vendors m ON m.id = c.marketplace_id";
@@ -101,6 +101,7 @@ pub fn case_from_row(row: &Row, o: usize) -> rusqlite::Result<Case> {
         csat: row.get(o + 23)?,
         effort: row.get(o + 24)?,
         reopens: row.get(o + 25)?,
+        stage: Some(parsed(row, o + 26)?),
         tags: Vec::new(),
     })
 }

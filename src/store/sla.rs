@@ -169,6 +169,7 @@ impl Store {
         }
         let holidays: Vec<String> = cal.holidays.iter().map(|d| d.to_string()).collect();
         let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO sla_calendars (name, zone, hours, holidays) VALUES (?1, ?2, ?3, ?4)
@@ -188,7 +189,7 @@ impl Store {
             )?;
             tx.execute("DELETE FROM sla_calendars WHERE name = ?1", [old])?;
         }
-        let n = recompute(&tx, &th, &self.sla_cache, now)?;
+        let n = recompute(&tx, &th, &rates, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
@@ -247,6 +248,7 @@ impl Store {
             }
         }
         let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
         let tx = self.conn.transaction()?;
         let calendar: Option<String> = tx
             .query_row(
@@ -295,7 +297,7 @@ impl Store {
         if let Some(old) = replaces.filter(|old| !old.eq_ignore_ascii_case(policy.name.trim())) {
             tx.execute("DELETE FROM sla_policies WHERE name = ?1", [old])?;
         }
-        let n = recompute(&tx, &th, &self.sla_cache, now)?;
+        let n = recompute(&tx, &th, &rates, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
@@ -304,11 +306,12 @@ impl Store {
         self.writable()?;
         let _fresh = ForgetAfter::new(&self.sla_cache);
         let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
         let tx = self.conn.transaction()?;
         if tx.execute("DELETE FROM sla_policies WHERE name = ?1", [name])? == 0 {
             return Err(bad("policy", format!("no policy '{name}'")));
         }
-        let n = recompute(&tx, &th, &self.sla_cache, now)?;
+        let n = recompute(&tx, &th, &rates, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
@@ -324,12 +327,13 @@ impl Store {
             ));
         }
         let th = self.thresholds.clone();
+        let rates = self.summary_rates.clone();
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
             [share.to_string()],
         )?;
-        let n = recompute(&tx, &th, &self.sla_cache, now)?;
+        let n = recompute(&tx, &th, &rates, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
     }
@@ -344,6 +348,7 @@ impl Store {
 fn recompute(
     conn: &Connection,
     th: &Thresholds,
+    rates: &super::SummaryRates,
     sla: &SetupCache,
     now: DateTime<Utc>,
 ) -> Result<usize> {
@@ -352,7 +357,7 @@ fn recompute(
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &ids {
-        super::cases::refresh_summary(conn, *id, now, th, sla)?;
+        super::cases::refresh_summary(conn, *id, now, th, rates, sla)?;
     }
     Ok(ids.len())
 }

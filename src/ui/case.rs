@@ -2,9 +2,7 @@
 //! their explanations, and the timeline, where the selected flag's evidence
 //! is marked.
 
-use super::text::{
-    dur, fit, fit_spans, hours, hours_opt, local, local_short, safe_line, safe_text, span,
-};
+use super::text::{dur, fit, fit_spans, local, local_short, safe_line, safe_text, span, wrap};
 use super::{channel_map, Theme};
 use crate::app::case_view::{CaseScreen, Entry};
 use crate::app::App;
@@ -21,16 +19,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
     let roomy = area.height >= 18;
     let flag_rows = if roomy {
         let most = (area.height / 5).max(4) as usize;
-        (s.flags.len().min(most) as u16).max(1) + 1
+        // One more row when a flag is selected: its explanation wraps.
+        let wrapped = u16::from(s.flag.is_some() && s.flags.len() > 1);
+        (s.flags.len().min(most) as u16).max(1) + 1 + wrapped
     } else {
         1
     };
+    let next_rows = u16::from(s.next_action.is_some());
     // The service level takes two lines of the header when a policy applies.
-    let head_rows = match (roomy, s.sla.is_some()) {
-        (true, true) => 6,
-        (true, false) => 4,
-        (false, _) => 2,
-    };
+    let sla_rows = if roomy && s.sla.is_some() { 2 } else { 0 };
+    let head_rows = next_rows + sla_rows + if roomy { 5 } else { 2 };
     let map_rows = if roomy { 3 } else { 1 };
     let detail_rows = if roomy { 3 } else { 0 };
     // The timeline takes what it needs; spare rows go below the detail.
@@ -47,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
         Constraint::Min(0),
     ])
     .areas(area);
-    header(frame, head, app, s, theme, roomy);
+    super::case_header::draw(frame, head, app, s, theme, roomy);
     if roomy {
         let [title, bar] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(2)]).areas(map);
@@ -69,93 +67,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
     }
 }
 
-fn header(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Theme, roomy: bool) {
-    let c = &s.case;
-    let m = &s.measures;
-    let w = area.width as usize;
-    let mut lines = vec![Line::from(fit_spans(
-        vec![
-            span(format!("#{} ", c.id), theme.title),
-            span(c.title.clone(), theme.title),
-        ],
-        w,
-    ))];
-    let via = c
-        .marketplace
-        .as_ref()
-        .map_or(String::new(), |m| format!(" via {m}"));
-    let clock = match (m.age_hours, m.ttr_hours) {
-        (Some(age), _) => format!("open for {}", hours(age)),
-        (None, Some(ttr)) => format!("resolved in {}", hours(ttr)),
-        (None, None) => "closed".into(),
-    };
-    lines.push(Line::from(fit_spans(
-        vec![
-            span(format!("{}{via}", c.vendor), Style::default()),
-            span(
-                format!(
-                    " · {} · {} · {} · opened {} · ",
-                    c.status,
-                    c.priority,
-                    c.category,
-                    local(c.opened_at)
-                ),
-                theme.dim,
-            ),
-            span(clock, theme.warn),
-        ],
-        w,
-    )));
-    if roomy {
-        lines.push(Line::from(fit_spans(
-            vec![span(
-                format!(
-                    "first response {} · waited on vendor {} · on customer {} · {} touches, {} by the customer · {} reopen(s)",
-                    hours_opt(m.ttfr_hours),
-                    hours(m.vendor_wait_hours),
-                    hours(m.customer_wait_hours),
-                    m.touches,
-                    m.contacts,
-                    m.reopens
-                ),
-                Style::default(),
-            )],
-            w,
-        )));
-        lines.push(Line::styled(fit(&fields_text(s), w), theme.dim));
-        if let Some(sla) = &s.sla {
-            lines.extend(super::case_sla::lines(sla, w, app.now, theme));
-        }
-    }
-    frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// The case's other fields that are set, on one line.
-fn fields_text(s: &CaseScreen) -> String {
-    let c = &s.case;
-    let cur = c.currency.clone().unwrap_or_default();
-    let money =
-        |m: Option<crate::domain::Money>| m.map(|m| format!("{m} {cur}").trim().to_string());
-    let mut parts: Vec<String> = Vec::new();
-    let mut push = |k: &str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            parts.push(format!("{k} {v}"));
-        }
-    };
-    push("product", c.product.clone());
-    push("order", c.order_ref.clone());
-    push("owner", c.owner.clone());
-    push("customer", c.customer.clone());
-    push("paid", money(c.purchase_amount));
-    push("refunded", money(c.refund_amount));
-    push("customer spent", money(c.customer_cost));
-    push("outcome", c.outcome.map(|o| o.to_string()));
-    push("csat", c.csat.map(|n| n.to_string()));
-    push("effort", c.effort.map(|n| n.to_string()));
-    push("churned", c.churned.then(|| "yes".to_string()));
-    push("tags", Some(c.tags.join(",")));
-    push("ref", c.reference.clone());
-    parts.join(" · ")
+/// An explanation with its times on the local clock, like every time shown.
+fn local_text(text: &str) -> String {
+    crate::domain::time::localize_utc_times(text, &chrono::Local)
 }
 
 fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy: bool) {
@@ -163,7 +77,7 @@ fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy
     if !roomy || area.height < 2 {
         let names: Vec<&str> = s.flags.iter().map(|f| f.pattern.id()).collect();
         let text = match s.selected_flag() {
-            Some(f) => format!("{}: {}", f.pattern.id(), f.explanation),
+            Some(f) => format!("{}: {}", f.pattern.id(), local_text(&f.explanation)),
             None if names.is_empty() => "no flags".into(),
             None => format!("flags: {} (n: why)", names.join(" ")),
         };
@@ -182,34 +96,67 @@ fn flag_list(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme, roomy
         ));
     }
     let rows = area.height.saturating_sub(1) as usize;
-    let first = s.flag.map_or(0, |i| (i + 1).saturating_sub(rows));
-    for (i, f) in s.flags.iter().enumerate().skip(first).take(rows) {
-        let evidence = if f.evidence.is_empty() {
-            " (the case as a whole)".to_string()
-        } else {
-            let ids: Vec<String> = f.evidence.iter().map(|e| format!("#{e}")).collect();
-            format!(" [{}]", ids.join(" "))
-        };
+    // The selected flag's explanation is wrapped in full under its name.
+    let indent = 20;
+    let selected_text = s.selected_flag().map(|f| {
+        wrap(
+            &format!("{}{}", local_text(&f.explanation), evidence_text(f)),
+            w.saturating_sub(indent).max(10),
+        )
+    });
+    let tall = selected_text
+        .as_ref()
+        .map_or(1, |l| l.len().clamp(1, rows.max(1)));
+    let first = s
+        .flag
+        .map_or(0, |i| i.saturating_sub(rows.saturating_sub(tall)));
+    let mut left = rows;
+    for (i, f) in s.flags.iter().enumerate().skip(first) {
+        if left == 0 {
+            break;
+        }
+        if s.flag == Some(i) {
+            let wrapped = selected_text.clone().unwrap_or_default();
+            for (j, piece) in wrapped.into_iter().take(left).enumerate() {
+                let head = if j == 0 {
+                    format!("▶ {:<18}", f.pattern.id())
+                } else {
+                    " ".repeat(indent)
+                };
+                lines.push(
+                    Line::from(vec![span(head, theme.key), span(piece, Style::default())])
+                        .style(theme.selected),
+                );
+                left -= 1;
+            }
+            continue;
+        }
+        left -= 1;
+        let evidence = evidence_text(f);
         let style = if f.pattern.is_positive() {
             theme.delight
         } else {
             theme.flag
         };
-        let mut spans = vec![
-            span(if s.flag == Some(i) { "▶ " } else { "  " }, theme.key),
+        let spans = vec![
+            span("  ", theme.key),
             span(format!("{:<18}", f.pattern.id()), style),
-            span(f.explanation.clone(), Style::default()),
+            span(local_text(&f.explanation), Style::default()),
             span(evidence, theme.dim),
         ];
-        if s.flag == Some(i) {
-            spans = spans
-                .into_iter()
-                .map(|sp| sp.patch_style(theme.selected))
-                .collect();
-        }
         lines.push(Line::from(fit_spans(spans, w)));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// " [#3 #4]", or " (the case as a whole)" for case-level patterns.
+fn evidence_text(f: &crate::domain::friction::Flag) -> String {
+    if f.evidence.is_empty() {
+        " (the case as a whole)".to_string()
+    } else {
+        let ids: Vec<String> = f.evidence.iter().map(|e| format!("#{e}")).collect();
+        format!(" [{}]", ids.join(" "))
+    }
 }
 
 fn who(t: StartedBy) -> &'static str {
@@ -349,7 +296,7 @@ fn then_cell(s: &CaseScreen, touch_id: i64, theme: &Theme) -> Cell<'static> {
 
 fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
     let mut spans: Vec<Span> = Vec::new();
-    let mut lines: Vec<Line> = Vec::new();
+    let mut more: Vec<Line> = Vec::new();
     match s.timeline.get(s.selected) {
         Some(Entry::Touch(i)) => {
             let t = &s.touches[*i];
@@ -380,17 +327,14 @@ fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
             if !extra.is_empty() {
                 spans.push(span(format!("({}) ", extra.join(", ")), theme.dim));
             }
-            // The note keeps its line breaks here, each line made safe.
-            let mut note = safe_text(&t.note).into_owned().replace('\t', " ");
-            if note.is_empty() {
-                note.push(' ');
-            }
-            let mut rest = note.split('\n');
+            // A note's own lines stay lines, each made safe for the terminal.
+            let note = safe_text(&t.note).into_owned().replace('\t', " ");
+            let mut note = note.split('\n');
             spans.push(span(
-                rest.next().unwrap_or_default().to_string(),
+                note.next().unwrap_or("").to_string(),
                 Style::default(),
             ));
-            lines.extend(rest.map(|l| Line::from(l.to_string())));
+            more = note.map(|l| Line::raw(l.to_string())).collect();
         }
         Some(Entry::Event(i)) => {
             let e = &s.events[*i];
@@ -400,12 +344,7 @@ fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
         None => spans.push(span("no touches yet: t logs one", theme.dim)),
     }
     frame.render_widget(
-        Paragraph::new(
-            std::iter::once(Line::from(spans))
-                .chain(lines)
-                .collect::<Vec<_>>(),
-        )
-        .wrap(Wrap { trim: true }),
+        Paragraph::new([vec![Line::from(spans)], more].concat()).wrap(Wrap { trim: false }),
         area,
     );
 }

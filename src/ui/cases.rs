@@ -1,7 +1,7 @@
 //! The triage screen: the filter line, the table of cases (one page), and a
 //! preview of the selected case.
 
-use super::text::{dur, fit, fit_spans, span};
+use super::text::{fit, fit_spans, span};
 use super::Theme;
 use crate::app::App;
 use crate::store::query::{CaseRow, SortKey};
@@ -110,6 +110,9 @@ fn columns(width: u16, sla: bool) -> Vec<(&'static str, Constraint, Option<SortK
     if width >= 50 {
         cols.push(("tch", Constraint::Length(3), Some(SortKey::Touches)));
     }
+    if width >= 90 {
+        cols.push(("next", Constraint::Length(14), None));
+    }
     if width >= 110 {
         cols.push(("title", Constraint::Fill(2), None));
     }
@@ -128,6 +131,11 @@ fn status_text(r: &CaseRow, width: u16) -> String {
         ("escalated", ..70) => "escalatd".into(),
         (other, _) => other.into(),
     }
+}
+
+/// "chase promise" for `chase_promise`; empty for a done case.
+fn action_label(r: &CaseRow) -> String {
+    r.next_action.as_deref().unwrap_or("").replace('_', " ")
 }
 
 fn flag_spans(flags: &[String], theme: &Theme) -> Vec<Span<'static>> {
@@ -178,7 +186,9 @@ fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = (top..(top + visible).min(s.total)).filter_map(|pos| {
         let r = s.row_at(pos)?;
         let done = r.status.is_done();
-        let age = dur(r.resolved_at.unwrap_or(app.now) - r.opened_at);
+        // Age is time since opening, for every case: what `age>7d` and the
+        // age sort go by.
+        let age = crate::domain::time::age_text(app.now - r.opened_at);
         let mut cells = Vec::new();
         for (i, (name, _, _)) in cols.iter().enumerate() {
             let w = col_widths.get(i).map_or(10, |c| c.width as usize);
@@ -212,6 +222,14 @@ fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     Cell::from(Line::from(fit_spans(spans, w)))
                 }
                 "tch" => Cell::from(Line::from(r.touches.to_string()).right_aligned()),
+                "next" => Cell::from(Line::styled(
+                    fit(&action_label(r), w),
+                    if r.next_action.as_deref() == Some("wait") {
+                        theme.dim
+                    } else {
+                        theme.key
+                    },
+                )),
                 _ => Cell::from(fit(&r.title, w)),
             };
             cells.push(cell);
@@ -261,6 +279,10 @@ fn preview_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         theme.dim,
     )];
+    if r.next_action.is_some() {
+        info.push(Span::raw(" · "));
+        info.push(span(format!("next: {}", action_label(r)), theme.key));
+    }
     if !r.flags.is_empty() {
         info.push(Span::raw(" · "));
         info.extend(flag_spans(&r.flags, theme));

@@ -30,6 +30,7 @@ fn title(mode: Mode) -> &'static str {
 
 const QUERY_LANGUAGE: &[&str] = &[
     "vendor:comcast      vendor or marketplace name contains the text",
+    "vendor=Comcast      exactly that vendor, by name or alias (not what it sold as a marketplace)",
     "status:open         any status but resolved or closed (or status:waiting_vendor, …)",
     "channel:phone       the case had a touch on that channel",
     "category:billing    priority:high    owner:ana    tag:hardware",
@@ -46,6 +47,18 @@ const SCORE: &[&str] = &[
     "low: the Wilson 95% lower bound of the rate; FLAGGED when low is above the baseline",
     "and the group has enough cases (fewer is \"too few cases\", never flagged)",
     "ttr: time to resolution (open cases have an age instead and are left out)",
+    "ranked by friction score, but groups with fewer than min_cases cases",
+    "come after all the others (a score on a few cases says little)",
+    "columns: cases · open · ttr med: median time to resolution, and its bar",
+    "ven/case, cus/case: hours waited on the vendor / the customer, per case",
+    "ttr p90 · score · patterns that fired; !name: flagged (above baseline)",
+    "cases/of: the group's cases with the pattern / all the group's cases;",
+    "all: the baseline; low: the lower bound; verdict: FLAGGED, ok, too few",
+    "sparkline: cases opened per period, oldest left; histogram: resolution times",
+    "Channels: a case counts under every channel it used, so channels add up",
+    "to more than (all); a pattern counts under its evidence's channel, so a",
+    "channel's score counts only what went wrong there, less than (all)'s",
+    "Enter lists exactly the cases a row counts (vendor=NAME, channel:NAME)",
 ];
 
 fn section(lines: &mut Vec<Line<'static>>, heading: &str, theme: &Theme) {
@@ -90,7 +103,10 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
             lines.extend(QUERY_LANGUAGE.iter().map(|l| Line::raw(format!("  {l}"))));
             section(&mut lines, "Columns", theme);
             lines.push(Line::raw(
-                "  age: open for (or took, when done) · last ch: channel of the latest touch · tch: touches",
+                "  age: time since opening (as age>7d and the age sort) · tch: touches",
+            ));
+            lines.push(Line::raw(
+                "  last ch: channel of the latest touch · ▲▼: the sort column and direction",
             ));
             lines.push(Line::raw(
                 "  sort urgency: open first, then broken promises, priority, more flags, oldest",
@@ -111,8 +127,33 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::raw(
                 "  ● in the timeline: evidence of the selected flag · then: who waited, how long",
             ));
+            lines.push(Line::raw(
+                "  every time shown, flag explanations included, is local time ($TZ)",
+            ));
         }
         Mode::Form => {
+            section(&mut lines, "Typing in a field", theme);
+            lines.push(Line::raw(
+                "  a prefilled value (dim) is replaced by the first character typed;",
+            ));
+            lines.push(Line::raw(
+                "  any other key keeps it for editing · ctrl-u clears the field",
+            ));
+            lines.push(Line::raw(
+                "  times: now · 14:00 (today) · tomorrow, yesterday (this time of day,",
+            ));
+            lines.push(Line::raw(
+                "  or 'tomorrow 09:30') · +1d -2h -30m -1w · 2024-05-01 · 2024-05-01 14:30",
+            ));
+            lines.push(Line::raw(
+                "  all times, typed and shown, are in the local time zone ($TZ)",
+            ));
+            lines.push(Line::raw(
+                "  vendor, bought via, party: → at the end takes the known name shown",
+            ));
+            lines.push(Line::raw(
+                "  (names and aliases); a name no vendor has asks before creating one",
+            ));
             section(&mut lines, "Proposed outcomes", theme);
             lines.push(Line::raw(
                 "  a note saying “went silent”, “hung up” proposes dropped; “no record of” no_record;",
@@ -147,12 +188,9 @@ pub fn draw(frame: &mut Frame, area: Rect, help: &Help, _app: &App, theme: &Them
         .title(Line::styled(" Help — Esc closes, j/k scroll ", theme.title));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let all = lines(help.mode, theme);
-    let max_scroll = (all.len() as u16).saturating_sub(inner.height);
-    frame.render_widget(
-        Paragraph::new(all)
-            .wrap(Wrap { trim: false })
-            .scroll((help.scroll.min(max_scroll), 0)),
-        inner,
-    );
+    // Long lines wrap: scrolling stops at the last wrapped line, not the last line.
+    let text = Paragraph::new(lines(help.mode, theme)).wrap(Wrap { trim: false });
+    let rows = u16::try_from(text.line_count(inner.width)).unwrap_or(u16::MAX);
+    let max_scroll = rows.saturating_sub(inner.height);
+    frame.render_widget(text.scroll((help.scroll.min(max_scroll), 0)), inner);
 }

@@ -3,6 +3,7 @@
 //! Nothing here changes the app or the data.
 
 mod case;
+mod case_header;
 mod case_sla;
 mod cases;
 mod channel_map;

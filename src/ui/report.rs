@@ -24,11 +24,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &ReportScreen, theme: &
     let w = area.width as usize;
     let what = match s.by {
         GroupBy::Channel => {
-            "channels · cases under their first touch's channel, patterns under their evidence's"
+            "channels · a case counts under every channel it used; a pattern under its evidence's"
         }
+        GroupBy::Stage => "journey stages",
         _ => "vendors",
     };
-    let title = format!("{} {what} · ranked by {} (s)", groups.len(), s.rank.label());
+    let toggle = match s.home {
+        GroupBy::Vendor => " · J vendors/stages",
+        _ => "",
+    };
+    let title = format!(
+        "{} {what} · ranked by {} (s){toggle}",
+        groups.len(),
+        s.rank.label()
+    );
     let table_rows = (groups.len() as u16 + 3).min(area.height / 2).max(4);
     let [head, table, detail] = Layout::vertical([
         Constraint::Length(1),
@@ -92,9 +101,20 @@ fn group_table(
         widths.insert(7, Constraint::Length(7));
         head.insert(7, "ttr p90");
     }
+    // What friction cost (vendor's and customer's), and the vendor's cost per case.
+    let show_cost_per_case = area.width >= 100;
+    let show_friction_cost = area.width >= 80;
+    if show_cost_per_case {
+        widths.push(Constraint::Length(9));
+        head.push("cost/case");
+    }
+    if show_friction_cost {
+        widths.push(Constraint::Length(10));
+        head.push("fric cost");
+    }
     widths.push(Constraint::Fill(1));
     head.push("patterns (! flagged)");
-    let cols = head.len();
+    let cols = head.len() - usize::from(show_cost_per_case) - usize::from(show_friction_cost);
     let visible = area.height.saturating_sub(2) as usize;
     let top = s.selected.saturating_sub(visible.saturating_sub(1));
     let row = |g: &Group| {
@@ -131,6 +151,16 @@ fn group_table(
         cells.push(Cell::from(
             Line::from(format!("{:.2}", g.friction_score)).right_aligned(),
         ));
+        if show_cost_per_case {
+            cells.push(Cell::from(
+                Line::from(f.cost.cost_to_serve_per_case.to_string()).right_aligned(),
+            ));
+        }
+        if show_friction_cost {
+            cells.push(Cell::from(
+                Line::from(f.cost.friction_cost.to_string()).right_aligned(),
+            ));
+        }
         let mut pats: Vec<(&str, bool)> = g
             .patterns
             .iter()
@@ -193,7 +223,14 @@ fn patterns(frame: &mut Frame, area: Rect, g: &Group, app: &App, theme: &Theme) 
     let w = area.width as usize;
     let mut lines = vec![Line::styled(
         fit(
-            &format!("{}: friction score {:.2}", g.key, g.friction_score),
+            &format!(
+                "{}: friction score {:.2} over {} case(s) · friction cost {} · sales prevented {}",
+                g.key,
+                g.friction_score,
+                g.pattern_cases,
+                g.figures.cost.friction_cost,
+                g.figures.cost.sales_prevented
+            ),
             w,
         ),
         theme.header,
@@ -229,15 +266,17 @@ fn patterns(frame: &mut Frame, area: Rect, g: &Group, app: &App, theme: &Theme) 
     }
     let min = app.store.thresholds.min_cases;
     let roomy = w >= 60;
+    // Each rate with its denominator: the cases of the group.
+    let of = |hits: usize| format!("{hits}/{}", g.pattern_cases);
     if !pats.is_empty() && area.height > 2 {
         let head = if roomy {
             format!(
-                "{:<18}{:>5} {:>4}    {:>4}  {:>4}      verdict",
-                "pattern", "cases", "rate", "all", "low"
+                "{:<18}{:>9} {:>4}    {:>4}  {:>4}  verdict",
+                "pattern", "cases/of", "rate", "all", "low"
             )
         } else {
             format!(
-                "{:<18}{:>5} {:>4}    {:>4} verdict",
+                "{:<17}{:>6} {:>4}    {:>4} verdict",
                 "pattern", "cases", "rate", "all"
             )
         };
@@ -257,22 +296,29 @@ fn patterns(frame: &mut Frame, area: Rect, g: &Group, app: &App, theme: &Theme) 
         };
         let figures = if roomy {
             format!(
-                "{:>5} {:>4} vs {:>4}  {:>4}      ",
-                p.cases,
+                "{:>9} {:>4} vs {:>4}  {:>4}  ",
+                of(p.cases),
                 pct(p.rate),
                 pct(p.baseline),
                 pct(p.low)
             )
         } else {
             format!(
-                "{:>5} {:>4} vs {:>4} ",
-                p.cases,
+                "{:>6} {:>4} vs {:>4} ",
+                of(p.cases),
                 pct(p.rate),
                 pct(p.baseline)
             )
         };
         let spans = vec![
-            span(format!("{id:<18}"), name_style),
+            span(
+                if roomy {
+                    format!("{id:<18}")
+                } else {
+                    format!("{id:<17}")
+                },
+                name_style,
+            ),
             span(figures, Style::default()),
             span(verdict, style),
         ];

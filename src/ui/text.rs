@@ -115,6 +115,51 @@ pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
     out
 }
 
+/// Text broken into lines of at most `max` cells at spaces (a word longer
+/// than a line is cut into pieces); the lines of the text are kept.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut cur = String::new();
+        for word in para.split(' ') {
+            let mut word = word.to_string();
+            loop {
+                let sep = usize::from(!cur.is_empty());
+                if width(&cur) + sep + width(&word) <= max {
+                    if sep == 1 {
+                        cur.push(' ');
+                    }
+                    cur.push_str(&word);
+                    break;
+                }
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    continue;
+                }
+                // A word wider than a line: as much as fits, then the rest.
+                let mut head = String::new();
+                let mut rest = word.chars();
+                for c in rest.by_ref() {
+                    if width(&head) + width(&c.to_string()) > max {
+                        let tail: String = std::iter::once(c).chain(rest).collect();
+                        out.push(std::mem::take(&mut head));
+                        word = tail;
+                        break;
+                    }
+                    head.push(c);
+                }
+                if !head.is_empty() {
+                    cur = head;
+                    break;
+                }
+            }
+        }
+        out.push(cur);
+    }
+    out
+}
+
 /// Local time, to the minute.
 pub fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
@@ -188,6 +233,14 @@ pub fn bar(value: f64, max: f64, cells: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_keeps_lines() {
+        assert_eq!(wrap("the vendor promised", 11), ["the vendor", "promised"]);
+        assert_eq!(wrap("one\ntwo three", 20), ["one", "two three"]);
+        assert_eq!(wrap("abcdefgh ij", 3), ["abc", "def", "gh", "ij"]);
+        assert_eq!(wrap("", 5), [""]);
+    }
 
     #[test]
     fn fit_counts_cells_and_cleans_control_characters() {

@@ -1,0 +1,126 @@
+//! `casebook next`, and the cost and next-action lines of `show`.
+
+use super::table::Table;
+use super::Context;
+use crate::domain::cost::{CaseCost, CostRates};
+use crate::domain::measures::{channel_map, round4};
+use crate::domain::next_action::NextAction;
+use crate::domain::query::Query;
+use crate::domain::{Case, Touchpoint};
+use crate::io::json::ShownStage;
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::io::Write;
+
+/// The channel map with each stage's hours and cost to serve (the cost of
+/// the touch that began it).
+pub fn shown_stages(
+    case: &Case,
+    touches: &[Touchpoint],
+    rates: &CostRates,
+    now: DateTime<Utc>,
+) -> Vec<ShownStage> {
+    channel_map(case, touches, now)
+        .into_iter()
+        .map(|stage| {
+            let cost = touches
+                .iter()
+                .find(|t| t.id == stage.touch_id)
+                .map(|t| rates.touch_cost(t))
+                .unwrap_or_default();
+            ShownStage {
+                hours: round4(stage.hours()),
+                stage,
+                cost,
+            }
+        })
+        .collect()
+}
+
+/// "Chase Amazon: … [touches #3 #5]"
+pub fn action_line(a: &NextAction) -> String {
+    if a.evidence.is_empty() {
+        return a.text.clone();
+    }
+    let ev: Vec<String> = a.evidence.iter().map(|e| format!("#{e}")).collect();
+    format!("{}  [touches {}]", a.text, ev.join(" "))
+}
+
+/// One line: what the sale earned, what service cost the vendor, what it cost
+/// the customer in money and hours.
+pub fn cost_line(case: &Case, c: &CaseCost) -> String {
+    let cur = case
+        .currency
+        .as_deref()
+        .map_or(String::new(), |c| format!(" {c}"));
+    let mut parts = Vec::new();
+    if let Some(p) = case.purchase_amount {
+        parts.push(format!("sale {p}{cur}"));
+    }
+    parts.push(format!("service cost the vendor {}", c.to_serve));
+    if c.refunds.0 != 0 {
+        parts.push(format!("refunds {}", c.refunds));
+    }
+    if case.purchase_amount.is_some() || c.refunds.0 != 0 {
+        parts.push(format!("margin {}", c.margin));
+    }
+    parts.push(format!(
+        "the customer {} and {:.1} h",
+        c.customer_all_in, c.customer_hours
+    ));
+    if c.revenue_at_risk.0 != 0 {
+        parts.push(format!("{} at risk (churned)", c.revenue_at_risk));
+    }
+    parts.join(" · ")
+}
+
+#[derive(Serialize)]
+struct NextRecord<'a> {
+    case: i64,
+    #[serde(rename = "ref")]
+    reference: Option<&'a str>,
+    title: &'a str,
+    vendor: &'a str,
+    status: &'a str,
+    next_action: &'a NextAction,
+}
+
+/// Open cases in urgency order, each with its next action.
+pub fn next(cx: &mut Context, query: &str, json: bool, out: &mut dyn Write) -> Result<()> {
+    let q = Query::parse(&format!("status:open {query}"))
+        .map_err(|e| anyhow::anyhow!("bad query: {e}"))?;
+    cx.store.refresh_due(cx.now)?;
+    let found = cx.store.next_actions(&q, cx.now)?;
+    if json {
+        let records: Vec<NextRecord> = found
+            .iter()
+            .map(|(c, a)| NextRecord {
+                case: c.id,
+                reference: c.reference.as_deref(),
+                title: &c.title,
+                vendor: &c.vendor,
+                status: c.status.as_str(),
+                next_action: a,
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
+        return Ok(());
+    }
+    let mut t = Table::new(&["id", "vendor", "status", "action", "next"])
+        .right(&[0])
+        .max_width(1, 24)
+        .max_width(4, 90);
+    for (c, a) in &found {
+        t.row(vec![
+            c.id.to_string(),
+            c.vendor.clone(),
+            c.status.to_string(),
+            a.id.to_string(),
+            action_line(a),
+        ]);
+    }
+    write!(out, "{}", t.render())?;
+    writeln!(out, "{} open case(s)", found.len())?;
+    Ok(())
+}

@@ -1,0 +1,336 @@
+//! The next best action for an open case: the spec's rules in order, the
+//! first that applies wins, each with its reason and evidence.
+
+use super::case::{Case, Touchpoint};
+use super::enums::{StartedBy, TouchOutcome, WaitingOn};
+use super::friction::{Flag, Pattern, Thresholds};
+use super::measures::{is_vendor_answer, waiting_on_after};
+use super::time::short_duration;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The rule ids, in the order they are tried.
+pub const RULE_IDS: &[&str] = &[
+    "chase_promise",
+    "answer_sla",
+    "escalate_marketplace",
+    "switch_channel",
+    "escalate",
+    "await_promise",
+    "nudge_customer",
+    "follow_up",
+    "wait",
+];
+
+/// The config file's `[next_action]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NextActionSettings {
+    /// `nudge_customer`: the ball has been with the customer longer than this.
+    pub nudge_customer_hours: f64,
+}
+
+impl Default for NextActionSettings {
+    fn default() -> Self {
+        NextActionSettings {
+            nudge_customer_hours: 72.0,
+        }
+    }
+}
+
+/// What `answer_sla` reads of a case's SLA state (the SLA module's to fill).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaUrgency {
+    pub breached: bool,
+    pub at_risk: bool,
+    /// Which target: "first response" or "resolution".
+    pub target: String,
+}
+
+/// How often a vendor answered a customer's contact on one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelAnswerRate {
+    pub channel: String,
+    pub contacts: usize,
+    pub answered: usize,
+}
+
+impl ChannelAnswerRate {
+    pub fn rate(&self) -> f64 {
+        if self.contacts == 0 {
+            0.0
+        } else {
+            self.answered as f64 / self.contacts as f64
+        }
+    }
+}
+
+/// The file's own history of answers per channel: this vendor's, and every vendor's.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelAnswers {
+    pub vendor: Vec<ChannelAnswerRate>,
+    pub all_vendors: Vec<ChannelAnswerRate>,
+}
+
+/// The suggestion (`show --json`'s `"next_action"`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextAction {
+    pub id: &'static str,
+    pub text: String,
+    pub evidence: Vec<i64>,
+}
+
+/// What the rules read. `touches` in time order; `flags` as the friction
+/// rules gave them at `now`; `answers` only matters to `switch_channel`
+/// (see `needs_channel_answers`), so it may be left empty otherwise.
+pub struct NextActionInput<'a> {
+    pub case: &'a Case,
+    pub touches: &'a [Touchpoint],
+    pub flags: &'a [Flag],
+    pub now: DateTime<Utc>,
+    pub thresholds: &'a Thresholds,
+    pub settings: &'a NextActionSettings,
+    pub sla: Option<&'a SlaUrgency>,
+    pub answers: &'a ChannelAnswers,
+}
+
+fn action(id: &'static str, text: String, evidence: Vec<i64>) -> Option<NextAction> {
+    Some(NextAction { id, text, evidence })
+}
+
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn hours(h: f64) -> Duration {
+    Duration::milliseconds((h * 3_600_000.0).round() as i64)
+}
+
+/// The customer's last two contacts, when both failed on one channel.
+pub fn failed_twice_on_one_channel(touches: &[Touchpoint]) -> Option<[&Touchpoint; 2]> {
+    let mut contacts = touches
+        .iter()
+        .rev()
+        .filter(|t| t.started_by == StartedBy::Customer);
+    let last = contacts.next()?;
+    let before = contacts.next()?;
+    (last.outcome.is_failure() && before.outcome.is_failure() && last.channel == before.channel)
+        .then_some([before, last])
+}
+
+/// Whether the rules would read the channel answer rates for this case.
+pub fn needs_channel_answers(touches: &[Touchpoint]) -> bool {
+    failed_twice_on_one_channel(touches).is_some()
+}
+
+/// Promises still to come: due after now, with no vendor-started touch since they were made.
+fn pending_promises(
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+) -> impl Iterator<Item = &Touchpoint> {
+    touches.iter().enumerate().filter_map(move |(i, t)| {
+        let due = t.promise_due?;
+        let kept = touches[i + 1..]
+            .iter()
+            .any(|u| u.started_by == StartedBy::Vendor);
+        (due > now && !kept).then_some(t)
+    })
+}
+
+/// The time and party the ball has been with since the last touch (or the
+/// opening, on the vendor, when there is none).
+fn ball(case: &Case, touches: &[Touchpoint]) -> (WaitingOn, DateTime<Utc>) {
+    touches
+        .last()
+        .map_or((WaitingOn::Vendor, case.opened_at), |t| {
+            (waiting_on_after(t), t.at)
+        })
+}
+
+fn best_channel<'a>(
+    rates: &'a [ChannelAnswerRate],
+    avoid: &str,
+    min_contacts: usize,
+) -> Option<&'a ChannelAnswerRate> {
+    rates
+        .iter()
+        .filter(|r| r.channel != avoid && r.contacts >= min_contacts.max(1))
+        .max_by(|a, b| {
+            a.rate()
+                .total_cmp(&b.rate())
+                .then(a.contacts.cmp(&b.contacts))
+                .then(b.channel.cmp(&a.channel))
+        })
+}
+
+/// The next action of an open case; None for a done one.
+pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
+    let case = i.case;
+    if case.status.is_done() {
+        return None;
+    }
+    let flag = |p: Pattern| i.flags.iter().find(|f| f.pattern == p);
+    if let Some(f) = flag(Pattern::BrokenPromise) {
+        let promise = i.touches.iter().find(|t| f.evidence.contains(&t.id));
+        let party = promise.map_or(case.vendor.as_str(), |t| t.party_or(&case.vendor));
+        let due = promise
+            .and_then(|t| t.promise_due)
+            .map_or(String::new(), |d| format!(" (due {})", when(d)));
+        return action(
+            "chase_promise",
+            format!("Chase {party}: its promise to come back{due} was broken"),
+            f.evidence.clone(),
+        );
+    }
+    if let Some(sla) = i.sla.filter(|s| s.breached || s.at_risk) {
+        let state = if sla.breached { "breached" } else { "at risk" };
+        return action(
+            "answer_sla",
+            format!("Answer now: the {} target is {state}", sla.target),
+            Vec::new(),
+        );
+    }
+    if let Some(market) = case.marketplace.as_deref().filter(|m| !m.is_empty()) {
+        let reached = i
+            .touches
+            .iter()
+            .any(|t| t.party_or(&case.vendor).eq_ignore_ascii_case(market));
+        let mut evidence: Vec<i64> =
+            flag(Pattern::Runaround).map_or(Vec::new(), |f| f.evidence.clone());
+        evidence.extend(
+            i.touches
+                .iter()
+                .filter(|t| t.outcome == TouchOutcome::Refused)
+                .map(|t| t.id),
+        );
+        let fired = flag(Pattern::Runaround).is_some()
+            || i.touches.iter().any(|t| t.outcome == TouchOutcome::Refused);
+        if fired && !reached {
+            evidence.sort_unstable();
+            evidence.dedup();
+            return action(
+                "escalate_marketplace",
+                format!("Escalate to {market}: {} will not help", case.vendor),
+                evidence,
+            );
+        }
+    }
+    if let Some([before, last]) = failed_twice_on_one_channel(i.touches) {
+        let channel = last.channel.as_str();
+        let min = i.thresholds.min_cases;
+        let own = best_channel(&i.answers.vendor, channel, min);
+        let (best, whose) = match own {
+            Some(b) => (Some(b), case.vendor.as_str()),
+            None => (
+                best_channel(&i.answers.all_vendors, channel, min),
+                "all vendors",
+            ),
+        };
+        let text = match best {
+            Some(b) => format!(
+                "Switch from {channel} to {}: answered {:.0} % of {} contacts ({whose})",
+                b.channel,
+                b.rate() * 100.0,
+                b.contacts
+            ),
+            None => format!(
+                "Switch from {channel}: it failed twice (no other channel has enough history)"
+            ),
+        };
+        return action("switch_channel", text, vec![before.id, last.id]);
+    }
+    let contacts: Vec<i64> = i
+        .touches
+        .iter()
+        .filter(|t| t.started_by == StartedBy::Customer)
+        .map(|t| t.id)
+        .collect();
+    let escalated = case.status == super::enums::Status::Escalated
+        || i.touches
+            .iter()
+            .any(|t| t.outcome == TouchOutcome::Escalated);
+    if contacts.len() >= i.thresholds.repeat_contacts && !escalated {
+        return action(
+            "escalate",
+            format!(
+                "Escalate: {} contacts and nothing escalated yet",
+                contacts.len()
+            ),
+            contacts,
+        );
+    }
+    if let Some(p) = pending_promises(i.touches, i.now).min_by_key(|t| t.promise_due) {
+        let due = p.promise_due.unwrap_or(i.now);
+        return action(
+            "await_promise",
+            format!(
+                "Wait until {}: {} promised to come back",
+                when(due),
+                p.party_or(&case.vendor)
+            ),
+            vec![p.id],
+        );
+    }
+    let (on, since) = ball(case, i.touches);
+    let evidence: Vec<i64> = i.touches.last().map(|t| t.id).into_iter().collect();
+    let waited = short_duration(i.now - since);
+    if on == WaitingOn::Customer && i.now - since > hours(i.settings.nudge_customer_hours) {
+        return action(
+            "nudge_customer",
+            format!("Nudge the customer: the ball has been with them for {waited}"),
+            evidence,
+        );
+    }
+    if on == WaitingOn::Vendor && i.now - since > hours(i.thresholds.slow_response_hours) {
+        return action(
+            "follow_up",
+            format!(
+                "Follow up with {}: nothing has happened for {waited}",
+                case.vendor
+            ),
+            evidence,
+        );
+    }
+    let text = match on {
+        WaitingOn::Vendor => "Wait: the ball is with the vendor".to_string(),
+        WaitingOn::Customer => "Wait: the ball is with the customer".to_string(),
+        // The last touch left nothing pending, yet the case is open.
+        WaitingOn::Nobody => {
+            "Wait, or resolve: nothing is pending since the last touch".to_string()
+        }
+    };
+    action("wait", text, Vec::new())
+}
+
+/// The earliest instant after `now` at which the next action may change with
+/// the clock alone (a promise falls due, a wait crosses its threshold); None
+/// when never. SLA instants are the SLA module's. It may be early (the
+/// action is then re-derived unchanged), never late.
+pub fn next_change(
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    thresholds: &Thresholds,
+    settings: &NextActionSettings,
+) -> Option<DateTime<Utc>> {
+    if case.status.is_done() {
+        return None;
+    }
+    // A promise breaks once `now` is past its due time (friction rules: due < now).
+    let promises = pending_promises(touches, now)
+        .filter_map(|t| t.promise_due)
+        .map(|d| d + Duration::milliseconds(1));
+    let (on, since) = ball(case, touches);
+    let threshold = match on {
+        WaitingOn::Customer => Some(hours(settings.nudge_customer_hours)),
+        WaitingOn::Vendor => Some(hours(thresholds.slow_response_hours)),
+        WaitingOn::Nobody => None,
+    }
+    .map(|h| since + h + Duration::milliseconds(1));
+    promises.chain(threshold).filter(|t| *t > now).min()
+}
+
+/// Whether a touch counts as an answer on its channel (for the answer rates).
+pub fn answered(t: &Touchpoint) -> bool {
+    t.started_by == StartedBy::Customer && is_vendor_answer(t)
+}
