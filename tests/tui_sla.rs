@@ -307,3 +307,20 @@ fn the_sla_screen_lists_and_edits_policies_and_calendars() {
     shows(&s, "at risk: less than 50 % of a target left");
     assert_eq!(cell_of(&mut app, 1), "at risk 1h 0m");
 }
+
+#[test]
+fn help_on_the_sla_screen_lists_its_keys_and_the_rules() {
+    let mut app = morning_app();
+    key(&mut app, KeyCode::Char('4'));
+    key(&mut app, KeyCode::Char('?'));
+    let s = render(&mut app, 100, 40);
+    for text in [
+        "Keys — Service levels",
+        "add a service-level policy",
+        "add a business calendar",
+        "remove the selected policy or calendar (asks first)",
+        "a case falls under the most specific policy",
+    ] {
+        shows(&s, text);
+    }
+}

@@ -131,6 +131,19 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
                 "  every time shown, flag explanations included, is local time ($TZ)",
             ));
         }
+        Mode::Sla => {
+            section(&mut lines, "Service levels", theme);
+            for l in [
+                "a case falls under the most specific policy: vendor and priority, then vendor,",
+                "then priority, then neither (ties by name); its hours count in the calendar's open hours",
+                "first response: opened → the first vendor answer; resolution: opened → resolved,",
+                "paused while the ball is with the customer or with nobody",
+                "calendar hours: days then times, ; between: mon-fri 09:00-17:00; sat 10:00-14:00",
+                "a save rechecks every case; the Cases screen's sla sort puts breached first",
+            ] {
+                lines.push(Line::raw(format!("  {l}")));
+            }
+        }
         Mode::Form => {
             section(&mut lines, "Typing in a field", theme);
             lines.push(Line::raw(
