@@ -397,3 +397,64 @@ fn json_reads_every_listed_time_form_and_names_what_is_wrong() {
         "{e}"
     );
 }
+
+#[test]
+fn stage_is_mapped_from_a_column_refused_when_unknown_and_exported() {
+    let db = Db::new();
+    let f = db.file(
+        "stages.csv",
+        "id,when,who,what,kind,where\n\
+        s1,2024-01-02 10:00,Acme,Cannot sign up,technical,Pre-Sale\n\
+        s2,2024-01-03 10:00,Acme,Screw missing,missing_part,\n",
+    );
+    let map = [
+        "--map",
+        "ref=id",
+        "--map",
+        "opened_at=when",
+        "--map",
+        "vendor=who",
+        "--map",
+        "title=what",
+        "--map",
+        "category=kind",
+        "--map",
+        "stage=where",
+    ];
+    let mut args = vec!["import", &f];
+    args.extend(map);
+    db.ok(&args);
+    let c: Value = serde_json::from_str(&db.ok(&["show", "s1", "--json"])).unwrap();
+    assert_eq!(c["stage"], "pre_sale");
+    // An empty cell takes the category's stage.
+    let c: Value = serde_json::from_str(&db.ok(&["show", "s2", "--json"])).unwrap();
+    assert_eq!(c["stage"], "delivery");
+    let csv = db.ok(&["export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().contains(",category,stage,priority,"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .contains(",technical,pre_sale,normal,"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .contains(",missing_part,delivery,normal,"));
+
+    // A bad stage stops the whole file, names the valid ones, writes nothing.
+    let bad = db.file(
+        "bad_stage.csv",
+        "id,when,who,what,kind,where\n\
+        s3,2024-01-04 10:00,Acme,Fine,technical,use\n\
+        s4,2024-01-05 10:00,Acme,Odd,technical,checkout\n",
+    );
+    let mut args = vec!["import", &bad];
+    args.extend(map);
+    let e = db.err(&args);
+    assert!(
+        e.contains("line 3: column 'where': unknown stage 'checkout'; valid values: pre_sale, order, delivery, use, billing, cancel"),
+        "{e}"
+    );
+    let r: Value = serde_json::from_str(&db.ok(&["report", "--json"])).unwrap();
+    assert_eq!(r["overall"]["cases"], 2);
+}

@@ -4,9 +4,9 @@ use super::table::Table;
 use super::Context;
 use crate::domain::cost::{CaseCost, CostRates};
 use crate::domain::measures::{channel_map, round4};
-use crate::domain::next_action::NextAction;
+use crate::domain::next_action::{NextAction, RULE_IDS};
 use crate::domain::query::Query;
-use crate::domain::{Case, Touchpoint};
+use crate::domain::{Case, Status, Touchpoint};
 use crate::io::json::ShownStage;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -86,41 +86,98 @@ struct NextRecord<'a> {
     next_action: &'a NextAction,
 }
 
-/// Open cases in urgency order, each with its next action.
-pub fn next(cx: &mut Context, query: &str, json: bool, out: &mut dyn Write) -> Result<()> {
+/// Open cases in urgency order, each with its next action, printed as they
+/// are read (`limit`: at most that many).
+pub fn next(
+    cx: &mut Context,
+    query: &str,
+    limit: Option<usize>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let q = Query::parse(&format!("status:open {query}"))
         .map_err(|e| anyhow::anyhow!("bad query: {e}"))?;
     cx.store.refresh_due(cx.now)?;
-    let found = cx.store.next_actions(&q, cx.now)?;
+    let record = |c: &Case, a: &NextAction| -> Result<String> {
+        Ok(serde_json::to_string_pretty(&NextRecord {
+            case: c.id,
+            reference: c.reference.as_deref(),
+            title: &c.title,
+            vendor: &c.vendor,
+            status: c.status.as_str(),
+            next_action: a,
+        })?)
+    };
+    // One more than asked for is read, to say whether there are more.
+    let wanted = limit.map(|n| n.saturating_add(1));
+    let mut shown = 0usize;
+    let mut more = false;
+    let mut room = |shown: usize| {
+        let fits = limit.is_none_or(|n| shown < n);
+        more |= !fits;
+        fits
+    };
     if json {
-        let records: Vec<NextRecord> = found
-            .iter()
-            .map(|(c, a)| NextRecord {
-                case: c.id,
-                reference: c.reference.as_deref(),
-                title: &c.title,
-                vendor: &c.vendor,
-                status: c.status.as_str(),
-                next_action: a,
-            })
-            .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
+        // Laid out as the pretty printer lays out a whole list.
+        cx.store.each_next_action(&q, cx.now, wanted, |c, a| {
+            if !room(shown) {
+                return Ok(());
+            }
+            let text = record(c, a)?.replace('\n', "\n  ");
+            let sep = if shown == 0 { "[\n  " } else { ",\n  " };
+            write!(out, "{sep}{text}")?;
+            shown += 1;
+            Ok::<(), anyhow::Error>(())
+        })?;
+        writeln!(out, "{}", if shown == 0 { "[]" } else { "\n]" })?;
         return Ok(());
     }
-    let mut t = Table::new(&["id", "vendor", "status", "action", "next"])
+    let t = Table::new(&["id", "vendor", "status", "action", "next"])
         .right(&[0])
         .max_width(1, 24)
         .max_width(4, 90);
-    for (c, a) in &found {
-        t.row(vec![
+    let widths = next_widths(cx)?;
+    write!(out, "{}", t.fixed_line(&widths, None))?;
+    cx.store.each_next_action(&q, cx.now, wanted, |c, a| {
+        if !room(shown) {
+            return Ok(());
+        }
+        shown += 1;
+        let cells = [
             c.id.to_string(),
             c.vendor.clone(),
             c.status.to_string(),
             a.id.to_string(),
             action_line(a),
-        ]);
+        ];
+        write!(out, "{}", t.fixed_line(&widths, Some(&cells)))?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    match more {
+        true => writeln!(out, "{shown} open case(s) shown; more past --limit {shown}")?,
+        false => writeln!(out, "{shown} open case(s)")?,
     }
-    write!(out, "{}", t.render())?;
-    writeln!(out, "{} open case(s)", found.len())?;
     Ok(())
+}
+
+/// Column widths known before any row is read: the largest case id's, the
+/// longest vendor name's, the longest open status's and rule id's.
+fn next_widths(cx: &Context) -> Result<Vec<usize>> {
+    use unicode_width::UnicodeWidthStr;
+    let id = cx.store.largest_case_id()?.to_string().len();
+    let vendor = cx
+        .store
+        .vendors()?
+        .iter()
+        .map(|(name, _)| crate::ui::text::safe_line(name).width())
+        .max()
+        .unwrap_or(0);
+    let status = Status::ALL
+        .iter()
+        .filter(|s| !s.is_done())
+        .map(|s| s.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let action = RULE_IDS.iter().map(|r| r.len()).max().unwrap_or(0);
+    Ok(vec![id, vendor, status, action, usize::MAX])
 }

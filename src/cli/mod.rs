@@ -119,6 +119,9 @@ pub enum Command {
     Next {
         /// A filter in the query language, as for list
         query: Vec<String>,
+        /// Print at most this many
+        #[arg(long)]
+        limit: Option<usize>,
         /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
@@ -299,9 +302,10 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     };
     // Human output passes through SafeOut; JSON, CSV and exports do not.
     let machine = match command {
-        Command::List { json, .. } | Command::Show { json, .. } | Command::Flags { json, .. } => {
-            *json
-        }
+        Command::List { json, .. }
+        | Command::Show { json, .. }
+        | Command::Flags { json, .. }
+        | Command::Next { json, .. } => *json,
         Command::Report(a) => a.json || a.csv,
         Command::Import(a) => a.json,
         Command::Export(_) => true,
@@ -343,7 +347,9 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         } => cases::list(&mut cx, &query.join(" "), sort, *limit, *json, out),
         Command::Show { case, json } => cases::show(&mut cx, case, *json, out),
         Command::Edit(a) => edit::edit(&mut cx, a, out),
-        Command::Next { query, json } => journey::next(&mut cx, &query.join(" "), *json, out),
+        Command::Next { query, limit, json } => {
+            journey::next(&mut cx, &query.join(" "), *limit, *json, out)
+        }
         Command::Flags { case, json } => cases::flags(&mut cx, case.as_deref(), *json, out),
         Command::Report(a) => report::report(&mut cx, a, out),
         Command::Import(a) => transfer::import(&mut cx, a, out),

@@ -62,12 +62,7 @@ impl Table {
     pub fn render(&self) -> String {
         let cells: Vec<Vec<String>> = std::iter::once(&self.header)
             .chain(&self.rows)
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .map(|(i, c)| fit(c, self.max[i]))
-                    .collect()
-            })
+            .map(|r| self.fitted(r))
             .collect();
         let widths: Vec<usize> = (0..self.header.len())
             .map(|i| {
@@ -78,23 +73,46 @@ impl Table {
                     .unwrap_or(0)
             })
             .collect();
-        let mut out = String::new();
-        for r in &cells {
-            let line: Vec<String> = r
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let pad = " ".repeat(widths[i].saturating_sub(c.width()));
-                    if self.right[i] {
-                        format!("{pad}{c}")
-                    } else {
-                        format!("{c}{pad}")
-                    }
-                })
-                .collect();
-            out.push_str(line.join("  ").trim_end());
-            out.push('\n');
-        }
+        cells.iter().map(|r| self.line(r, &widths)).collect()
+    }
+
+    /// With every column's width given in advance (each cut to its max),
+    /// rows can be printed one at a time, as they come, and still line up:
+    /// the header line (`None`) or one row's.
+    pub fn fixed_line(&self, widths: &[usize], cells: Option<&[String]>) -> String {
+        let widths: Vec<usize> = widths
+            .iter()
+            .zip(&self.max)
+            .zip(&self.header)
+            .map(|((w, max), h)| (*w).min(*max).max(h.width()))
+            .collect();
+        let cells = self.fitted(cells.unwrap_or(&self.header));
+        let cells: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| fit(c, *w)).collect();
+        self.line(&cells, &widths)
+    }
+
+    fn fitted(&self, row: &[String]) -> Vec<String> {
+        row.iter()
+            .enumerate()
+            .map(|(i, c)| fit(c, self.max[i]))
+            .collect()
+    }
+
+    fn line(&self, cells: &[String], widths: &[usize]) -> String {
+        let line: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = " ".repeat(widths[i].saturating_sub(c.width()));
+                if self.right[i] {
+                    format!("{pad}{c}")
+                } else {
+                    format!("{c}{pad}")
+                }
+            })
+            .collect();
+        let mut out = line.join("  ").trim_end().to_string();
+        out.push('\n');
         out
     }
 }
@@ -109,5 +127,10 @@ mod tests {
         t.row(vec!["日本語です長い".into(), "1".into()]);
         t.row(vec!["x".into(), "200".into()]);
         assert_eq!(t.render(), "a        b\n日本…    1\nx      200\n");
+        // Fixed widths: each row alone lines up with the header.
+        let row = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+        assert_eq!(t.fixed_line(&[9, 3], None), "a        b\n");
+        assert_eq!(t.fixed_line(&[9, 3], Some(&row("x", "7"))), "x        7\n");
+        assert_eq!(t.fixed_line(&[3, 3], Some(&row("abcd", "7"))), "ab…    7\n");
     }
 }

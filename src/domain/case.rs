@@ -142,6 +142,9 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
 /// Longest text accepted in any field; notes may be long, names may not.
 pub const MAX_NAME_CHARS: usize = 500;
 pub const MAX_NOTE_CHARS: usize = 100_000;
+/// The part of `Case::urgency` that open work has and done work has not:
+/// every open case's urgency is at least this, every done case's below it.
+pub const OPEN_WORK_URGENCY: i64 = 1_000_000;
 
 /// Trims a name and rejects control characters; emoji, combining marks and
 /// right-to-left text are all kept as they are.
@@ -305,7 +308,11 @@ impl Case {
     /// flags; ties go to the oldest. migrations/03-triage-order/up.sql fills
     /// old files by the same rule.
     pub fn urgency(&self, flags: &[&str]) -> i64 {
-        let open = if self.status.is_done() { 0 } else { 1_000_000 };
+        let open = if self.status.is_done() {
+            0
+        } else {
+            OPEN_WORK_URGENCY
+        };
         let promise = if flags.contains(&"broken_promise") {
             100_000
         } else {

@@ -10,7 +10,7 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 
-const HEADER: [&str; 30] = [
+const HEADER: [&str; 31] = [
     "case_id",
     "ref",
     "uid",
@@ -22,6 +22,7 @@ const HEADER: [&str; 30] = [
     "customer",
     "owner",
     "category",
+    "stage",
     "priority",
     "status",
     "opened_at",
@@ -65,6 +66,7 @@ fn row(c: &Case, t: Option<&Touchpoint>) -> Vec<String> {
         text(&c.customer),
         text(&c.owner),
         c.category.to_string(),
+        c.stage().to_string(),
         c.priority.to_string(),
         c.status.to_string(),
         to_rfc3339(c.opened_at),

@@ -168,6 +168,7 @@ impl Row<'_> {
         case.owner = self.text(m, Field::Owner);
         case.currency = self.text(m, Field::Currency);
         case.category = self.parsed(m, Field::Category)?.unwrap_or(case.category);
+        case.stage = self.parsed(m, Field::Stage)?;
         case.priority = self.parsed(m, Field::Priority)?.unwrap_or(case.priority);
         case.purchase_amount = self.money(m, Field::PurchaseAmount)?;
         case.refund_amount = self.money(m, Field::RefundAmount)?;

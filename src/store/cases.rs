@@ -754,25 +754,27 @@ impl Store {
         Ok(ids.len())
     }
 
-    /// The cases whose stored derived data (flags, urgency, next change)
-    /// differ from what their fields and touches give at `now`; run after
-    /// `refresh_due(now)`, it should find none. For `check` and the tests.
+    /// The cases whose stored derived data (flags, urgency, next action,
+    /// next change) differ from what their fields and touches give at
+    /// `now`; run after `refresh_due(now)`, it should find none. For
+    /// `check` and the tests.
     pub fn derived_mismatches(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, flag_list, urgency, next_change_at FROM cases ORDER BY id")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, flag_list, urgency, next_change_at, next_action FROM cases ORDER BY id",
+        )?;
         let stored = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?;
         let mut problems = Vec::new();
         let sla = self.sla_cache.get(&self.conn)?;
         for row in stored {
-            let (id, flags, urgency, next) = row?;
+            let (id, flags, urgency, next, action) = row?;
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
             let fresh = derive_all(
@@ -784,13 +786,15 @@ impl Store {
                 &self.summary_rates.next_action,
             );
             let fresh_flags = fresh.flag_ids().join(" ");
+            let fresh_action = fresh.next_action.as_ref().map(|a| a.id);
             if flags != fresh_flags
                 || urgency != fresh.urgency
                 || next != fresh.next_change.map(millis)
+                || action.as_deref() != fresh_action
             {
                 problems.push(format!(
-                    "case {id}: stored flags '{flags}', urgency {urgency}, next change {next:?}; \
-                     fresh '{fresh_flags}', {}, {:?}",
+                    "case {id}: stored flags '{flags}', urgency {urgency}, next change {next:?}, \
+                     next action {action:?}; fresh '{fresh_flags}', {}, {:?}, {fresh_action:?}",
                     fresh.urgency,
                     fresh.next_change.map(millis)
                 ));

@@ -2,7 +2,9 @@
 //! channel got an answer), and the open cases in triage order with their next
 //! action for `casebook next`.
 
-use super::{Result, Store};
+use super::query::compile_for;
+use super::{Result, Store, StoreError};
+use crate::domain::case::OPEN_WORK_URGENCY;
 use crate::domain::derived::sla_urgency;
 use crate::domain::enums::{StartedBy, TouchOutcome};
 use crate::domain::friction::{self, CaseView, Flag};
@@ -10,10 +12,12 @@ use crate::domain::next_action::{
     self, needs_channel_answers, ChannelAnswerRate, ChannelAnswers, NextAction, NextActionInput,
 };
 use crate::domain::query::Query;
+use crate::domain::sla::SlaSetup;
 use crate::domain::{Case, Channel, Touchpoint};
 use crate::store::query::SortKey;
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
+use rusqlite::types::Value;
+use std::collections::{BTreeMap, HashMap};
 
 impl Store {
     /// Customer contacts per channel and how many got the vendor's answer:
@@ -65,16 +69,34 @@ impl Store {
         flags: &[Flag],
         now: DateTime<Utc>,
     ) -> Result<Option<NextAction>> {
+        let sla = self.sla_setup()?;
+        self.next_action_with(
+            case,
+            touches,
+            flags,
+            now,
+            sla.as_ref(),
+            &mut AnswerRates::default(),
+        )
+    }
+
+    /// The next action of a case with the SLA setup given and the channel
+    /// answer rates read once per vendor into `rates` (for listings).
+    fn next_action_with(
+        &self,
+        case: &Case,
+        touches: &[Touchpoint],
+        flags: &[Flag],
+        now: DateTime<Utc>,
+        sla: Option<&SlaSetup>,
+        rates: &mut AnswerRates,
+    ) -> Result<Option<NextAction>> {
         let answers = if !case.status.is_done() && needs_channel_answers(touches) {
-            ChannelAnswers {
-                vendor: self.channel_answer_rates(Some(&case.vendor))?,
-                all_vendors: self.channel_answer_rates(None)?,
-            }
+            rates.for_vendor(self, &case.vendor)?
         } else {
             ChannelAnswers::default()
         };
-        let sla = self
-            .sla_setup()?
+        let sla = sla
             .and_then(|s| s.case_sla(case, touches, now))
             .and_then(|s| sla_urgency(&s));
         Ok(next_action::next_action(&NextActionInput {
@@ -89,7 +111,77 @@ impl Store {
         }))
     }
 
-    /// Open cases matching a query (give it `status:open` to read only those), in triage order, each with its next action.
+    /// The largest case id (0 in an empty file), for the width of an id column.
+    pub fn largest_case_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM cases")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// The open cases matching a query, in triage order (the stored
+    /// urgency, then oldest), each with its next action, given to `each` one
+    /// at a time as SQL reads them: the stored next action (kept by
+    /// `write_summary`) picks the cases, and only those given are loaded and
+    /// their action's text and evidence worked out. At most `limit`; how
+    /// many were given. Run `refresh_due(now)` first, so the stored actions
+    /// are those of `now`.
+    pub fn each_next_action<E: From<StoreError>>(
+        &self,
+        query: &Query,
+        now: DateTime<Utc>,
+        limit: Option<usize>,
+        mut each: impl FnMut(&Case, &NextAction) -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
+        let w = compile_for(query, now, true);
+        let mut values = w.values;
+        values.push(Value::Integer(OPEN_WORK_URGENCY));
+        let floor = values.len();
+        values.push(Value::Integer(
+            limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX)),
+        ));
+        // The urgency floor keeps the walk on the open cases' part of the
+        // triage index (cases_urgency), in its order.
+        let sql = format!(
+            "SELECT c.id FROM cases c JOIN vendors v ON v.id = c.vendor_id
+             WHERE ({}) AND c.urgency >= ?{floor} AND c.next_action IS NOT NULL
+             ORDER BY c.urgency DESC, c.opened_at ASC, c.id ASC LIMIT ?{}",
+            w.sql,
+            floor + 1
+        );
+        let sla = self.sla_setup()?;
+        let mut rates = AnswerRates::default();
+        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(values.iter()))
+            .map_err(StoreError::from)?;
+        let mut given = 0;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let id: i64 = row.get(0).map_err(StoreError::from)?;
+            let case = self.case(id)?;
+            let touches = self.touches(id)?;
+            let flags = friction::flags(
+                &CaseView {
+                    case: &case,
+                    touches: &touches,
+                    now,
+                },
+                &self.thresholds,
+            );
+            let action =
+                self.next_action_with(&case, &touches, &flags, now, sla.as_ref(), &mut rates)?;
+            if let Some(a) = action {
+                each(&case, &a)?;
+                given += 1;
+            }
+        }
+        Ok(given)
+    }
+
+    /// Open cases matching a query (give it `status:open` to read only
+    /// those), in triage order, each with its next action, every one worked
+    /// out live and held in memory: the reference that `each_next_action`
+    /// (what `casebook next` uses) is checked against.
     pub fn next_actions(
         &self,
         query: &Query,
@@ -116,5 +208,39 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// The channel answer rates a listing has read: each vendor's once, and
+/// every vendor's once (a pass over the touches), only when a case needs them.
+#[derive(Default)]
+struct AnswerRates {
+    vendors: HashMap<String, Vec<ChannelAnswerRate>>,
+    all_vendors: Option<Vec<ChannelAnswerRate>>,
+}
+
+impl AnswerRates {
+    fn for_vendor(&mut self, store: &Store, vendor: &str) -> Result<ChannelAnswers> {
+        let key = super::vendors::name_key(vendor);
+        let own = match self.vendors.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let r = store.channel_answer_rates(Some(vendor))?;
+                self.vendors.insert(key, r.clone());
+                r
+            }
+        };
+        let all = match &self.all_vendors {
+            Some(r) => r.clone(),
+            None => {
+                let r = store.channel_answer_rates(None)?;
+                self.all_vendors = Some(r.clone());
+                r
+            }
+        };
+        Ok(ChannelAnswers {
+            vendor: own,
+            all_vendors: all,
+        })
     }
 }

@@ -144,7 +144,7 @@ fn related(for_page: bool, table: &str, column: &str, marks: String) -> String {
     }
 }
 
-fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
+pub(super) fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Compiled {
     let mut values = Vec::new();
     let mut parts = Vec::new();
     for clause in &q.clauses {
