@@ -75,7 +75,7 @@ impl Store {
             touches,
             flags,
             now,
-            sla.as_ref(),
+            sla.as_deref(),
             &mut AnswerRates::default(),
         )
     }
@@ -169,7 +169,7 @@ impl Store {
                 &self.thresholds,
             );
             let action =
-                self.next_action_with(&case, &touches, &flags, now, sla.as_ref(), &mut rates)?;
+                self.next_action_with(&case, &touches, &flags, now, sla.as_deref(), &mut rates)?;
             if let Some(a) = action {
                 each(&case, &a)?;
                 given += 1;
