@@ -201,7 +201,7 @@ fn every_open_demo_case_has_a_next_action() {
     assert_eq!(shown["stage"], "pre_sale");
     assert!(db
         .run(&["next"])
-        .contains("Escalate: 9 contacts and nothing escalated yet"));
+        .contains("Escalate to a supervisor at Comcast: 9 contacts and nothing escalated yet"));
 }
 
 #[test]

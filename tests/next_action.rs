@@ -124,12 +124,37 @@ fn await_promise_until_it_falls_due_then_chase() {
     // Kept: the vendor came back, nothing to await.
     let kept = promised(10.0).touch(5.0, "phone", Vendor, InfoGiven);
     assert_eq!(kept.id(), "wait");
-    // The last touch resolved it, yet the case is open.
+    // The last touch resolved it, yet the case is open: say so, and cite it.
     let done = story(10.0).touch(5.0, "phone", Customer, Resolved);
+    let a = done.action().unwrap();
     assert_eq!(
-        done.action().unwrap().text,
-        "Wait, or resolve: nothing is pending since the last touch"
+        (a.id, a.text.as_str(), a.evidence),
+        (
+            "wait",
+            "Resolve, or ask the customer to confirm first: the customer's phone contact (resolved) left nothing pending",
+            vec![1]
+        )
     );
+    // Awaiting says until when, and what comes next.
+    assert_eq!(
+        s.action().unwrap().text,
+        "Wait until 2025-01-07 09:00 UTC, then chase: Marketplace promised to come back by then"
+    );
+}
+
+#[test]
+fn chase_cites_the_latest_broken_promise_and_counts_the_others() {
+    // A second promise, by the seller, at 30 h due at 50 h; both broken by 100 h.
+    let s = promised(100.0)
+        .touch(30.0, "email", Vendor, Promise)
+        .last(|t| t.promise_due = Some(at(50.0)));
+    let a = s.action().unwrap();
+    assert_eq!(a.id, "chase_promise");
+    assert_eq!(
+        a.text,
+        "Chase Seller: its promise to come back (due 2025-01-08 11:00 UTC) was broken, and so was 1 before it"
+    );
+    assert_eq!(a.evidence, vec![1, 2]);
 }
 
 #[test]
@@ -205,20 +230,29 @@ fn switch_channel_names_the_vendors_best_channel_with_enough_cases() {
     assert_eq!(a.evidence, vec![1, 2]);
     assert_eq!(
         a.text,
-        "Switch from phone to email: answered 80 % of 5 contacts (Seller)"
+        "Switch from phone (dropped, then no answer) to email: Seller answered 80 % of 5 contacts there"
     );
     // Without enough history of its own, every vendor's.
     s.answers.vendor = vec![rate("email", 2, 2)];
     assert_eq!(
         s.action().unwrap().text,
-        "Switch from phone to chat: answered 90 % of 100 contacts (all vendors)"
+        "Switch from phone (dropped, then no answer) to chat: all vendors answered 90 % of 100 contacts there (Seller has too little history)"
     );
-    // Two failures on different channels: no switch.
+    // Two failures on different channels: no switch; the last contact got
+    // through to no one, so waiting alone is not the advice.
     let mixed = story(2.0)
         .touch(0.5, "chat", Customer, Dropped)
         .touch(1.0, "phone", Customer, NoAnswer);
     assert!(!needs_channel_answers(&mixed.touches));
-    assert_eq!(mixed.id(), "wait");
+    let a = mixed.action().unwrap();
+    assert_eq!(
+        (a.id, a.text.as_str(), a.evidence),
+        (
+            "wait",
+            "Contact Seller again, or wait until 2025-01-08 10:00 UTC and follow up: the customer's phone contact (no answer), 1h 0m ago",
+            vec![2]
+        )
+    );
 }
 
 #[test]
@@ -228,6 +262,10 @@ fn escalate_after_repeat_contacts_unless_escalated() {
         .touch(2.0, "chat", Customer, InfoGiven)
         .touch(3.0, "phone", Customer, Promise);
     let a = s.action().unwrap();
+    assert_eq!(
+        a.text,
+        "Escalate to a supervisor at Seller: 3 contacts and nothing escalated yet"
+    );
     assert_eq!((a.id, a.evidence), ("escalate", vec![1, 2, 3]));
     let escalated = s.touch(4.0, "phone", Customer, Escalated);
     assert_ne!(escalated.id(), "escalate");
@@ -236,11 +274,26 @@ fn escalate_after_repeat_contacts_unless_escalated() {
 #[test]
 fn nudge_customer_after_72_hours_with_the_ball() {
     let s = story(70.0).touch(1.0, "email", Vendor, InfoRequest);
-    assert_eq!(s.id(), "wait");
+    assert_eq!(
+        s.action().unwrap().text,
+        "Wait for the customer to answer Seller's request for information until 2025-01-09 10:00 UTC, then nudge"
+    );
     assert_eq!(s.next_change(), Some(at(73.0) + Duration::milliseconds(1)));
     let later = story(74.0).touch(1.0, "email", Vendor, InfoRequest);
     let a = later.action().unwrap();
     assert_eq!((a.id, a.evidence), ("nudge_customer", vec![1]));
+    assert_eq!(
+        a.text,
+        "Nudge the customer to answer Seller's request for information: the ball has been with them for 3d 1h"
+    );
+    // An offer, by the marketplace: the customer owes it an answer.
+    let offer = story(100.0)
+        .touch(1.0, "phone", Vendor, Offer)
+        .last(|t| t.party = Some("Amazon".into()));
+    assert_eq!(
+        offer.action().unwrap().text,
+        "Nudge the customer to accept or refuse Amazon's offer: the ball has been with them for 4d 3h"
+    );
 }
 
 #[test]
@@ -248,15 +301,39 @@ fn follow_up_after_the_slow_response_threshold() {
     let s = story(40.0).touch(1.0, "email", Customer, Sent);
     let a = s.action().unwrap();
     assert_eq!(
-        (a.id, a.text.as_str()),
-        ("wait", "Wait: the ball is with the vendor")
+        (a.id, a.text.as_str(), a.evidence),
+        (
+            "wait",
+            "Wait for Seller until 2025-01-08 10:00 UTC, then follow up: the ball is with it since the customer's email contact (sent), 1d 15h ago",
+            vec![1]
+        )
     );
     assert_eq!(s.next_change(), Some(at(49.0) + Duration::milliseconds(1)));
     let late = story(50.0).touch(1.0, "email", Customer, Sent);
     let a = late.action().unwrap();
     assert_eq!((a.id, a.evidence), ("follow_up", vec![1]));
+    assert_eq!(
+        a.text,
+        "Follow up with Seller: nothing since the customer's email contact (sent), 2d 1h ago"
+    );
+    // With whoever holds the ball: the party of the last touch.
+    let market = story(50.0)
+        .touch(1.0, "claim", Customer, Sent)
+        .last(|t| t.party = Some("Amazon".into()));
+    assert!(market
+        .action()
+        .unwrap()
+        .text
+        .starts_with("Follow up with Amazon: nothing since the customer's claim contact (sent)"));
     // Nothing logged at all: from the opening.
-    assert_eq!(story(49.0).id(), "follow_up");
+    let a = story(49.0).action().unwrap();
+    assert_eq!(
+        (a.id, a.text.as_str()),
+        (
+            "follow_up",
+            "Follow up with Seller: nothing since the case was opened, 2d 1h ago"
+        )
+    );
 }
 
 #[test]

@@ -436,11 +436,18 @@ fn case_screen_at_80x24_reads_every_flag_in_full() {
 fn case_screen_leads_with_the_next_action_and_a_cost_line() {
     let mut app = demo_app();
     app.open_case(2);
-    let s = render(&mut app, 100, 30);
+    // The action's longer wording (whom to escalate to) leaves no room for
+    // its evidence at 100 columns: the evidence is left out whole, not cut.
+    let wide = render(&mut app, 160, 30);
     assert!(
-        s[1].starts_with("next ▸ Escalate: 9 contacts and nothing escalated yet  [#9 #10"),
+        wide[1].starts_with("next ▸ Escalate to a supervisor at Comcast: 9 contacts and nothing escalated yet  [#9 #10"),
         "{}",
-        s[1]
+        wide[1]
+    );
+    let s = render(&mut app, 100, 30);
+    assert_eq!(
+        s[1].trim_end(),
+        "next ▸ Escalate to a supervisor at Comcast: 9 contacts and nothing escalated yet"
     );
     assert!(s[2].starts_with("#2 Cannot sign up"), "{}", s[2]);
     shows(

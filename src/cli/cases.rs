@@ -331,7 +331,12 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     }
     writeln!(out, "#{} {}", case.id, case.title)?;
     if let Some(a) = &next_action {
-        writeln!(out, "  next: {}", journey::action_line(a))?;
+        // Wrapped under itself, so that `show` stays within 100 columns.
+        let line = journey::action_line(a);
+        for (i, part) in crate::ui::text::wrap(&line, 90).iter().enumerate() {
+            let lead = if i == 0 { "  next: " } else { "        " };
+            writeln!(out, "{lead}{part}")?;
+        }
     }
     let mut fields = vec![
         (

@@ -6,6 +6,7 @@ use crate::domain::cost::{CaseCost, CostRates};
 use crate::domain::measures::{channel_map, round4};
 use crate::domain::next_action::{NextAction, RULE_IDS};
 use crate::domain::query::Query;
+use crate::domain::time::localize_utc_times;
 use crate::domain::{Case, Status, Touchpoint};
 use crate::io::json::ShownStage;
 use anyhow::Result;
@@ -38,13 +39,14 @@ pub fn shown_stages(
         .collect()
 }
 
-/// "Chase Amazon: … [touches #3 #5]"
+/// "Chase Amazon: … [touches #3 #5]", its times on the local clock.
 pub fn action_line(a: &NextAction) -> String {
+    let text = localize_utc_times(&a.text, &chrono::Local);
     if a.evidence.is_empty() {
-        return a.text.clone();
+        return text;
     }
     let ev: Vec<String> = a.evidence.iter().map(|e| format!("#{e}")).collect();
-    format!("{}  [touches {}]", a.text, ev.join(" "))
+    format!("{text}  [touches {}]", ev.join(" "))
 }
 
 /// One line: what the sale earned, what service cost the vendor, what it cost
@@ -135,7 +137,7 @@ pub fn next(
     let t = Table::new(&["id", "vendor", "status", "action", "next"])
         .right(&[0])
         .max_width(1, 24)
-        .max_width(4, 90);
+        .max_width(4, 140);
     let widths = next_widths(cx)?;
     write!(out, "{}", t.fixed_line(&widths, None))?;
     cx.store.each_next_action(&q, cx.now, wanted, |c, a| {

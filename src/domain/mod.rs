@@ -1,5 +1,6 @@
 //! The domain core: pure types and rules. No SQL, no terminal, no I/O.
 
+pub mod action_words;
 pub mod case;
 pub mod cost;
 pub mod cost_group;

@@ -1,11 +1,12 @@
 //! The next best action for an open case: the spec's rules in order, the
 //! first that applies wins, each with its reason and evidence.
 
+use super::action_words::{customer_owes, outcome_words, since_phrase, touch_phrase};
 use super::case::{Case, Touchpoint};
 use super::enums::{StartedBy, TouchOutcome, WaitingOn};
 use super::friction::{Flag, Pattern, Thresholds};
 use super::measures::{is_vendor_answer, waiting_on_after};
-use super::time::short_duration;
+use super::time::age_text;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -171,14 +172,25 @@ pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
     }
     let flag = |p: Pattern| i.flags.iter().find(|f| f.pattern == p);
     if let Some(f) = flag(Pattern::BrokenPromise) {
-        let promise = i.touches.iter().find(|t| f.evidence.contains(&t.id));
+        // The latest promise broken is the one to cite; the others are evidence.
+        let broken: Vec<&Touchpoint> = i
+            .touches
+            .iter()
+            .filter(|t| f.evidence.contains(&t.id))
+            .collect();
+        let promise = broken.iter().max_by_key(|t| t.promise_due).copied();
         let party = promise.map_or(case.vendor.as_str(), |t| t.party_or(&case.vendor));
         let due = promise
             .and_then(|t| t.promise_due)
             .map_or(String::new(), |d| format!(" (due {})", when(d)));
+        let earlier = match broken.len() {
+            0 | 1 => String::new(),
+            2 => ", and so was 1 before it".to_string(),
+            n => format!(", and so were {} before it", n - 1),
+        };
         return action(
             "chase_promise",
-            format!("Chase {party}: its promise to come back{due} was broken"),
+            format!("Chase {party}: its promise to come back{due} was broken{earlier}"),
             f.evidence.clone(),
         );
     }
@@ -219,23 +231,31 @@ pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
         let channel = last.channel.as_str();
         let min = i.thresholds.min_cases;
         let own = best_channel(&i.answers.vendor, channel, min);
-        let (best, whose) = match own {
-            Some(b) => (Some(b), case.vendor.as_str()),
+        let (best, (whose, note)) = match own {
+            Some(b) => (Some(b), (case.vendor.as_str(), String::new())),
             None => (
                 best_channel(&i.answers.all_vendors, channel, min),
-                "all vendors",
+                (
+                    "all vendors",
+                    format!(" ({} has too little history)", case.vendor),
+                ),
             ),
         };
+        let failed = format!(
+            "{channel} ({}, then {})",
+            outcome_words(before.outcome),
+            outcome_words(last.outcome)
+        );
         let text = match best {
             Some(b) => format!(
-                "Switch from {channel} to {}: answered {:.0} % of {} contacts ({whose})",
+                "Switch from {failed} to {}: {whose} answered {:.0} % of {} contacts there{note}",
                 b.channel,
                 b.rate() * 100.0,
                 b.contacts
             ),
-            None => format!(
-                "Switch from {channel}: it failed twice (no other channel has enough history)"
-            ),
+            None => {
+                format!("Switch from {failed}: no other channel has enough history to name one")
+            }
         };
         return action("switch_channel", text, vec![before.id, last.id]);
     }
@@ -250,10 +270,17 @@ pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
             .iter()
             .any(|t| t.outcome == TouchOutcome::Escalated);
     if contacts.len() >= i.thresholds.repeat_contacts && !escalated {
+        // To whoever the customer last dealt with.
+        let party = i
+            .touches
+            .iter()
+            .rev()
+            .find(|t| t.started_by == StartedBy::Customer)
+            .map_or(case.vendor.as_str(), |t| t.party_or(&case.vendor));
         return action(
             "escalate",
             format!(
-                "Escalate: {} contacts and nothing escalated yet",
+                "Escalate to a supervisor at {party}: {} contacts and nothing escalated yet",
                 contacts.len()
             ),
             contacts,
@@ -264,7 +291,7 @@ pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
         return action(
             "await_promise",
             format!(
-                "Wait until {}: {} promised to come back",
+                "Wait until {}, then chase: {} promised to come back by then",
                 when(due),
                 p.party_or(&case.vendor)
             ),
@@ -272,34 +299,63 @@ pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
         );
     }
     let (on, since) = ball(case, i.touches);
-    let evidence: Vec<i64> = i.touches.last().map(|t| t.id).into_iter().collect();
-    let waited = short_duration(i.now - since);
-    if on == WaitingOn::Customer && i.now - since > hours(i.settings.nudge_customer_hours) {
+    let last = i.touches.last();
+    let evidence: Vec<i64> = last.map(|t| t.id).into_iter().collect();
+    let waited = age_text(i.now - since);
+    // Whom the ball is with: the party of the last touch.
+    let party = last.map_or(case.vendor.as_str(), |t| t.party_or(&case.vendor));
+    let owes = last.map_or_else(
+        || "to reply".to_string(),
+        |t| customer_owes(t, &case.vendor),
+    );
+    let nudge_after = hours(i.settings.nudge_customer_hours);
+    let follow_after = hours(i.thresholds.slow_response_hours);
+    if on == WaitingOn::Customer && i.now - since > nudge_after {
         return action(
             "nudge_customer",
-            format!("Nudge the customer: the ball has been with them for {waited}"),
+            format!("Nudge the customer {owes}: the ball has been with them for {waited}"),
             evidence,
         );
     }
-    if on == WaitingOn::Vendor && i.now - since > hours(i.thresholds.slow_response_hours) {
+    let since_last = since_phrase(last, &case.vendor, since, i.now);
+    if on == WaitingOn::Vendor && i.now - since > follow_after {
         return action(
             "follow_up",
-            format!(
-                "Follow up with {}: nothing has happened for {waited}",
-                case.vendor
-            ),
+            format!("Follow up with {party}: nothing since {since_last}"),
             evidence,
         );
     }
+    let got_through = last.is_none_or(|t| {
+        t.started_by == StartedBy::Vendor
+            || !matches!(
+                t.outcome,
+                TouchOutcome::Dropped | TouchOutcome::NoAnswer | TouchOutcome::Unreachable
+            )
+    });
     let text = match on {
-        WaitingOn::Vendor => "Wait: the ball is with the vendor".to_string(),
-        WaitingOn::Customer => "Wait: the ball is with the customer".to_string(),
+        // The last contact reached no one: nobody is going to answer it.
+        WaitingOn::Vendor if !got_through => format!(
+            "Contact {party} again, or wait until {} and follow up: {since_last}",
+            when(since + follow_after)
+        ),
+        WaitingOn::Vendor => format!(
+            "Wait for {party} until {}, then follow up: the ball is with it since {since_last}",
+            when(since + follow_after)
+        ),
+        WaitingOn::Customer => format!(
+            "Wait for the customer {owes} until {}, then nudge",
+            when(since + nudge_after)
+        ),
         // The last touch left nothing pending, yet the case is open.
-        WaitingOn::Nobody => {
-            "Wait, or resolve: nothing is pending since the last touch".to_string()
-        }
+        WaitingOn::Nobody => match last {
+            Some(t) => format!(
+                "Resolve, or ask the customer to confirm first: {} left nothing pending",
+                touch_phrase(t, &case.vendor)
+            ),
+            None => "Resolve, or ask the customer to confirm first: nothing is pending".into(),
+        },
     };
-    action("wait", text, Vec::new())
+    action("wait", text, evidence)
 }
 
 /// The earliest instant after `now` at which the next action may change with

@@ -20,8 +20,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
         // The evidence only when the whole line fits.
         let ev: Vec<String> = a.evidence.iter().map(|e| format!("#{e}")).collect();
         let ev = format!("  [{}]", ev.join(" "));
-        let whole = super::text::width(&a.text) + 7 + super::text::width(&ev) <= w;
-        let mut spans = vec![span("next ▸ ", theme.key), span(a.text.clone(), theme.warn)];
+        // Its times on the local clock, like every time shown.
+        let text = crate::domain::time::localize_utc_times(&a.text, &chrono::Local);
+        let whole = super::text::width(&text) + 7 + super::text::width(&ev) <= w;
+        let mut spans = vec![span("next ▸ ", theme.key), span(text, theme.warn)];
         if whole && !a.evidence.is_empty() {
             spans.push(span(ev, theme.dim));
         }
