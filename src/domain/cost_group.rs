@@ -57,7 +57,9 @@ pub struct CostFigures {
 pub struct CostTally {
     cases: usize,
     to_serve: i64,
-    customer_hours: f64,
+    /// In ten-thousandths of an hour (each case's hours are rounded to four
+    /// decimals): a whole-number sum is the same in any order of cases.
+    customer_hours: i64,
     margin: i64,
     revenue_at_risk: i64,
     friction_cost: i64,
@@ -70,7 +72,7 @@ impl CostTally {
     pub fn add(&mut self, f: &CostFacts) {
         self.cases += 1;
         self.to_serve += f.cost.to_serve.0;
-        self.customer_hours += f.cost.customer_hours;
+        self.customer_hours += (f.cost.customer_hours * 10_000.0).round() as i64;
         self.margin += f.cost.margin.0;
         self.revenue_at_risk += f.cost.revenue_at_risk.0;
         if f.has_friction {
@@ -95,7 +97,7 @@ impl CostTally {
         };
         CostFigures {
             cost_to_serve_per_case: Money((self.to_serve as f64 / n).round() as i64),
-            customer_hours_per_case: round4(self.customer_hours / n),
+            customer_hours_per_case: round4(self.customer_hours as f64 / 10_000.0 / n),
             margin_total: Money(self.margin),
             revenue_at_risk: Money(self.revenue_at_risk),
             friction_cost: Money(self.friction_cost),

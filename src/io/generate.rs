@@ -48,6 +48,10 @@ pub fn case(rng: &mut fastrand::Rng, i: usize, now: DateTime<Utc>) -> (Case, Vec
     let mut touches = Vec::with_capacity(n);
     let mut at = opened;
     for k in 0..n {
+        // Nothing is logged after now.
+        if at > now {
+            break;
+        }
         let from = if k % 2 == 0 || rng.bool() {
             StartedBy::Customer
         } else {
