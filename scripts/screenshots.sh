@@ -33,12 +33,25 @@ export TZ=America/Los_Angeles
 export CASEBOOK_NOW=2022-08-06T12:00:00Z
 db="$tmp/demo.sqlite3"
 "$bin" --db "$db" demo >/dev/null
+# Service levels: a New York business calendar for Comcast's high-priority
+# cases, and calendar hours for everyone else.
+"$bin" --db "$db" sla calendar add NY --tz America/New_York --hours "mon-fri 09:00-17:00" >/dev/null
+"$bin" --db "$db" sla policy add comcast-high --vendor Comcast --priority high --calendar NY \
+    --first-response 4 --resolution 24 >/dev/null
+"$bin" --db "$db" sla policy add everyone --calendar 24x7 --first-response 24 --resolution 120 >/dev/null
 
 tmux -L "$socket" -f /dev/null new-session -d -s shots -x 100 -y 30 \
     -e "TZ=$TZ" -e "CASEBOOK_NOW=$CASEBOOK_NOW" "$bin --db '$db'"
 
 keys() { tmux -L "$socket" send-keys -t shots "$@"; sleep 0.4; }
 text() { tmux -L "$socket" send-keys -t shots -l "$1"; sleep 0.4; }
+# A new filter: / opens the line, the old text is erased, the new one kept.
+filter() {
+    keys /
+    i=0; while [ $i -lt 40 ]; do tmux -L "$socket" send-keys -t shots BSpace; i=$((i + 1)); done
+    text "$1"
+    keys Enter
+}
 shot() {
     sleep 0.4
     size=$(tmux -L "$socket" display-message -p -t shots '#{pane_width} #{pane_height}')
@@ -53,14 +66,15 @@ shot 01-cases
 keys /
 text 'vendor:comcast'
 shot 02-cases-filter
-keys Escape
-sleep 0.3
-keys j
+keys Enter
+filter 'screw'
 keys Enter
 keys n n n n
 shot 03-case-screw
+keys '$'
+shot 12-case-cost
 keys q
-keys k
+filter 'cable'
 keys Enter
 shot 04-case-cable
 keys t
@@ -69,6 +83,7 @@ shot 05-touch-form
 keys Escape
 keys y
 keys q
+filter ''
 keys x
 shot 06-status-menu
 keys Escape
@@ -76,6 +91,8 @@ keys 2
 shot 07-vendors
 keys 3
 shot 08-channels
+keys 4
+shot 11-sla
 keys 2
 keys '?'
 keys j j j j j j j j j j j j j j j j j j j j j j
