@@ -2,6 +2,7 @@
 
 mod cases;
 mod history;
+mod json_array;
 mod maintain;
 mod report;
 mod safe_out;
@@ -265,13 +266,14 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     };
     let (mut raw, mut safe);
     let out: &mut dyn std::io::Write = if machine {
-        raw = std::io::stdout().lock();
+        // Buffered: a streamed listing is many small writes.
+        raw = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         &mut raw
     } else {
         safe = safe_out::SafeOut::new(std::io::stdout().lock());
         &mut safe
     };
-    match command {
+    let result = match command {
         Command::Demo => maintain::demo(&mut cx, out),
         Command::Add(a) => cases::add(&mut cx, a, out),
         Command::Touch(a) => cases::touch(&mut cx, a, out),
@@ -309,5 +311,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Delete { case } => history::delete(&mut cx, case, out),
         Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),
         Command::Sla(c) => sla::run(&mut cx, c, out),
-    }
+    };
+    let flushed = out.flush();
+    result?;
+    Ok(flushed?)
 }

@@ -7,6 +7,7 @@ mod edits;
 mod events;
 mod history;
 mod open;
+pub mod paging;
 pub mod query;
 pub mod report;
 mod rows;
