@@ -3,6 +3,7 @@
 //! Nothing here loads every case: the store is asked for a count and a page.
 
 use crate::domain::query::{Query, QueryError};
+use crate::store::paging::PageStart;
 use crate::store::query::{CaseRow, SortKey};
 use crate::store::{Result, Store};
 use chrono::{DateTime, Utc};
@@ -96,11 +97,28 @@ impl CasesScreen {
     }
 
     /// Re-reads the count and the page around the visible rows, keeping the
-    /// selection on the same case when it is still in view.
+    /// selection on the same case when it is still in view. The page is read
+    /// again from the key of its first row (a case changed or gone meanwhile
+    /// moves the rest up), never by an offset.
     pub fn load(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let keep = self.selected_row().map(|r| r.id);
         self.total = store.case_count(&self.query, now)?;
         self.clamp();
+        let first = self.rows.first().map(|r| r.key.clone());
+        match first {
+            Some(key) if self.offset > 0 && self.offset < self.total => {
+                let limit = self.rows.len().max(self.page_size());
+                self.rows = store.case_page_from(
+                    &self.query,
+                    self.sort,
+                    self.descending,
+                    PageStart::At(&key),
+                    limit,
+                    now,
+                )?;
+            }
+            _ => self.rows.clear(),
+        }
         self.fetch(store, now)?;
         if let Some(id) = keep {
             if let Some(i) = self.rows.iter().position(|r| r.id == id) {
@@ -111,34 +129,76 @@ impl CasesScreen {
         Ok(())
     }
 
+    /// Forgets the loaded rows (a new filter or sort: their keys mean nothing).
+    fn restart(&mut self) {
+        self.rows.clear();
+        self.offset = 0;
+        self.selected = 0;
+        self.top = 0;
+    }
+
+    fn page_size(&self) -> usize {
+        self.height.max(1) * 3 + 20
+    }
+
+    /// Reads rows until the visible ones are loaded: from the start, from
+    /// the end, or page by page by key from the loaded rows towards the view.
     fn fetch(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let h = self.height.max(1);
-        self.offset = self.top.saturating_sub(h);
-        let limit = h * 3 + 20;
-        let end = (self.offset + limit).min(self.total);
-        self.rows = if self.offset > self.total / 2 && end > self.offset {
-            // Near the end, read from the other end: an offset that SQLite
-            // must skip row by row stays small.
-            let mut rows = store.case_page(
-                &self.query,
-                self.sort,
-                !self.descending,
-                self.total - end,
-                end - self.offset,
-                now,
-            )?;
-            rows.reverse();
-            rows
-        } else {
-            store.case_page(
-                &self.query,
-                self.sort,
-                self.descending,
-                self.offset,
-                limit,
-                now,
-            )?
-        };
+        let limit = self.page_size();
+        let end = (self.top + h).min(self.total);
+        let loaded_end = self.offset + self.rows.len();
+        let covered = |s: &Self| s.top >= s.offset && end <= s.offset + s.rows.len();
+        if !self.rows.is_empty() && covered(self) {
+            return Ok(());
+        }
+        let near_start = self.top < limit;
+        let near_end = self.total.saturating_sub(end) < limit;
+        let (q, sort, desc) = (&self.query, self.sort, self.descending);
+        if self.rows.is_empty() || (self.top > loaded_end + limit || end + limit < self.offset) {
+            if near_start || !near_end {
+                self.offset = 0;
+                self.rows = store.case_page_from(q, sort, desc, PageStart::First, limit, now)?;
+            } else {
+                self.rows = store.case_page_before(q, sort, desc, None, limit, now)?;
+                self.offset = self.total.saturating_sub(self.rows.len());
+            }
+        }
+        // Walk by key towards the view: a page after the last loaded row,
+        // or before the first, keeping at most two pages loaded.
+        while !covered(self) {
+            if end > self.offset + self.rows.len() {
+                let Some(last) = self.rows.last() else { break };
+                let more =
+                    store.case_page_from(q, sort, desc, PageStart::After(&last.key), limit, now)?;
+                if more.is_empty() {
+                    break;
+                }
+                self.rows.extend(more);
+                let extra = self.rows.len().saturating_sub(2 * limit);
+                self.rows.drain(..extra);
+                self.offset += extra;
+            } else if self.top < self.offset {
+                let Some(first) = self.rows.first() else {
+                    break;
+                };
+                let mut more =
+                    store.case_page_before(q, sort, desc, Some(&first.key), limit, now)?;
+                if more.is_empty() {
+                    // Rows before the first loaded one went away: start over.
+                    self.offset = 0;
+                    self.rows =
+                        store.case_page_from(q, sort, desc, PageStart::First, limit, now)?;
+                    break;
+                }
+                self.offset = self.offset.saturating_sub(more.len());
+                more.append(&mut self.rows);
+                more.truncate(2 * limit);
+                self.rows = more;
+            } else {
+                break;
+            }
+        }
         Ok(())
     }
 
@@ -187,8 +247,7 @@ impl CasesScreen {
                 self.query = q;
                 self.query_text = text.trim().to_string();
                 self.error = None;
-                self.selected = 0;
-                self.top = 0;
+                self.restart();
                 let started = Instant::now();
                 self.load(store, now)?;
                 self.last_cost = started.elapsed();
@@ -279,15 +338,13 @@ impl CasesScreen {
         let i = all.iter().position(|k| *k == self.sort).unwrap_or(0) as isize;
         self.sort = all[(i + step).rem_euclid(all.len() as isize) as usize];
         self.descending = natural_descending(self.sort);
-        self.selected = 0;
-        self.top = 0;
+        self.restart();
         self.load(store, now)
     }
 
     pub fn reverse(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         self.descending = !self.descending;
-        self.selected = 0;
-        self.top = 0;
+        self.restart();
         self.load(store, now)
     }
 

@@ -1,6 +1,7 @@
 //! add, touch, status, resolve, list, show, flags.
 
 use super::journey;
+use super::json_array::JsonArray;
 use super::table::Table;
 use super::Context;
 use crate::domain::cost::case_cost;
@@ -241,13 +242,30 @@ pub fn list(
         .find(|k| k.label() == key)
         .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches, sla (prefix - to reverse)"))?;
     cx.store.refresh_due(cx.now)?;
-    let rows = cx
-        .store
-        .case_page(&q, key, desc, 0, limit.unwrap_or(i64::MAX as usize), cx.now)?;
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        // Written as read: memory stays flat whatever the number of cases.
+        let mut arr = JsonArray::new(out);
+        let mut failed = None;
+        let read = cx.store.each_case_row(&q, key, desc, limit, cx.now, |row| {
+            arr.push(&row).map_err(|e| {
+                let text = e.to_string();
+                failed = Some(e);
+                crate::store::StoreError::Output(text)
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read?;
+        arr.finish()?;
         return Ok(());
     }
+    let mut rows = Vec::new();
+    cx.store
+        .each_case_row(&q, key, desc, limit, cx.now, |row| {
+            rows.push(row);
+            Ok(())
+        })?;
     let mut t = Table::new(&[
         "id", "age", "vendor", "last ch", "status", "sla", "flags", "touches", "title",
     ])
@@ -497,6 +515,31 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
 }
 
 pub fn flags(cx: &mut Context, key: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+    let window = Window {
+        since: None,
+        until: None,
+    };
+    if json && key.is_none() {
+        // Every case's flags, written as they are read: memory stays flat.
+        let mut arr = JsonArray::new(out);
+        let mut failed = None;
+        let read = cx.store.each_flagged(window, cx.now, |case, fs| {
+            for f in &fs {
+                if let Err(e) = arr.push(&FlagRecord::of(case, f)) {
+                    let text = e.to_string();
+                    failed = Some(e);
+                    return Err(crate::store::StoreError::Output(text));
+                }
+            }
+            Ok(())
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read?;
+        arr.finish()?;
+        return Ok(());
+    }
     let found: Vec<(Case, Vec<friction::Flag>)> = match key {
         Some(k) => {
             let id = cx.store.find_case(k)?;
@@ -512,13 +555,7 @@ pub fn flags(cx: &mut Context, key: Option<&str>, json: bool, out: &mut dyn Writ
             );
             vec![(case, f)]
         }
-        None => cx.store.all_flags(
-            Window {
-                since: None,
-                until: None,
-            },
-            cx.now,
-        )?,
+        None => cx.store.all_flags(window, cx.now)?,
     };
     let records: Vec<FlagRecord> = found
         .iter()

@@ -5,6 +5,7 @@ mod docs;
 mod edit;
 mod history;
 mod journey;
+mod json_array;
 mod maintain;
 mod report;
 mod safe_out;
@@ -313,13 +314,14 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     };
     let (mut raw, mut safe);
     let out: &mut dyn std::io::Write = if machine {
-        raw = std::io::stdout().lock();
+        // Buffered: a streamed listing is many small writes.
+        raw = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         &mut raw
     } else {
         safe = safe_out::SafeOut::new(std::io::stdout().lock());
         &mut safe
     };
-    match command {
+    let result = match command {
         Command::Demo { stories_only } => maintain::demo(&mut cx, *stories_only, out),
         Command::Add(a) => cases::add(&mut cx, a, out),
         Command::Touch(a) => cases::touch(&mut cx, a, out),
@@ -362,5 +364,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),
         Command::Sla(c) => sla::run(&mut cx, c, out),
         Command::Completions { .. } | Command::Man => Ok(()),
-    }
+    };
+    let flushed = out.flush();
+    result?;
+    Ok(flushed?)
 }

@@ -8,6 +8,7 @@ mod events;
 mod history;
 mod journey;
 mod open;
+pub mod paging;
 pub mod query;
 pub mod report;
 mod rows;

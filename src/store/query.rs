@@ -1,7 +1,7 @@
 //! Screens' and `list`'s queries: the filter language compiled to SQL with
 //! bound values, sorted on indexed columns, one page at a time.
 
-use super::rows::{parsed, time, time_opt};
+use super::paging::PageStart;
 use super::{Result, Store};
 use crate::domain::query::{Comparison, Query, StatusFilter, Term};
 use crate::domain::{Priority, Status};
@@ -31,6 +31,10 @@ pub struct CaseRow {
     pub sla_left_hours: Option<f64>,
     /// The id of the next action of an open case (src/domain/next_action.rs).
     pub next_action: Option<String>,
+    /// The row's values of the sort it was read in: where the next page
+    /// starts (src/store/paging.rs).
+    #[serde(skip)]
+    pub key: Vec<rusqlite::types::Value>,
 }
 
 /// What the triage table can be sorted by.
@@ -75,29 +79,6 @@ impl SortKey {
             SortKey::Flags => "flags",
             SortKey::Touches => "touches",
             SortKey::TimeLeft => "sla",
-        }
-    }
-
-    fn order_by(self, descending: bool) -> String {
-        let dir = if descending { "DESC" } else { "ASC" };
-        let flip = if descending { "ASC" } else { "DESC" };
-        match self {
-            // Stored and indexed (see Case::urgency): higher first, then oldest.
-            SortKey::Urgency => format!("c.urgency {flip}, c.opened_at {dir}, c.id {dir}"),
-            SortKey::Id => format!("c.id {dir}"),
-            // Ascending age is youngest first: the latest opening first.
-            SortKey::Age => format!("c.opened_at {flip}, c.id {dir}"),
-            SortKey::Vendor => format!("v.name_key {dir}, c.id {dir}"),
-            SortKey::LastChannel => format!("c.last_channel {dir}, c.id {dir}"),
-            SortKey::Status => format!("c.status {dir}, c.id {dir}"),
-            SortKey::Flags => format!("length(c.flag_list) {dir}, c.id {dir}"),
-            SortKey::Touches => format!("c.touch_count {dir}, c.id {dir}"),
-            // Stored and indexed (migration 06); due times are instants, so
-            // the order does not go stale as the clock runs.
-            SortKey::TimeLeft => format!(
-                "c.sla_policy IS NULL, c.sla_due_at IS NULL, c.sla_due_at {dir}, \
-                 c.sla_left_hours IS NULL, c.sla_left_hours {dir}, c.id {dir}"
-            ),
         }
     }
 }
@@ -298,7 +279,9 @@ pub(super) fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Comp
 }
 
 impl Store {
-    /// One page of the triage table.
+    /// One page of the triage table, `offset` rows in: the pages before it
+    /// are walked by key (no OFFSET), so prefer `case_page_from` with the
+    /// key of a row already read.
     pub fn case_page(
         &self,
         q: &Query,
@@ -308,44 +291,20 @@ impl Store {
         limit: usize,
         now: DateTime<Utc>,
     ) -> Result<Vec<CaseRow>> {
-        let w = compile_for(q, now, true);
-        let sql = format!(
-            "SELECT c.id, c.ref, c.title, v.name, c.status, c.priority, c.opened_at, c.resolved_at,
-                    c.last_channel, c.last_touch_at, c.touch_count, c.flag_list,
-                    c.sla_state, c.sla_due_at, c.sla_left_hours, c.next_action
-             FROM cases c JOIN vendors v ON v.id = c.vendor_id
-             WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
-            w.sql,
-            sort.order_by(descending),
-            limit,
-            offset
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(w.values.iter()), |r| {
-            Ok(CaseRow {
-                id: r.get(0)?,
-                reference: r.get(1)?,
-                title: r.get(2)?,
-                vendor: r.get(3)?,
-                status: parsed(r, 4)?,
-                priority: parsed(r, 5)?,
-                opened_at: time(r, 6)?,
-                resolved_at: time_opt(r, 7)?,
-                last_channel: r.get(8)?,
-                last_touch_at: time_opt(r, 9)?,
-                touches: r.get(10)?,
-                flags: r
-                    .get::<_, String>(11)?
-                    .split_whitespace()
-                    .map(String::from)
-                    .collect(),
-                sla_state: r.get(12)?,
-                sla_due_at: time_opt(r, 13)?,
-                sla_left_hours: r.get(14)?,
-                next_action: r.get(15)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut skipped = 0;
+        let mut key: Option<Vec<Value>> = None;
+        while skipped < offset {
+            let step = (offset - skipped).min(1000);
+            let start = key.as_deref().map_or(PageStart::First, PageStart::After);
+            let rows = self.case_page_from(q, sort, descending, start, step, now)?;
+            let Some(last) = rows.last() else {
+                return Ok(Vec::new());
+            };
+            skipped += rows.len();
+            key = Some(last.key.clone());
+        }
+        let start = key.as_deref().map_or(PageStart::First, PageStart::After);
+        self.case_page_from(q, sort, descending, start, limit, now)
     }
 
     /// How many cases match a query.

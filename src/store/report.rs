@@ -132,9 +132,14 @@ impl Store {
         Ok(())
     }
 
-    /// The flags of every case in the window, with the case they are on.
-    pub fn all_flags(&self, window: Window, now: DateTime<Utc>) -> Result<Vec<(Case, Vec<Flag>)>> {
-        let mut out = Vec::new();
+    /// Calls `f` with each case in the window that has flags at `now`, and
+    /// its flags, reading one case at a time (the output streams).
+    pub fn each_flagged(
+        &self,
+        window: Window,
+        now: DateTime<Utc>,
+        mut f: impl FnMut(&Case, Vec<Flag>) -> Result<()>,
+    ) -> Result<()> {
         self.each_case(window, false, |case, touches| {
             let flags = friction::flags(
                 &CaseView {
@@ -144,9 +149,18 @@ impl Store {
                 },
                 &self.thresholds,
             );
-            if !flags.is_empty() {
-                out.push((case, flags));
+            if flags.is_empty() {
+                return Ok(());
             }
+            f(&case, flags)
+        })
+    }
+
+    /// The flags of every case in the window, with the case they are on.
+    pub fn all_flags(&self, window: Window, now: DateTime<Utc>) -> Result<Vec<(Case, Vec<Flag>)>> {
+        let mut out = Vec::new();
+        self.each_flagged(window, now, |case, flags| {
+            out.push((case.clone(), flags));
             Ok(())
         })?;
         Ok(out)
