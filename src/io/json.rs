@@ -270,7 +270,7 @@ pub fn import_each(
                 Merge::Updated(_) => summary.updated += 1,
                 Merge::Unchanged(_) => summary.unchanged += 1,
             }
-            if summary.read % 1000 == 0 {
+            if summary.read.is_multiple_of(1000) {
                 progress(&summary);
             }
         }
