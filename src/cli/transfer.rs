@@ -55,7 +55,7 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         })?
     };
     let format = a.format.unwrap_or_else(|| Format::guess(&name));
-    let (vendors, records) = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
+    let summary = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
         let mut mapping = match &a.preset {
             Some(p) => Mapping::preset(p).map_err(anyhow::Error::msg)?,
             None => Mapping::empty(),
@@ -80,11 +80,40 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
                 notes.folded_titles
             )?;
         }
-        (Vec::new(), records)
+        json::import_each(
+            &mut cx.store,
+            &[],
+            records.into_iter().map(Ok),
+            a.dry_run,
+            cx.now,
+            show_progress,
+        )?
+    } else if format == Format::Jsonl {
+        // Parsed on a second thread while this one writes.
+        let now = cx.now;
+        let store = &mut cx.store;
+        let (send, receive) = std::sync::mpsc::sync_channel(4096);
+        std::thread::scope(|scope| {
+            let (name, text) = (&name, &text);
+            // The sender moves in: the receiver's loop ends when parsing does.
+            scope.spawn(move || json::parse_lines(name, text, now, |rec| send.send(rec).is_ok()));
+            let summary =
+                json::import_each(store, &[], receive.iter(), a.dry_run, now, show_progress);
+            drop(receive);
+            summary
+        })?
     } else {
-        json::parse_with_now(&name, &text, format, cx.now)?
+        let (vendors, records) = json::parse_with_now(&name, &text, format, cx.now)?;
+        json::import_each(
+            &mut cx.store,
+            &vendors,
+            records.into_iter().map(Ok),
+            a.dry_run,
+            cx.now,
+            show_progress,
+        )?
     };
-    let summary = json::import(&mut cx.store, &vendors, records, a.dry_run, cx.now)?;
+    end_progress();
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
     } else {
@@ -104,6 +133,21 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         )?;
     }
     Ok(())
+}
+
+/// On a terminal, how far an import has come, on one line of stderr.
+fn show_progress(s: &crate::io::ImportSummary) {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprint!("\r{} case(s), {} touchpoints read…", s.read, s.touchpoints);
+    }
+}
+
+fn end_progress() {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[K");
+    }
 }
 
 pub fn export(cx: &mut Context, a: &ExportArgs, out: &mut dyn Write) -> Result<()> {

@@ -238,24 +238,56 @@ pub fn import(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ImportError> {
+    import_each(
+        store,
+        vendors,
+        records.into_iter().map(Ok),
+        dry_run,
+        now,
+        |_| {},
+    )
+}
+
+/// Takes in records as they are parsed (on another thread, for JSON Lines),
+/// all in one transaction: a bad record stops it and nothing is written.
+/// `progress` hears the summary every 1 000 cases.
+pub fn import_each(
+    store: &mut Store,
+    vendors: &[VendorRecord],
+    records: impl Iterator<Item = Result<CaseRecord, ImportError>>,
+    dry_run: bool,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(&ImportSummary),
+) -> Result<ImportSummary, ImportError> {
     let mut summary = ImportSummary {
-        read: records.len(),
         dry_run,
         ..Default::default()
     };
+    let mut bad_record = None;
     let result = store.in_transaction(|w| {
         for v in vendors {
             for a in &v.aliases {
                 w.add_vendor_alias(&v.name, a)?;
             }
         }
-        for mut rec in records {
+        for rec in records {
+            let mut rec = match rec {
+                Ok(rec) => rec,
+                Err(e) => {
+                    bad_record = Some(e);
+                    return Err(crate::store::StoreError::DryRun);
+                }
+            };
+            summary.read += 1;
             summary.touchpoints += rec.touchpoints.len();
             super::content_key::fill_missing(&mut rec.case, &rec.touchpoints);
             match w.merge_case(rec.case, rec.touchpoints, rec.events.as_deref(), now)? {
                 Merge::Created(_) => summary.created += 1,
                 Merge::Updated(_) => summary.updated += 1,
                 Merge::Unchanged(_) => summary.unchanged += 1,
+            }
+            if summary.read.is_multiple_of(1000) {
+                progress(&summary);
             }
         }
         if dry_run {
@@ -264,10 +296,35 @@ pub fn import(
         }
         Ok(())
     });
+    if let Some(e) = bad_record {
+        return Err(e);
+    }
     match result {
         Ok(()) => Ok(summary),
         Err(crate::store::StoreError::DryRun) => Ok(summary),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Parses JSON Lines one line at a time, handing each record (or the first
+/// bad one, then stopping) to `take`, which says whether to go on.
+pub fn parse_lines(
+    file: &str,
+    text: &str,
+    now: DateTime<Utc>,
+    mut take: impl FnMut(Result<CaseRecord, ImportError>) -> bool,
+) {
+    let mut index = 0;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        index += 1;
+        let rec = record(file, line, i + 1, index, now);
+        let failed = rec.is_err();
+        if !take(rec) || failed {
+            return;
+        }
     }
 }
 
