@@ -6,10 +6,11 @@ use super::rows::*;
 use super::sla::SetupCache;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
+use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
 use crate::domain::derived::{derive_all, Derived};
 use crate::domain::friction::Thresholds;
-use crate::domain::measures::{contacts, measure, CaseFacts};
+use crate::domain::measures::contacts;
 use crate::domain::next_action::NextActionSettings;
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
@@ -312,11 +313,16 @@ fn write_summary(
     let sla = sla.get(conn)?;
     let derived = derive_all(case, touches, now, th, sla.as_deref(), &rates.next_action);
     let flag_list = derived.flag_ids();
-    // A done case's measures are fixed: keep them for reports (migration 04).
-    let done = case.status.is_done().then(|| {
-        let self_resolved = flag_list.contains(&"self_resolved");
-        CaseFacts::of(case, touches, measure(case, touches, now), self_resolved)
-    });
+    let figures = CaseFigures::of(
+        case,
+        touches,
+        now,
+        &derived.flags,
+        derived.sla.as_ref().map(|s| s.facts()),
+        &rates.cost,
+    );
+    // A done case's measures are fixed: kept on the case too (migration 04).
+    let done = case.status.is_done().then_some(&figures.facts);
     conn.prepare_cached(
         "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
          last_touch_at = ?6, flag_list = ?7, urgency = ?8, m_cached = ?9, m_ttfr_hours = ?10,
@@ -349,6 +355,7 @@ fn write_summary(
         insert.execute(params![case_id, f])?;
     }
     super::sla::write_case_sla(conn, case, derived.sla.as_ref())?;
+    super::figures::write_figures(conn, case, &figures, derived.next_change)?;
     write_cost_summary(conn, case, touches, &derived, &rates.cost)
 }
 
@@ -788,6 +795,19 @@ impl Store {
                 sla.as_deref(),
                 &self.summary_rates.next_action,
             );
+            let figures = CaseFigures::of(
+                &case,
+                &touches,
+                now,
+                &fresh.flags,
+                fresh.sla.as_ref().map(|s| s.facts()),
+                &self.summary_rates.cost,
+            );
+            if let Some(problem) =
+                super::figures::figures_differ(&self.conn, &case, &figures, fresh.next_change, now)?
+            {
+                problems.push(format!("case {id}: {problem}"));
+            }
             let fresh_flags = fresh.flag_ids().join(" ");
             let fresh_action = fresh.next_action.as_ref().map(|a| a.id);
             if flags != fresh_flags
