@@ -371,8 +371,16 @@ mod tests {
             sorted.sort_by(f64::total_cmp);
             let spread = Spread::of(values);
             assert_eq!(spread.n, n);
-            assert_eq!(spread.median, percentile(&sorted, 50.0).map(round4), "{sorted:?}");
-            assert_eq!(spread.p90, percentile(&sorted, 90.0).map(round4), "{sorted:?}");
+            assert_eq!(
+                spread.median,
+                percentile(&sorted, 50.0).map(round4),
+                "{sorted:?}"
+            );
+            assert_eq!(
+                spread.p90,
+                percentile(&sorted, 90.0).map(round4),
+                "{sorted:?}"
+            );
         }
     }
 

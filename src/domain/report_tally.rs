@@ -87,7 +87,8 @@ impl ReportTally {
             return c;
         }
         self.cells.push((self.keys.clone(), GroupTally::default()));
-        self.set_cells.insert(self.keys.clone(), self.cells.len() - 1);
+        self.set_cells
+            .insert(self.keys.clone(), self.cells.len() - 1);
         self.cells.len() - 1
     }
 
@@ -166,11 +167,18 @@ mod tests {
         let a = t.group("Acme");
         let b = t.group("Bolt");
         t.add_at(&facts(true, None), slow, [(a, slow)]);
-        t.add_at(&facts(false, Some(4.0)), PatternSet::default(), [(b, PatternSet::default())]);
+        t.add_at(
+            &facts(false, Some(4.0)),
+            PatternSet::default(),
+            [(b, PatternSet::default())],
+        );
         t.add_at(&facts(false, Some(2.0)), slow, [(a, slow)]);
         let (groups, overall, baseline, open) = t.into_groups();
         assert_eq!((groups.len(), open), (2, 1));
-        assert_eq!((baseline.cases, baseline.hits(Pattern::SlowResponse)), (3, 2));
+        assert_eq!(
+            (baseline.cases, baseline.hits(Pattern::SlowResponse)),
+            (3, 2)
+        );
         let overall = overall.figures();
         assert_eq!((overall.cases, overall.open, overall.resolved), (3, 1, 2));
         assert_eq!(overall.ttr_hours.n, 2);

@@ -211,8 +211,13 @@ pub(super) fn kept_facts(
     went_back: bool,
 ) -> Option<(CaseFacts, PatternSet)> {
     let bytes = record.filter(|b| b.len() == RECORD_LEN && b[0] == FORMAT)?;
-    let (bits, ball, sla, effort_logged, effort_estimated) =
-        (bytes[1], bytes[2], bytes[3], some_u8(bytes[4]), some_u8(bytes[5]));
+    let (bits, ball, sla, effort_logged, effort_estimated) = (
+        bytes[1],
+        bytes[2],
+        bytes[3],
+        some_u8(bytes[4]),
+        some_u8(bytes[5]),
+    );
     let mut r = Fields { bytes, at: 6 };
     let valid_until = r.i64();
     let ball_since = r.i64();
@@ -308,9 +313,9 @@ pub(super) fn figures_differ(
     let fresh_parties = encoded_parties(conn, fresh)?;
     let mut facts = fresh.at(now);
     facts.measures.reopens = 0;
-    let same = kept.is_some_and(|(k, p)| {
-        format!("{k:?}") == format!("{facts:?}") && p == fresh.patterns
-    }) && until == valid_until.map(millis)
+    let same = kept
+        .is_some_and(|(k, p)| format!("{k:?}") == format!("{facts:?}") && p == fresh.patterns)
+        && until == valid_until.map(millis)
         && channels == fresh_channels
         && parties == fresh_parties;
     Ok((!same).then(|| "report figures differ".to_string()))

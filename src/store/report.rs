@@ -223,7 +223,10 @@ impl Store {
                 millis_opt(window.until)
             ])?;
             while let Some(r) = rows.next()? {
-                let record = r.get_ref(1)?.as_blob_or_null().map_err(rusqlite::Error::from)?;
+                let record = r
+                    .get_ref(1)?
+                    .as_blob_or_null()
+                    .map_err(rusqlite::Error::from)?;
                 let Some((facts, patterns)) = kept_facts(record, at, went_back) else {
                     live.push(r.get::<_, i64>(2)?);
                     continue;
