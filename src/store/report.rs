@@ -2,20 +2,19 @@
 //! category or party, computed one case at a time in a single pass.
 
 use super::cases::{load_case, load_touches};
-use super::figures::{decode, kept_facts};
+use super::report_pass::{kept_pass, Numbered};
 use super::rows::*;
 use super::{Result, Store};
 use crate::domain::case_figures::CaseFigures;
 use crate::domain::derived::derive_all;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
-use crate::domain::friction::{self, CaseView, Flag, PatternSet};
+use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::measures::{GroupFigures, GroupTally};
-use crate::domain::report_tally::ReportTally;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -67,31 +66,6 @@ pub struct Report {
     /// The same figures over every case in the window.
     pub overall: Group,
     pub notes: Vec<String>,
-}
-
-/// Groups by number (vendor or channel id), found once per number.
-#[derive(Default)]
-struct Numbered {
-    names: HashMap<i64, String>,
-    /// The group of each number seen (ids are small and dense), else NONE.
-    groups: Vec<usize>,
-}
-
-impl Numbered {
-    const NONE: usize = usize::MAX;
-
-    fn group(&mut self, id: i64, tally: &mut ReportTally) -> usize {
-        let slot = usize::try_from(id).unwrap_or(0);
-        if let Some(&g) = self.groups.get(slot).filter(|g| **g != Self::NONE) {
-            return g;
-        }
-        let g = tally.group(self.names.get(&id).map_or("", String::as_str));
-        if slot >= self.groups.len() {
-            self.groups.resize(slot + 1, Self::NONE);
-        }
-        self.groups[slot] = g;
-        g
-    }
 }
 
 impl Store {
@@ -192,12 +166,10 @@ impl Store {
             .optional()?
             .and_then(|v| v.parse::<i64>().ok())
             .is_some_and(|d| at < d);
-        let (key_column, names_sql) = match by {
-            GroupBy::Vendor => ("vendor_id", "SELECT id, name FROM vendors"),
-            GroupBy::Category => ("category", ""),
-            GroupBy::Stage => ("stage", ""),
-            GroupBy::Channel => ("channels", "SELECT id, name FROM channel_names"),
-            GroupBy::Party => ("parties", "SELECT id, name FROM vendors"),
+        let names_sql = match by {
+            GroupBy::Vendor | GroupBy::Party => "SELECT id, name FROM vendors",
+            GroupBy::Channel => "SELECT id, name FROM channel_names",
+            GroupBy::Category | GroupBy::Stage => "",
         };
         let mut numbered = Numbered::default();
         if !names_sql.is_empty() {
@@ -205,55 +177,14 @@ impl Store {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             numbered.names = rows.collect::<rusqlite::Result<_>>()?;
         }
-        let mut tally = ReportTally::default();
-        let mut live = Vec::new();
-        let mut members: Vec<(usize, PatternSet)> = Vec::new();
         // A plain scan does not need the page cache the screens keep.
         let cache: i64 = self
             .conn
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -2000)?;
-        let pass = (|| -> Result<()> {
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT {key_column}, record, case_id FROM case_figures
-                 WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)"
-            ))?;
-            let mut rows = stmt.query(rusqlite::params![
-                millis_opt(window.since),
-                millis_opt(window.until)
-            ])?;
-            while let Some(r) = rows.next()? {
-                let record = r
-                    .get_ref(1)?
-                    .as_blob_or_null()
-                    .map_err(rusqlite::Error::from)?;
-                let Some((facts, patterns)) = kept_facts(record, at, went_back) else {
-                    live.push(r.get::<_, i64>(2)?);
-                    continue;
-                };
-                let key = r.get_ref(0)?;
-                members.clear();
-                match by {
-                    GroupBy::Vendor => {
-                        let id = key.as_i64().map_err(rusqlite::Error::from)?;
-                        members.push((numbered.group(id, &mut tally), patterns));
-                    }
-                    GroupBy::Category | GroupBy::Stage => {
-                        let text = key.as_str().map_err(rusqlite::Error::from)?;
-                        members.push((tally.group(text), patterns));
-                    }
-                    GroupBy::Channel | GroupBy::Party => {
-                        for (id, seen) in decode(key.as_blob().map_err(rusqlite::Error::from)?) {
-                            members.push((numbered.group(i64::from(id), &mut tally), seen));
-                        }
-                    }
-                }
-                tally.add_at(&facts, patterns, members.iter().copied());
-            }
-            Ok(())
-        })();
+        let pass = kept_pass(&self.conn, by, window, at, went_back, numbered);
         self.conn.pragma_update(None, "cache_size", cache)?;
-        pass?;
+        let (mut tally, live) = pass?;
         let sla = self.sla_setup()?;
         for id in live {
             let case = load_case(&self.conn, id)?;
