@@ -26,8 +26,10 @@ pub struct ReportTally {
     index: HashMap<String, usize>,
     /// Each group's key and pattern counts.
     groups: Vec<(String, PatternTally)>,
-    /// The cell of each single key (by group), and of each set of keys.
+    /// The cell of each single key (by group), of each set of keys among
+    /// the first 64 groups (by bits), and of each other set.
     single_cells: Vec<Option<usize>>,
+    mask_cells: HashMap<u64, usize>,
     set_cells: HashMap<Vec<usize>, usize>,
     /// Each cell's groups and the figures of its cases.
     cells: Vec<(Vec<usize>, GroupTally)>,
@@ -82,14 +84,27 @@ impl ReportTally {
             self.single_cells[g] = Some(self.cells.len() - 1);
             return self.cells.len() - 1;
         }
-        self.keys.sort_unstable();
-        if let Some(&c) = self.set_cells.get(&self.keys[..]) {
+        let mask = self
+            .keys
+            .iter()
+            .try_fold(0u64, |m, &g| (g < 64).then(|| m | 1 << g));
+        if let Some(&c) = mask.and_then(|m| self.mask_cells.get(&m)) {
             return c;
         }
+        self.keys.sort_unstable();
+        self.keys.dedup();
+        if mask.is_none() {
+            if let Some(&c) = self.set_cells.get(&self.keys[..]) {
+                return c;
+            }
+        }
         self.cells.push((self.keys.clone(), GroupTally::default()));
-        self.set_cells
-            .insert(self.keys.clone(), self.cells.len() - 1);
-        self.cells.len() - 1
+        let c = self.cells.len() - 1;
+        match mask {
+            Some(m) => self.mask_cells.insert(m, c),
+            None => self.set_cells.insert(self.keys.clone(), c),
+        };
+        c
     }
 
     /// The group of `key` (made when new), to pass to `add_at`.
@@ -185,6 +200,31 @@ mod tests {
         assert_eq!(overall.ttr_hours.median, Some(3.0));
         assert_eq!(overall.vendor_wait_hours, 6.0);
         assert_eq!(overall.touches_per_case, 3.0);
+    }
+
+    #[test]
+    fn sets_of_keys_beyond_the_first_sixty_four_groups_count_alike() {
+        let mut t = ReportTally::default();
+        let none = PatternSet::default();
+        let groups: Vec<usize> = (0..70).map(|i| t.group(&format!("party {i}"))).collect();
+        // The same set twice, given in two orders; another set; a low pair.
+        for keys in [[3, 68], [68, 3], [66, 67], [1, 2]] {
+            let members = keys.map(|k| (groups[k], none));
+            t.add_at(&facts(false, Some(1.0)), none, members);
+        }
+        let (groups, overall, _, _) = t.into_groups();
+        let cases = |k: &str| {
+            groups
+                .iter()
+                .find(|(g, _)| g == k)
+                .map_or(0, |(_, s)| s.figures.cases())
+        };
+        assert_eq!(overall.figures().cases, 4);
+        assert_eq!((cases("party 3"), cases("party 68")), (2, 2));
+        assert_eq!((cases("party 66"), cases("party 67")), (1, 1));
+        assert_eq!((cases("party 1"), cases("party 2")), (1, 1));
+        assert_eq!(cases("party 0"), 0);
+        assert_eq!(groups.len(), 6);
     }
 
     #[test]
