@@ -196,6 +196,68 @@ impl Spread {
     }
 }
 
+impl Spread {
+    /// The spread of the values of several runs, each sorted ascending
+    /// (`f64::total_cmp`), without merging them: each rank is found by
+    /// counting, over every run, the values at or below a candidate.
+    pub fn of_sorted_runs(runs: &[&[f64]]) -> Spread {
+        let n: usize = runs.iter().map(|r| r.len()).sum();
+        let at = |p: f64| -> Option<f64> {
+            if n == 0 {
+                return None;
+            }
+            let h = (n - 1) as f64 * p / 100.0;
+            let lo = h.floor() as usize;
+            let low = ranked(runs, lo);
+            let high = ranked(runs, (lo + 1).min(n - 1));
+            Some(low + (h - lo as f64) * (high - low))
+        };
+        Spread {
+            n,
+            median: at(50.0).map(round4),
+            p90: at(90.0).map(round4),
+        }
+    }
+}
+
+/// A float's place in `f64::total_cmp` order, as an unsigned number.
+fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+fn from_order_key(k: u64) -> f64 {
+    if k >> 63 == 1 {
+        f64::from_bits(k & !(1 << 63))
+    } else {
+        f64::from_bits(!k)
+    }
+}
+
+/// The value of rank `k` (from 0) among sorted runs: the least key with
+/// more than `k` values at or below it, by bisection over the keys.
+fn ranked(runs: &[&[f64]], k: usize) -> f64 {
+    let at_or_below = |key: u64| -> usize {
+        runs.iter()
+            .map(|r| r.partition_point(|v| order_key(*v) <= key))
+            .sum()
+    };
+    let (mut lo, mut hi) = (0u64, u64::MAX);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if at_or_below(mid) > k {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    from_order_key(lo)
+}
+
 /// `percentile` of unsorted values, by selection (reorders them).
 fn selected_percentile(values: &mut [f64], p: f64) -> Option<f64> {
     if values.is_empty() {
@@ -293,10 +355,15 @@ impl GroupTally {
 
     /// Adds another group's sums: the figures of both groups' cases.
     pub fn merge(&mut self, o: &GroupTally) {
-        self.cases += o.cases;
-        self.open += o.open;
         self.ttfr.extend_from_slice(&o.ttfr);
         self.ttr.extend_from_slice(&o.ttr);
+        self.merge_sums(o);
+    }
+
+    /// `merge` but for the values behind the percentiles (see `figures_with`).
+    pub fn merge_sums(&mut self, o: &GroupTally) {
+        self.cases += o.cases;
+        self.open += o.open;
         self.vendor_wait += o.vendor_wait;
         self.customer_wait += o.customer_wait;
         self.touches += o.touches;
@@ -330,7 +397,25 @@ impl GroupTally {
         self.sla.add(f.sla, f.is_open);
     }
 
-    pub fn figures(self) -> GroupFigures {
+    pub fn figures(mut self) -> GroupFigures {
+        let ttfr = Spread::of(std::mem::take(&mut self.ttfr));
+        let ttr = Spread::of(std::mem::take(&mut self.ttr));
+        self.figures_with(ttfr, ttr)
+    }
+
+    /// Sorts the values behind the percentiles (for `Spread::of_sorted_runs`).
+    pub fn sort_values(&mut self) {
+        self.ttfr.sort_unstable_by(f64::total_cmp);
+        self.ttr.sort_unstable_by(f64::total_cmp);
+    }
+
+    /// The sorted values behind the percentiles: time to first response, to resolution.
+    pub fn sorted_values(&self) -> (&[f64], &[f64]) {
+        (&self.ttfr, &self.ttr)
+    }
+
+    /// The figures, with percentiles worked out elsewhere (from sorted runs).
+    pub fn figures_with(self, ttfr_hours: Spread, ttr_hours: Spread) -> GroupFigures {
         let per_case = |x: usize| {
             if self.cases == 0 {
                 0.0
@@ -342,8 +427,8 @@ impl GroupTally {
             cases: self.cases,
             open: self.open,
             resolved: self.cases - self.open,
-            ttfr_hours: Spread::of(self.ttfr),
-            ttr_hours: Spread::of(self.ttr),
+            ttfr_hours,
+            ttr_hours,
             vendor_wait_hours: round4(self.vendor_wait),
             customer_wait_hours: round4(self.customer_wait),
             touches_per_case: per_case(self.touches),
@@ -380,6 +465,28 @@ mod tests {
                 spread.p90,
                 percentile(&sorted, 90.0).map(round4),
                 "{sorted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn percentiles_over_sorted_runs_equal_those_of_all_values() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        for n in 0..80 {
+            let values: Vec<f64> = (0..n).map(|_| (rng.i32(-20..400) as f64) / 8.0).collect();
+            let mut runs: Vec<Vec<f64>> = vec![Vec::new(); 1 + rng.usize(..5)];
+            for v in &values {
+                let i = rng.usize(..runs.len());
+                runs[i].push(*v);
+            }
+            for r in &mut runs {
+                r.sort_by(f64::total_cmp);
+            }
+            let slices: Vec<&[f64]> = runs.iter().map(Vec::as_slice).collect();
+            assert_eq!(
+                Spread::of_sorted_runs(&slices),
+                Spread::of(values.clone()),
+                "{values:?}"
             );
         }
     }

@@ -9,7 +9,7 @@ use crate::domain::case_figures::CaseFigures;
 use crate::domain::derived::derive_all;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag};
-use crate::domain::measures::{GroupFigures, GroupTally};
+use crate::domain::measures::GroupFigures;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
@@ -232,16 +232,16 @@ impl Store {
             }
         }
         let (tallies, overall, baseline, open) = tally.into_groups();
-        let group = |key: String, tally: GroupTally, pt: &PatternTally| Group {
+        let group = |key: String, figures: GroupFigures, pt: &PatternTally| Group {
             key,
-            figures: tally.figures(),
+            figures,
             friction_score: pt.friction_score(),
             pattern_cases: pt.cases,
             patterns: pt.rates(&baseline, th),
         };
         let mut groups: Vec<Group> = tallies
             .into_iter()
-            .map(|(k, sums)| group(k, sums.figures, &sums.patterns))
+            .map(|g| group(g.key, g.figures, &g.patterns))
             .collect();
         groups.sort_by(|a, b| {
             b.figures
