@@ -128,7 +128,7 @@ fn case_name(index: usize, reference: Option<&str>) -> String {
 
 /// Reads and checks one case record; errors name the line, the case (its
 /// place in the file and its ref), the field and the reason.
-fn record(
+pub(super) fn record(
     file: &str,
     text: &str,
     line: usize,
@@ -197,14 +197,8 @@ pub fn parse_with_now(
     };
     match format {
         Format::Jsonl => {
-            let mut out = Vec::new();
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                out.push(record(file, line, i + 1, out.len() + 1, now)?);
-            }
-            Ok((Vec::new(), out))
+            let records = super::json_lines::JsonLines::new(file, text.as_bytes(), now);
+            Ok((Vec::new(), records.collect::<Result<_, _>>()?))
         }
         Format::Json => {
             let doc: RawDocument =
@@ -303,28 +297,6 @@ pub fn import_each(
         Ok(()) => Ok(summary),
         Err(crate::store::StoreError::DryRun) => Ok(summary),
         Err(e) => Err(e.into()),
-    }
-}
-
-/// Parses JSON Lines one line at a time, handing each record (or the first
-/// bad one, then stopping) to `take`, which says whether to go on.
-pub fn parse_lines(
-    file: &str,
-    text: &str,
-    now: DateTime<Utc>,
-    mut take: impl FnMut(Result<CaseRecord, ImportError>) -> bool,
-) {
-    let mut index = 0;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        index += 1;
-        let rec = record(file, line, i + 1, index, now);
-        let failed = rec.is_err();
-        if !take(rec) || failed {
-            return;
-        }
     }
 }
 
