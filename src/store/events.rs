@@ -48,6 +48,17 @@ impl Event {
 }
 
 pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
+    append_for_touch(conn, case_id, e, e.touchpoint)
+}
+
+/// Appends an event about `touchpoint` (the touch's id in this file, which
+/// may differ from the one the event carries from an imported file).
+pub fn append_for_touch(
+    conn: &Connection,
+    case_id: i64,
+    e: &Event,
+    touchpoint: Option<i64>,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -55,7 +66,7 @@ pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
     .execute(params![
         e.at.timestamp_millis(),
         case_id,
-        e.touchpoint,
+        touchpoint,
         e.kind,
         e.field,
         e.old.as_ref().map(|v| v.to_string()),
