@@ -6,10 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use casebook::domain::query::Query;
+use casebook::store::paging::PageStart;
 use casebook::store::query::SortKey;
 use casebook::store::report::{GroupBy, Window};
 use casebook::store::Store;
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::types::Value;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -51,6 +53,41 @@ fn casebook(db: &std::path::Path, args: &[&str]) -> std::process::Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Rows a page holds when the bench pages through the table.
+const PAGE: usize = 50;
+
+/// Where a page starts: after the row with this key (the first page when
+/// there is none).
+fn after(key: &[Value]) -> PageStart<'_> {
+    if key.is_empty() {
+        PageStart::First
+    } else {
+        PageStart::After(key)
+    }
+}
+
+/// Pages from the first row to row `depth`, each page after the key of the
+/// last row read; returns the key of row `depth` (empty when `depth` is 0).
+fn walk_by_key(
+    store: &Store,
+    q: &Query,
+    sort: SortKey,
+    depth: usize,
+    now: DateTime<Utc>,
+) -> Vec<Value> {
+    let mut key = Vec::new();
+    let mut read = 0;
+    while read < depth {
+        let page = store
+            .case_page_from(q, sort, false, after(&key), PAGE.min(depth - read), now)
+            .unwrap();
+        let last = page.last().expect("the table has `depth` rows");
+        read += page.len();
+        key = last.key.clone();
+    }
+    key
 }
 
 fn main() {
@@ -99,11 +136,26 @@ fn main() {
             .unwrap();
         store.case_count(&all, now).unwrap();
     });
-    best_of("triage: page 1000 by age", 5, || {
-        store
-            .case_page(&all, SortKey::Age, false, 50_000.min(cases), 50, now)
-            .unwrap();
-    });
+    // Deep paging as the Cases screen does it: each page starts
+    // after the key of the last row read (keyset), never at an OFFSET.
+    let total = store.case_count(&all, now).unwrap();
+    let depth = 50_000.min(total.saturating_sub(PAGE) / PAGE * PAGE);
+    let mut deep_key = Vec::new();
+    best_of(
+        &format!("triage: reach row {depth} by age (by key, {PAGE} a page)"),
+        3,
+        || deep_key = walk_by_key(&store, &all, SortKey::Age, depth, now),
+    );
+    best_of(
+        &format!("triage: the page after row {depth} by age, by key"),
+        5,
+        || {
+            let page = store
+                .case_page_from(&all, SortKey::Age, false, after(&deep_key), PAGE, now)
+                .unwrap();
+            assert_eq!(page.len(), PAGE.min(total - depth));
+        },
+    );
     for q in [
         "vendor:042 status:open",
         "flag:broken_promise",

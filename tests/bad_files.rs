@@ -4,31 +4,19 @@
 //! byte for byte as it was.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use assert_cmd::prelude::*;
+use common::casebook;
 use std::path::{Path, PathBuf};
 
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("casebook")
-}
-
-fn cmd(db: &Path) -> Command {
-    let mut c = Command::new(bin());
-    c.env("TZ", "UTC")
-        .env("CASEBOOK_NOW", "2026-11-23T00:00:00Z")
-        .arg("--db")
-        .arg(db);
-    c
-}
-
 fn ok(db: &Path, args: &[&str]) -> String {
-    let out = cmd(db).args(args).assert().success();
-    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    common::stdout_of(casebook(db).args(args))
 }
 
 /// Runs a command that must fail; its error text.
 fn fails(db: &Path, args: &[&str]) -> String {
-    let out = cmd(db).args(args).assert().failure();
-    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+    common::stderr_of(casebook(db).args(args))
 }
 
 /// A small import file, written beside the database.
@@ -159,7 +147,7 @@ fn a_read_only_file_is_read_and_never_written() {
     let mut perms = std::fs::metadata(&db).unwrap().permissions();
     perms.set_readonly(true);
     std::fs::set_permissions(&db, perms.clone()).unwrap();
-    let out = cmd(&db).arg("list").assert().success();
+    let out = casebook(&db).arg("list").assert().success();
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(err.contains("is read-only; opened it read-only"), "{err}");
     let import = jsonl(dir.path());
@@ -192,7 +180,7 @@ fn a_full_disk_fails_the_write_with_a_message_and_keeps_the_file() {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -f 128 && exec \"$0\" --db \"$1\" import \"$2\"")
-        .arg(bin())
+        .arg(env!("CARGO_BIN_EXE_casebook"))
         .arg(&db)
         .arg(&big)
         .env("TZ", "UTC")

@@ -2,66 +2,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use assert_cmd::prelude::*;
+use common::Db;
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
-
-const NOW: &str = "2026-11-23T00:00:00Z";
-
-struct Db {
-    dir: TempDir,
-    path: PathBuf,
-}
+use std::process::Command;
 
 impl Db {
-    fn new() -> Db {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cases.sqlite3");
-        Db { dir, path }
-    }
-
-    fn cmd(&self) -> Command {
-        cmd_on(&self.path)
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = self
-            .cmd()
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.run(args)).unwrap()
-    }
-
-    /// Runs a command that must fail, returning its error text.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self
-            .cmd()
-            .args(args)
-            .assert()
-            .failure()
-            .get_output()
-            .clone();
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(!err.contains("panicked"), "{err}");
-        err
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
     /// Every row of every table, to prove a failed command wrote nothing.
     fn snapshot(&self) -> String {
         let conn = rusqlite::Connection::open(&self.path).unwrap();
@@ -92,16 +41,6 @@ impl Db {
         }
         out
     }
-}
-
-fn cmd_on(path: &Path) -> Command {
-    let mut c = Command::cargo_bin("casebook").unwrap();
-    c.env("TZ", "UTC")
-        .env("CASEBOOK_NOW", NOW)
-        .env_remove("CASEBOOK_DB")
-        .arg("--db")
-        .arg(path);
-    c
 }
 
 #[test]
@@ -768,7 +707,7 @@ fn not_a_database_newer_schema_read_only_and_locked() {
     let db = Db::new();
     // Not SQLite at all.
     let text = db.file("notes.txt", &"just some text\n".repeat(100));
-    let err = cmd_on(&text)
+    let err = common::casebook(&text)
         .arg("list")
         .assert()
         .failure()
@@ -784,7 +723,7 @@ fn not_a_database_newer_schema_read_only_and_locked() {
         .unwrap()
         .execute("CREATE TABLE t (x)", [])
         .unwrap();
-    let err = cmd_on(&other)
+    let err = common::casebook(&other)
         .arg("list")
         .assert()
         .failure()
@@ -837,7 +776,7 @@ fn backup_and_check() {
     assert!(db.run(&["check"]).starts_with("ok:"));
     let copy = db.dir.path().join("copy.sqlite3");
     db.run(&["backup", copy.to_str().unwrap()]);
-    let out = cmd_on(&copy)
+    let out = common::casebook(&copy)
         .args(["show", "demo-screw", "--json"])
         .assert()
         .success()

@@ -3,63 +3,21 @@
 
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::Db;
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use tempfile::TempDir;
 
-const NOW: &str = "2026-11-23T00:00:00Z";
-
-struct Db {
-    dir: TempDir,
-    path: PathBuf,
-}
-
-impl Db {
-    fn new() -> Db {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cases.sqlite3");
-        std::fs::write(dir.path().join("config.toml"), "").unwrap();
-        Db { dir, path }
-    }
-    fn demo() -> Db {
-        let db = Db::new();
-        db.run(&["demo", "--stories-only"]);
-        db
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("casebook").unwrap();
-        c.env("TZ", "UTC")
-            .env("CASEBOOK_NOW", NOW)
-            .env_remove("CASEBOOK_DB")
-            .arg("--db")
-            .arg(&self.path)
-            .arg("--config")
-            .arg(self.dir.path().join("config.toml"));
-        c
-    }
-    fn config(&self, text: &str) {
-        std::fs::write(self.dir.path().join("config.toml"), text).unwrap();
-    }
-    fn run(&self, args: &[&str]) -> String {
-        let out = self
-            .cmd()
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.run(args)).unwrap()
-    }
+/// The demo stories alone, with a config file of their own.
+fn demo() -> Db {
+    let db = Db::with_config();
+    db.run(&["demo", "--stories-only"]);
+    db
 }
 
 #[test]
 fn the_missing_screw_costs_the_seller_the_marketplace_and_the_customer() {
-    let db = Db::demo();
+    let db = demo();
     let shown = db.json(&["show", "demo-screw", "--json"]);
     // Vendor's answers: 4 emails × 4 min × 0.40 = 6.40, the escalation call
     // 25 × 1.00, Amazon's call back 10 × 1.00: 41.40. The customer: email 4,
@@ -89,7 +47,7 @@ fn the_missing_screw_costs_the_seller_the_marketplace_and_the_customer() {
 
 #[test]
 fn configured_rates_change_the_figures() {
-    let db = Db::demo();
+    let db = demo();
     db.config(
         "[cost]\ncustomer_hour = \"60.00\"\n[cost.minute]\nemail = \"1.00\"\nphone = \"2.00\"\n",
     );
@@ -112,7 +70,7 @@ fn configured_rates_change_the_figures() {
 
 #[test]
 fn report_by_stage_on_the_demo_by_hand() {
-    let db = Db::demo();
+    let db = demo();
     let r = db.json(&["report", "--by", "stage", "--json"]);
     let group = |k: &str| {
         r["groups"]
@@ -185,7 +143,7 @@ fn report_by_stage_on_the_demo_by_hand() {
 
 #[test]
 fn every_open_demo_case_has_a_next_action() {
-    let db = Db::demo();
+    let db = demo();
     let next = db.json(&["next", "--json"]);
     let list = next.as_array().unwrap();
     // Only the cable sign-up is open: nine contacts and nothing escalated.
@@ -206,7 +164,7 @@ fn every_open_demo_case_has_a_next_action() {
 
 #[test]
 fn stage_is_set_edited_filtered_and_exported() {
-    let db = Db::new();
+    let db = Db::with_config();
     let id = db.run(&[
         "add",
         "--vendor",
@@ -224,17 +182,8 @@ fn stage_is_set_edited_filtered_and_exported() {
     assert_eq!(db.json(&["show", id, "--json"])["stage"], "cancel");
     let listed = db.json(&["list", "stage:cancel", "--json"]);
     assert_eq!(listed.as_array().unwrap().len(), 1);
-    let e = db
-        .cmd()
-        .args(["edit", id, "--stage", "shopping"])
-        .assert()
-        .failure()
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8(e)
-        .unwrap()
-        .contains("pre_sale, order, delivery, use, billing, cancel"));
+    let e = db.err(&["edit", id, "--stage", "shopping"]);
+    assert!(e.contains("pre_sale, order, delivery, use, billing, cancel"));
     // A case added without a stage takes its category's.
     let id2 = db.run(&[
         "add",
@@ -296,7 +245,7 @@ fn the_kept_next_action_moves_with_the_clock() {
 
 #[test]
 fn answer_sla_comes_from_the_service_level() {
-    let db = Db::new();
+    let db = Db::with_config();
     // Opened 5 hours before now, one email sent and no answer: the first
     // response target (4 h, every hour counts) is breached.
     let id = db.run(&[

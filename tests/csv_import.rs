@@ -2,57 +2,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::Db;
 use serde_json::Value;
-
-struct Db {
-    dir: tempfile::TempDir,
-}
-
-impl Db {
-    fn new() -> Db {
-        Db {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("casebook").unwrap();
-        c.env("TZ", "UTC")
-            .env("CASEBOOK_NOW", "2026-11-23T00:00:00Z")
-            .arg("--db")
-            .arg(self.dir.path().join("db.sqlite3"));
-        c
-    }
-    fn file(&self, name: &str, text: &str) -> String {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.to_str().unwrap().to_string()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        String::from_utf8(
-            self.cmd()
-                .args(args)
-                .assert()
-                .success()
-                .get_output()
-                .stdout
-                .clone(),
-        )
-        .unwrap()
-    }
-    fn err(&self, args: &[&str]) -> String {
-        String::from_utf8(
-            self.cmd()
-                .args(args)
-                .assert()
-                .failure()
-                .get_output()
-                .stderr
-                .clone(),
-        )
-        .unwrap()
-    }
-}
 
 const ZENDESK: &str = "\
 Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at
@@ -63,11 +16,11 @@ Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved a
 #[test]
 fn zendesk_export_imports_with_its_statuses_and_channels() {
     let db = Db::new();
-    let f = db.file("tickets.csv", ZENDESK);
+    let f = db.file_arg("tickets.csv", ZENDESK);
     assert!(db
-        .ok(&["import", &f, "--preset", "zendesk"])
+        .run(&["import", &f, "--preset", "zendesk"])
         .contains("2 new"));
-    let t: Value = serde_json::from_str(&db.ok(&["show", "zendesk-101", "--json"])).unwrap();
+    let t: Value = serde_json::from_str(&db.run(&["show", "zendesk-101", "--json"])).unwrap();
     assert_eq!(t["status"], "resolved");
     assert_eq!(t["priority"], "high");
     assert_eq!(t["vendor"], "Accounts");
@@ -75,11 +28,11 @@ fn zendesk_export_imports_with_its_statuses_and_channels() {
     assert_eq!(t["touchpoints"][0]["channel"], "web_form");
     // 09:56:38 -0700 → next day 11:56:38 -0700: 26 h.
     assert_eq!(t["measures"]["ttr_hours"], 26.0);
-    let p: Value = serde_json::from_str(&db.ok(&["show", "zendesk-102", "--json"])).unwrap();
+    let p: Value = serde_json::from_str(&db.run(&["show", "zendesk-102", "--json"])).unwrap();
     assert_eq!(p["status"], "waiting_customer");
     // A fixed vendor instead of the Group column.
     let db2 = Db::new();
-    db2.ok(&[
+    db2.run(&[
         "import",
         &f,
         "--preset",
@@ -87,7 +40,7 @@ fn zendesk_export_imports_with_its_statuses_and_channels() {
         "--map",
         "vendor==Acme Help Desk",
     ]);
-    let r: Value = serde_json::from_str(&db2.ok(&["report", "--json"])).unwrap();
+    let r: Value = serde_json::from_str(&db2.run(&["report", "--json"])).unwrap();
     assert_eq!(r["groups"][0]["key"], "Acme Help Desk");
     assert_eq!(r["groups"][0]["cases"], 2);
 }
@@ -95,11 +48,11 @@ fn zendesk_export_imports_with_its_statuses_and_channels() {
 #[test]
 fn a_hand_mapping_reads_any_csv() {
     let db = Db::new();
-    let f = db.file(
+    let f = db.file_arg(
         "mine.csv",
         "when,who,what,done,amount\n2024-01-02 10:00,Acme,Broken kettle,2024-01-03 10:00,19.99\n",
     );
-    db.ok(&[
+    db.run(&[
         "import",
         &f,
         "--map",
@@ -115,7 +68,7 @@ fn a_hand_mapping_reads_any_csv() {
         "--map",
         "ref=what",
     ]);
-    let c: Value = serde_json::from_str(&db.ok(&["show", "Broken kettle", "--json"])).unwrap();
+    let c: Value = serde_json::from_str(&db.run(&["show", "Broken kettle", "--json"])).unwrap();
     assert_eq!(c["status"], "resolved");
     assert_eq!(c["purchase_amount"], "19.99");
     assert_eq!(c["measures"]["ttr_hours"], 24.0);
@@ -124,7 +77,7 @@ fn a_hand_mapping_reads_any_csv() {
 #[test]
 fn a_bad_row_names_its_line_and_column_and_nothing_is_written() {
     let db = Db::new();
-    let f = db.file(
+    let f = db.file_arg(
         "bad.csv",
         "Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at\n\
         1,ok,solved,low,Email,a,b,G,,2024-01-01 10:00:00 +0000,2024-01-01 11:00:00 +0000\n\
@@ -132,7 +85,7 @@ fn a_bad_row_names_its_line_and_column_and_nothing_is_written() {
     );
     let e = db.err(&["import", &f, "--preset", "zendesk"]);
     assert!(e.contains("bad.csv: line 3: column 'Priority': unknown priority 'whenever'; valid values: low, normal, high, urgent"), "{e}");
-    let f2 = db.file(
+    let f2 = db.file_arg(
         "bad2.csv",
         "Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at\n\
         1,ok,solved,low,Email,a,b,G,,the day before,\n",
@@ -142,7 +95,7 @@ fn a_bad_row_names_its_line_and_column_and_nothing_is_written() {
         e.contains("line 2: column 'Created at': 'the day before' is not a time"),
         "{e}"
     );
-    let f3 = db.file(
+    let f3 = db.file_arg(
         "early.csv",
         "Id,Subject,Status,Priority,Via,Requester,Assignee,Group,Tags,Created at,Solved at\n\
         1,ok,solved,low,Email,a,b,G,,2024-01-02 10:00:00 +0000,2024-01-01 10:00:00 +0000\n",
@@ -169,14 +122,14 @@ fn a_bad_row_names_its_line_and_column_and_nothing_is_written() {
     let e = db.err(&["import", &f, "--map", "title=Subject"]);
     assert!(e.contains("needs at least vendor and opened_at"), "{e}");
     // Nothing was written by any of these.
-    let r: Value = serde_json::from_str(&db.ok(&["report", "--json"])).unwrap();
+    let r: Value = serde_json::from_str(&db.run(&["report", "--json"])).unwrap();
     assert_eq!(r["overall"]["cases"], 0);
 }
 
 #[test]
 fn csv_export_neutralises_formulas() {
     let db = Db::new();
-    db.ok(&[
+    db.run(&[
         "add",
         "--vendor",
         "=HYPERLINK(\"http://x\")",
@@ -185,7 +138,7 @@ fn csv_export_neutralises_formulas() {
         "--opened",
         "2024-01-01",
     ]);
-    db.ok(&[
+    db.run(&[
         "touch",
         "1",
         "--channel",
@@ -199,7 +152,7 @@ fn csv_export_neutralises_formulas() {
         "--at",
         "2024-01-02",
     ]);
-    let csv = db.ok(&["export", "--format", "csv"]);
+    let csv = db.run(&["export", "--format", "csv"]);
     let mut lines = csv.lines();
     assert!(lines
         .next()
@@ -217,7 +170,7 @@ fn csv_export_neutralises_formulas() {
 #[test]
 fn reimporting_files_without_refs_changes_nothing() {
     let db = Db::new();
-    let csv = db.file(
+    let csv = db.file_arg(
         "mine.csv",
         "when,who,what,said\n\
          2024-01-02 10:00,Acme,Broken kettle,Called the shop\n\
@@ -238,10 +191,10 @@ fn reimporting_files_without_refs_changes_nothing() {
         if file.ends_with(".csv") {
             args.extend(map);
         }
-        db.ok(&args)
+        db.run(&args)
     };
     assert!(import(&csv).contains("2 case(s) read: 2 new, 0 updated, 0 unchanged"));
-    let json = db.file(
+    let json = db.file_arg(
         "mine.json",
         r#"{"casebook": 1, "cases": [
           {"title": "Late parcel", "vendor": "Parcelco", "opened_at": "2024-02-01T08:00:00Z",
@@ -250,21 +203,21 @@ fn reimporting_files_without_refs_changes_nothing() {
            "touchpoints": [{"at": "2024-02-01T09:00:00Z", "channel": "phone", "from": "customer", "outcome": "sent"}]}]}"#,
     );
     assert!(import(&json).contains("2 case(s) read: 2 new"));
-    let jsonl = db.file(
+    let jsonl = db.file_arg(
         "mine.jsonl",
         "{\"title\": \"Wrong size\", \"vendor\": \"Shoeshop\", \"opened_at\": \"2024-03-01T08:00:00Z\"}\n",
     );
     assert!(import(&jsonl).contains("1 case(s) read: 1 new"));
-    let before = db.ok(&["export"]);
+    let before = db.run(&["export"]);
     for file in [&csv, &json, &jsonl] {
         let again = import(file);
         assert!(again.contains(" 0 new, 0 updated,"), "{file}: {again}");
     }
-    assert_eq!(db.ok(&["export"]), before);
-    let listed: Value = serde_json::from_str(&db.ok(&["list", "--json"])).unwrap();
+    assert_eq!(db.run(&["export"]), before);
+    let listed: Value = serde_json::from_str(&db.run(&["list", "--json"])).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 5);
     // The key is the case's ref, so it names the case like any ref.
-    let c: Value = serde_json::from_str(&db.ok(&["show", "3", "--json"])).unwrap();
+    let c: Value = serde_json::from_str(&db.run(&["show", "3", "--json"])).unwrap();
     assert!(
         c["ref"].as_str().unwrap().starts_with("content-"),
         "{}",
@@ -278,7 +231,7 @@ fn reimporting_files_without_refs_changes_nothing() {
 #[test]
 fn every_mapped_column_is_kept_and_the_dry_run_says_where() {
     let db = Db::new();
-    let f = db.file(
+    let f = db.file_arg(
         "notes.csv",
         "when,who,what,said\n\
          2024-01-02 10:00,Acme,\"Broken\nkettle  again\",\"Called the shop.\nThey hung up.\"\n\
@@ -298,7 +251,7 @@ fn every_mapped_column_is_kept_and_the_dry_run_says_where() {
     ];
     let mut dry = args.to_vec();
     dry.push("--dry-run");
-    let out = db.ok(&dry);
+    let out = db.run(&dry);
     assert!(out.contains("column 'said' → the note of a first touch on channel other (from the customer, outcome sent, at the opening time)"), "{out}");
     assert!(
         out.contains("column 'when' → the case's opened_at"),
@@ -312,8 +265,8 @@ fn every_mapped_column_is_kept_and_the_dry_run_says_where() {
         out.contains("2 new, 0 updated, 0 unchanged (1 touchpoints)"),
         "{out}"
     );
-    db.ok(&args);
-    let c: Value = serde_json::from_str(&db.ok(&["show", "1", "--json"])).unwrap();
+    db.run(&args);
+    let c: Value = serde_json::from_str(&db.run(&["show", "1", "--json"])).unwrap();
     assert_eq!(c["title"], "Broken kettle again");
     assert_eq!(c["touchpoints"][0]["channel"], "other");
     assert_eq!(c["touchpoints"][0]["from"], "customer");
@@ -323,7 +276,7 @@ fn every_mapped_column_is_kept_and_the_dry_run_says_where() {
         c["touchpoints"][0]["note"],
         "Called the shop.\nThey hung up."
     );
-    let t: Value = serde_json::from_str(&db.ok(&["show", "2", "--json"])).unwrap();
+    let t: Value = serde_json::from_str(&db.run(&["show", "2", "--json"])).unwrap();
     assert_eq!(t["touchpoints"], serde_json::json!([]));
 }
 
@@ -332,7 +285,7 @@ fn every_mapped_column_is_kept_and_the_dry_run_says_where() {
 #[test]
 fn json_reads_every_listed_time_form_and_names_what_is_wrong() {
     let db = Db::new();
-    let f = db.file(
+    let f = db.file_arg(
         "times.jsonl",
         "{\"ref\": \"d\", \"title\": \"Dates\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\",\
           \"resolved_at\": \"2024-01-02 06:30\", \"status\": \"resolved\",\
@@ -341,17 +294,17 @@ fn json_reads_every_listed_time_form_and_names_what_is_wrong() {
          {\"ref\": \"r\", \"title\": \"Relative\", \"vendor\": \"V\", \"opened_at\": \"-2d\"}\n\
          {\"ref\": \"n\", \"title\": \"Now\", \"vendor\": \"V\", \"opened_at\": \"now\"}\n",
     );
-    db.ok(&["import", &f]);
-    let d: Value = serde_json::from_str(&db.ok(&["show", "d", "--json"])).unwrap();
+    db.run(&["import", &f]);
+    let d: Value = serde_json::from_str(&db.run(&["show", "d", "--json"])).unwrap();
     assert_eq!(d["opened_at"], "2024-01-01T00:00:00Z");
     assert_eq!(d["measures"]["ttr_hours"], 30.5);
     assert_eq!(d["touchpoints"][0]["at"], "2024-01-01T08:00:00Z");
     assert_eq!(d["touchpoints"][0]["promise_due"], "2024-01-01T12:00:00Z");
-    let r: Value = serde_json::from_str(&db.ok(&["show", "r", "--json"])).unwrap();
+    let r: Value = serde_json::from_str(&db.run(&["show", "r", "--json"])).unwrap();
     assert_eq!(r["opened_at"], "2026-11-21T00:00:00Z");
-    let n: Value = serde_json::from_str(&db.ok(&["show", "n", "--json"])).unwrap();
+    let n: Value = serde_json::from_str(&db.run(&["show", "n", "--json"])).unwrap();
     assert_eq!(n["opened_at"], "2026-11-23T00:00:00Z");
-    let bad = |name: &str, lines: &str| db.err(&["import", &db.file(name, lines)]);
+    let bad = |name: &str, lines: &str| db.err(&["import", &db.file_arg(name, lines)]);
     let ok = "{\"title\": \"ok\", \"vendor\": \"V\", \"opened_at\": \"2024-01-01\"}\n";
     let e = bad(
         "a.jsonl",
@@ -401,7 +354,7 @@ fn json_reads_every_listed_time_form_and_names_what_is_wrong() {
 #[test]
 fn stage_is_mapped_from_a_column_refused_when_unknown_and_exported() {
     let db = Db::new();
-    let f = db.file(
+    let f = db.file_arg(
         "stages.csv",
         "id,when,who,what,kind,where\n\
         s1,2024-01-02 10:00,Acme,Cannot sign up,technical,Pre-Sale\n\
@@ -423,13 +376,13 @@ fn stage_is_mapped_from_a_column_refused_when_unknown_and_exported() {
     ];
     let mut args = vec!["import", &f];
     args.extend(map);
-    db.ok(&args);
-    let c: Value = serde_json::from_str(&db.ok(&["show", "s1", "--json"])).unwrap();
+    db.run(&args);
+    let c: Value = serde_json::from_str(&db.run(&["show", "s1", "--json"])).unwrap();
     assert_eq!(c["stage"], "pre_sale");
     // An empty cell takes the category's stage.
-    let c: Value = serde_json::from_str(&db.ok(&["show", "s2", "--json"])).unwrap();
+    let c: Value = serde_json::from_str(&db.run(&["show", "s2", "--json"])).unwrap();
     assert_eq!(c["stage"], "delivery");
-    let csv = db.ok(&["export", "--format", "csv"]);
+    let csv = db.run(&["export", "--format", "csv"]);
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().contains(",category,stage,priority,"));
     assert!(lines
@@ -442,7 +395,7 @@ fn stage_is_mapped_from_a_column_refused_when_unknown_and_exported() {
         .contains(",missing_part,delivery,normal,"));
 
     // A bad stage stops the whole file, names the valid ones, writes nothing.
-    let bad = db.file(
+    let bad = db.file_arg(
         "bad_stage.csv",
         "id,when,who,what,kind,where\n\
         s3,2024-01-04 10:00,Acme,Fine,technical,use\n\
@@ -455,6 +408,6 @@ fn stage_is_mapped_from_a_column_refused_when_unknown_and_exported() {
         e.contains("line 3: column 'where': unknown stage 'checkout'; valid values: pre_sale, order, delivery, use, billing, cancel"),
         "{e}"
     );
-    let r: Value = serde_json::from_str(&db.ok(&["report", "--json"])).unwrap();
+    let r: Value = serde_json::from_str(&db.run(&["report", "--json"])).unwrap();
     assert_eq!(r["overall"]["cases"], 2);
 }

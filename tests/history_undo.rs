@@ -4,20 +4,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod tui_support;
 
-use assert_cmd::Command;
 use casebook::domain::Status;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::cargo_bin("casebook")
-        .unwrap()
-        .env("CASEBOOK_NOW", "2026-11-23T12:00:00Z")
-        .env("TZ", "UTC")
-        .arg("--db")
-        .arg(db)
+    let out = common::casebook_at(db, "2026-11-23T12:00:00Z")
         .args(args)
         .output()
         .unwrap();

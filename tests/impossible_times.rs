@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod tui_support;
 
-use assert_cmd::Command;
 use casebook::app::Modal;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
@@ -14,15 +14,7 @@ use tui_support::*;
 const NOW: &str = "2026-11-23T12:00:00Z";
 
 fn cli(db: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("casebook")
-        .unwrap()
-        .env("CASEBOOK_NOW", NOW)
-        .env("TZ", "UTC")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+    common::casebook_at(db, NOW).args(args).output().unwrap()
 }
 
 #[test]

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -12,13 +14,8 @@ use std::time::{Duration, Instant};
 const NOW: &str = "2026-11-23T12:00:00Z";
 
 fn casebook(db: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_casebook"));
-    c.env("CASEBOOK_NOW", NOW)
-        .env("TZ", "UTC")
-        .env_remove("CASEBOOK_DB")
-        .arg("--db")
-        .arg(db)
-        .stdin(Stdio::null());
+    let mut c = common::casebook_at(db, NOW);
+    c.stdin(Stdio::null());
     c
 }
 

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::Db;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -24,40 +26,17 @@ fn data_dir() -> Option<PathBuf> {
     }
 }
 
-struct Imported {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
+/// A new file with `file` imported through `preset`.
+fn imported(file: &Path, preset: &str) -> Db {
+    let db = Db::new();
+    let msg = db.run(&["import", file.to_str().unwrap(), "--preset", preset]);
+    assert!(msg.contains("new"), "{msg}");
+    db
 }
 
-impl Imported {
-    fn new(file: &Path, preset: &str) -> Imported {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("real.sqlite3");
-        let out = Imported { _dir: dir, db };
-        let msg = out.run(&["import", file.to_str().unwrap(), "--preset", preset]);
-        assert!(msg.contains("new"), "{msg}");
-        out
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::cargo_bin("casebook")
-            .unwrap()
-            .env("TZ", "UTC")
-            .env("CASEBOOK_NOW", "2026-11-23T00:00:00Z")
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
-    }
-
-    fn report(&self, by: &str) -> Value {
-        serde_json::from_str(&self.run(&["report", "--by", by, "--json"])).unwrap()
-    }
+/// `report --by BY --json` on a file.
+fn report(db: &Db, by: &str) -> Value {
+    db.json(&["report", "--by", by, "--json"])
 }
 
 /// Checks (cases, resolved n, median, p90) of a group against the reference's
@@ -101,8 +80,8 @@ fn figures(r: &Value, key: &str, per: f64) -> (u64, u64, f64, f64) {
 #[test]
 fn nyc311_sample_matches_the_reference_per_agency_and_channel() {
     let Some(dir) = data_dir() else { return };
-    let db = Imported::new(&dir.join("nyc311_sample1000.csv"), "nyc311");
-    let r = db.report("vendor");
+    let db = imported(&dir.join("nyc311_sample1000.csv"), "nyc311");
+    let r = report(&db, "vendor");
     // REFERENCE.md, "NYC 311 (nyc311_sample1000.csv)", per agency: requests, closed & used, median h, p90 h.
     for (agency, expected) in [
         ("**all**", (1000, 969, 12.45, 414.17)),
@@ -119,7 +98,7 @@ fn nyc311_sample_matches_the_reference_per_agency_and_channel() {
     ] {
         check(&r, agency, 1.0, expected);
     }
-    let r = db.report("channel");
+    let r = report(&db, "channel");
     for (channel, expected) in [
         ("phone", (496, 490, 46.25, 401.81)),
         ("online", (222, 216, 5.09, 349.93)),
@@ -145,8 +124,8 @@ fn nyc311_sample_matches_the_reference_per_agency_and_channel() {
 #[test]
 fn nyc311_christmas_2013_matches_the_reference() {
     let Some(dir) = data_dir() else { return };
-    let db = Imported::new(&dir.join("nyc311_2013-12-25.csv"), "nyc311");
-    let r = db.report("vendor");
+    let db = imported(&dir.join("nyc311_2013-12-25.csv"), "nyc311");
+    let r = report(&db, "vendor");
     for (agency, expected) in [
         ("**all**", (2386, 2302, 48.00, 288.00)),
         ("HPD", (1459, 1444, 72.00, 288.00)),
@@ -165,8 +144,8 @@ fn nyc311_christmas_2013_matches_the_reference() {
 #[test]
 fn helpdesk_log_matches_the_reference_per_product() {
     let Some(dir) = data_dir() else { return };
-    let db = Imported::new(&dir.join("helpdesk_finale.csv"), "helpdesk-log");
-    let r = db.report("vendor");
+    let db = imported(&dir.join("helpdesk_finale.csv"), "helpdesk-log");
+    let r = report(&db, "vendor");
     // Per product: cases, n resolved, median and p90 days opened → last Resolve ticket.
     for (product, expected) in [
         ("**all**", (4580, 4569, 6.66, 30.04)),
@@ -190,8 +169,8 @@ fn helpdesk_log_matches_the_reference_per_product() {
 #[test]
 fn cfpb_sample_counts_match_the_reference_per_company_and_channel() {
     let Some(dir) = data_dir() else { return };
-    let db = Imported::new(&dir.join("cfpb_complaints_sample.csv"), "cfpb");
-    let r = db.report("vendor");
+    let db = imported(&dir.join("cfpb_complaints_sample.csv"), "cfpb");
+    let r = report(&db, "vendor");
     let cases = |r: &Value, key: &str| {
         r["groups"]
             .as_array()
@@ -209,7 +188,7 @@ fn cfpb_sample_counts_match_the_reference_per_company_and_channel() {
     );
     assert_eq!(cases(&r, "Experian Information Solutions Inc."), Some(850));
     assert_eq!(cases(&r, "Navient Solutions, LLC."), Some(79));
-    let r = db.report("channel");
+    let r = report(&db, "channel");
     for (channel, n) in [
         ("web", 5143),
         ("referral", 627),

@@ -5,9 +5,10 @@
 //! show them as ⏎ in one-line views.
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod tui_support;
 
-use assert_cmd::Command;
+use assert_cmd::prelude::*;
 use casebook::app::App;
 use casebook::store::Store;
 use tui_support::*;
@@ -35,13 +36,8 @@ const HOSTILE: &str = r#"{"casebook": 1, "cases": [
     "outcome": "no_answer", "party": "Shop\u202b",
     "note": "first line\r\nsecond\tline \u202eevil\nthird \u001b[2J\u009b31m"}]}]}"#;
 
-fn cmd(dir: &std::path::Path) -> Command {
-    let mut c = Command::cargo_bin("casebook").unwrap();
-    c.env("TZ", "UTC")
-        .env("CASEBOOK_NOW", "2024-02-01T00:00:00Z")
-        .arg("--db")
-        .arg(dir.join("db.sqlite3"));
-    c
+fn cmd(dir: &std::path::Path) -> std::process::Command {
+    common::casebook_at(&dir.join("db.sqlite3"), "2024-02-01T00:00:00Z")
 }
 
 #[test]

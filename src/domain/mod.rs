@@ -2,6 +2,7 @@
 
 pub mod action_words;
 pub mod case;
+pub mod case_figures;
 pub mod cost;
 pub mod cost_group;
 pub mod derived;
@@ -11,6 +12,7 @@ pub mod measures;
 pub mod money;
 pub mod next_action;
 pub mod query;
+pub mod report_tally;
 pub mod sla;
 pub mod time;
 

@@ -6,10 +6,11 @@ use super::rows::*;
 use super::sla::SetupCache;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
+use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
 use crate::domain::derived::derive_all;
 use crate::domain::friction::Thresholds;
-use crate::domain::measures::{contacts, measure, CaseFacts};
+use crate::domain::measures::contacts;
 use crate::domain::next_action::NextActionSettings;
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
@@ -313,11 +314,16 @@ fn write_summary(
     let sla = sla.get(conn)?;
     let derived = derive_all(case, touches, now, th, sla.as_deref(), &rates.next_action);
     let flag_list = derived.flag_ids();
-    // A done case's measures are fixed: keep them for reports (migration 04).
-    let done = case.status.is_done().then(|| {
-        let self_resolved = flag_list.contains(&"self_resolved");
-        CaseFacts::of(case, touches, measure(case, touches, now), self_resolved)
-    });
+    let figures = CaseFigures::of(
+        case,
+        touches,
+        now,
+        &derived.flags,
+        derived.sla.as_ref().map(|s| s.facts()),
+        &rates.cost,
+    );
+    // A done case's measures are fixed: kept on the case too (migration 04).
+    let done = case.status.is_done().then_some(&figures.facts);
     let (policy, state, first_response, resolution, due_at, left_hours) =
         super::sla::sla_columns(case, derived.sla.as_ref());
     let cost = case_cost(case, touches, &rates.cost);
@@ -375,7 +381,7 @@ fn write_summary(
     for f in flag_list {
         insert.execute(params![case_id, f])?;
     }
-    Ok(())
+    super::figures::write_figures(conn, case, &figures, derived.next_change)
 }
 
 /// Inserts a new case with its touches, and their events unless `history` is given.
@@ -777,6 +783,19 @@ impl Store {
                 sla.as_deref(),
                 &self.summary_rates.next_action,
             );
+            let figures = CaseFigures::of(
+                &case,
+                &touches,
+                now,
+                &fresh.flags,
+                fresh.sla.as_ref().map(|s| s.facts()),
+                &self.summary_rates.cost,
+            );
+            if let Some(problem) =
+                super::figures::figures_differ(&self.conn, &case, &figures, fresh.next_change, now)?
+            {
+                problems.push(format!("case {id}: {problem}"));
+            }
             let fresh_flags = fresh.flag_ids().join(" ");
             let fresh_action = fresh.next_action.as_ref().map(|a| a.id);
             if flags != fresh_flags

@@ -5,6 +5,7 @@ mod cases;
 pub mod charts;
 mod edits;
 mod events;
+mod figures;
 mod history;
 mod journey;
 mod open;

@@ -1,18 +1,21 @@
 //! The report: group figures and friction rates per vendor, channel,
 //! category or party, computed one case at a time in a single pass.
 
+use super::cases::{load_case, load_touches};
+use super::figures::{decode, kept_facts, FIGURE_COLUMNS};
 use super::rows::*;
 use super::{Result, Store};
-use crate::domain::cost::CaseCost;
-use crate::domain::cost_group::CostFacts;
+use crate::domain::case_figures::CaseFigures;
+use crate::domain::derived::derive_all;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
-use crate::domain::friction::{self, CaseView, Flag, Pattern};
-use crate::domain::measures::{measure, CaseFacts, CaseMeasures, GroupFigures, GroupTally};
-use crate::domain::sla::{tally::SlaFacts, SlaState};
-use crate::domain::{Case, Money, Touchpoint};
+use crate::domain::friction::{self, CaseView, Flag};
+use crate::domain::measures::{GroupFigures, GroupTally};
+use crate::domain::report_tally::ReportTally;
+use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -66,8 +69,6 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-const NO_CHANNEL: &str = "(no touches)";
-
 impl Store {
     /// Calls `f` with each case in the window (by id) and its touches in time
     /// order, reading one case at a time. Tags are not loaded; notes only
@@ -76,18 +77,6 @@ impl Store {
         &self,
         window: Window,
         with_notes: bool,
-        f: impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
-    ) -> Result<()> {
-        self.each_case_where(window, with_notes, false, f)
-    }
-
-    /// `each_case`, leaving out (when `live_only`) the cases whose measures
-    /// are kept in the store.
-    fn each_case_where(
-        &self,
-        window: Window,
-        with_notes: bool,
-        live_only: bool,
         mut f: impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
     ) -> Result<()> {
         let touch_columns = if with_notes {
@@ -99,14 +88,12 @@ impl Store {
             "SELECT {CASE_COLUMNS}, {touch_columns} FROM {CASE_FROM}
              LEFT JOIN touchpoints t ON t.case_id = c.id LEFT JOIN vendors p ON p.id = t.party_id
              WHERE (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)
-               AND (?3 = 0 OR c.m_cached = 0)
              ORDER BY c.id, t.at, t.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params![
             millis_opt(window.since),
             millis_opt(window.until),
-            live_only
         ])?;
         let mut current: Option<(Case, Vec<Touchpoint>)> = None;
         const T: usize = 27;
@@ -166,198 +153,132 @@ impl Store {
         Ok(out)
     }
 
-    /// Calls `f` with each done case whose measures the store keeps: its
-    /// vendor, category, facts and flags, from the cases table alone.
-    fn each_kept_case(
-        &self,
-        window: Window,
-        by: GroupBy,
-        mut f: impl FnMut(String, CaseFacts, Vec<Pattern>) -> Result<()>,
-    ) -> Result<()> {
-        let key = match by {
-            GroupBy::Category => "c.category",
-            GroupBy::Stage => "c.stage",
-            _ => "v.name",
-        };
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {key}, c.m_ttfr_hours, c.m_ttr_hours, c.m_vendor_wait_hours,
-                    c.m_customer_wait_hours, c.touch_count, c.contact_count, c.m_escalated,
-                    c.refund_amount, c.customer_cost, c.flag_list, c.reopens,
-                    c.cost_to_serve, c.cost_customer_hours, c.cost_customer_all_in, c.cost_margin,
-                    c.cost_revenue_at_risk, c.sale_prevented, c.effort, c.effort_estimate,
-                    c.sla_first_response, c.sla_resolution
-             FROM cases c JOIN vendors v ON v.id = c.vendor_id
-             WHERE c.m_cached = 1 AND (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)"
-        ))?;
-        let mut rows = stmt.query(rusqlite::params![
-            millis_opt(window.since),
-            millis_opt(window.until)
-        ])?;
-        while let Some(r) = rows.next()? {
-            let flags: Vec<Pattern> = r
-                .get::<_, String>(10)?
-                .split_whitespace()
-                .filter_map(Pattern::from_id)
-                .collect();
-            let money =
-                |i: usize| -> rusqlite::Result<Money> { Ok(money_opt(r, i)?.unwrap_or_default()) };
-            let effort_logged: Option<u8> = r.get(18)?;
-            let cost = CostFacts {
-                cost: CaseCost {
-                    to_serve: money(12)?,
-                    customer_hours: r.get::<_, Option<f64>>(13)?.unwrap_or(0.0),
-                    customer_all_in: money(14)?,
-                    refunds: money(8)?,
-                    margin: money(15)?,
-                    revenue_at_risk: money(16)?,
-                },
-                has_friction: flags.iter().any(|p| !p.is_positive()),
-                sale_prevented: r.get::<_, Option<bool>>(17)?.unwrap_or(false),
-                effort_logged,
-                effort_estimated: if effort_logged.is_none() {
-                    r.get(19)?
-                } else {
-                    None
-                },
-            };
-            let facts = CaseFacts {
-                measures: CaseMeasures {
-                    ttfr_hours: r.get(1)?,
-                    ttr_hours: r.get(2)?,
-                    age_hours: None,
-                    vendor_wait_hours: r.get::<_, Option<f64>>(3)?.unwrap_or(0.0),
-                    customer_wait_hours: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-                    touches: r.get::<_, i64>(5)? as usize,
-                    contacts: r.get::<_, i64>(6)? as usize,
-                    reopens: r.get(11)?,
-                },
-                is_open: false,
-                escalated: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
-                self_resolved: flags.contains(&Pattern::SelfResolved),
-                refund: money(8)?,
-                customer_cost: money(9)?,
-                cost,
-                sla: match (
-                    r.get::<_, Option<String>>(20)?,
-                    r.get::<_, Option<String>>(21)?,
-                ) {
-                    (Some(a), Some(b)) => SlaState::parse(&a).zip(SlaState::parse(&b)).map(
-                        |(first_response, resolution)| SlaFacts {
-                            first_response,
-                            resolution,
-                        },
-                    ),
-                    _ => None,
-                },
-            };
-            f(r.get(0)?, facts, flags)?;
-        }
-        Ok(())
-    }
-
+    /// The report: one pass over the kept figures of the cases in the
+    /// window (migration 08), and a live measure of the few whose figures do
+    /// not hold at `now` (past their next change, written by a reader that
+    /// could not refresh them, or from before the file's last look).
     pub fn report(&self, by: GroupBy, window: Window, now: DateTime<Utc>) -> Result<Report> {
         let th = &self.thresholds;
-        let mut tallies: BTreeMap<String, GroupTally> = BTreeMap::new();
-        let mut patterns: BTreeMap<String, PatternTally> = BTreeMap::new();
-        let mut overall = GroupTally::default();
-        let mut baseline = PatternTally::default();
-        let mut open = 0usize;
-        let sla = self.sla_setup()?;
-        // By vendor or category, done cases come from their kept measures and
-        // flags (see migration 04); the rest are measured live below.
-        let cached = matches!(by, GroupBy::Vendor | GroupBy::Category | GroupBy::Stage);
-        if cached {
-            self.each_kept_case(window, by, |key, facts, flags| {
-                overall.add(&facts);
-                baseline.add(flags.iter().copied());
-                tallies.entry(key.clone()).or_default().add(&facts);
-                patterns.entry(key).or_default().add(flags);
-                Ok(())
-            })?;
-        }
-        self.each_case_where(window, false, cached, |case, touches| {
-            let flags = friction::flags(
-                &CaseView {
-                    case: &case,
-                    touches: &touches,
-                    now,
-                },
-                th,
-            );
-            let self_resolved = flags.iter().any(|f| f.pattern == Pattern::SelfResolved);
-            let mut facts = CaseFacts::of(
-                &case,
-                &touches,
-                measure(&case, &touches, now),
-                self_resolved,
-            );
-            let has_friction = flags.iter().any(|f| !f.pattern.is_positive());
-            facts.cost = CostFacts::of(&case, &touches, has_friction, &self.summary_rates.cost);
-            facts.sla = sla
-                .as_ref()
-                .and_then(|s| s.case_sla(&case, &touches, now))
-                .map(|s| s.facts());
-            open += usize::from(facts.is_open);
-            overall.add(&facts);
-            baseline.add(flags.iter().map(|f| f.pattern));
-            let first_channel = touches
-                .first()
-                .map_or(NO_CHANNEL.to_string(), |t| t.channel.to_string());
-            match by {
-                GroupBy::Vendor | GroupBy::Category | GroupBy::Stage => {
-                    let key = match by {
-                        GroupBy::Vendor => case.vendor.clone(),
-                        GroupBy::Category => case.category.to_string(),
-                        _ => case.stage().to_string(),
-                    };
-                    tallies.entry(key.clone()).or_default().add(&facts);
-                    patterns
-                        .entry(key)
-                        .or_default()
-                        .add(flags.iter().map(|f| f.pattern));
-                }
-                GroupBy::Channel | GroupBy::Party => {
-                    // A case falls under every channel (or party) it used,
-                    // for its figures and as the denominator of the pattern
-                    // rates alike; a pattern falls under the channel or party
-                    // of its evidence.
-                    let key_of = |t: &Touchpoint| match by {
-                        GroupBy::Channel => t.channel.to_string(),
-                        _ => t.party_or(&case.vendor).to_string(),
-                    };
-                    let mut members: BTreeSet<String> = touches.iter().map(key_of).collect();
-                    let home = if by == GroupBy::Channel {
-                        first_channel.clone()
-                    } else {
-                        touches.first().map_or(case.vendor.clone(), key_of)
-                    };
-                    members.insert(home.clone());
-                    for m in &members {
-                        tallies.entry(m.clone()).or_default().add(&facts);
+        let at = millis(now);
+        let went_back = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'derived_at'")?
+            .query_row([], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|d| at < d);
+        let vendor_names: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare_cached("SELECT id, name FROM vendors")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let key_column = match by {
+            GroupBy::Vendor => "vendor_id",
+            GroupBy::Category => "category",
+            GroupBy::Stage => "stage",
+            GroupBy::Channel => "channels",
+            GroupBy::Party => "parties",
+        };
+        let mut tally = ReportTally::default();
+        let mut live = Vec::new();
+        {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {key_column}, {FIGURE_COLUMNS} FROM case_figures
+                 WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)"
+            ))?;
+            let mut rows = stmt.query(rusqlite::params![
+                millis_opt(window.since),
+                millis_opt(window.until)
+            ])?;
+            while let Some(r) = rows.next()? {
+                let Some((facts, patterns)) = kept_facts(r, at, went_back)? else {
+                    live.push(r.get::<_, i64>(22)?);
+                    continue;
+                };
+                let key = r.get_ref(0)?;
+                match by {
+                    GroupBy::Vendor => {
+                        let id = key.as_i64().map_err(rusqlite::Error::from)?;
+                        let name = vendor_names.get(&id).map_or("", String::as_str);
+                        tally.add(&facts, patterns, [(name, patterns)]);
                     }
-                    let mut hits: BTreeMap<String, BTreeSet<Pattern>> = BTreeMap::new();
-                    for f in &flags {
-                        let keys: BTreeSet<String> = if f.evidence.is_empty() {
-                            BTreeSet::from([home.clone()])
-                        } else {
-                            touches
-                                .iter()
-                                .filter(|t| f.evidence.contains(&t.id))
-                                .map(key_of)
-                                .collect()
-                        };
-                        for k in keys {
-                            hits.entry(k).or_default().insert(f.pattern);
-                        }
+                    GroupBy::Category | GroupBy::Stage => {
+                        tally.add(
+                            &facts,
+                            patterns,
+                            [(key.as_str().map_err(rusqlite::Error::from)?, patterns)],
+                        );
                     }
-                    for m in members {
-                        let tally = patterns.entry(m.clone()).or_default();
-                        tally.add(hits.remove(&m).unwrap_or_default());
+                    GroupBy::Channel => {
+                        tally.add(
+                            &facts,
+                            patterns,
+                            decode(key.as_str().map_err(rusqlite::Error::from)?),
+                        );
+                    }
+                    GroupBy::Party => {
+                        let members = decode(key.as_str().map_err(rusqlite::Error::from)?).map(
+                            |(id, seen)| {
+                                let name = id
+                                    .parse()
+                                    .ok()
+                                    .and_then(|id: i64| vendor_names.get(&id))
+                                    .map_or("", String::as_str);
+                                (name, seen)
+                            },
+                        );
+                        tally.add(&facts, patterns, members);
                     }
                 }
             }
-            Ok(())
-        })?;
+        }
+        let sla = self.sla_setup()?;
+        for id in live {
+            let case = load_case(&self.conn, id)?;
+            let touches = load_touches(&self.conn, id)?;
+            let derived = derive_all(
+                &case,
+                &touches,
+                now,
+                th,
+                sla.as_deref(),
+                &self.summary_rates.next_action,
+            );
+            let figures = CaseFigures::of(
+                &case,
+                &touches,
+                now,
+                &derived.flags,
+                derived.sla.as_ref().map(|s| s.facts()),
+                &self.summary_rates.cost,
+            );
+            let facts = figures.at(now);
+            let single = match by {
+                GroupBy::Vendor => Some(case.vendor.clone()),
+                GroupBy::Category => Some(case.category.to_string()),
+                GroupBy::Stage => Some(case.stage().to_string()),
+                GroupBy::Channel | GroupBy::Party => None,
+            };
+            match (single, by) {
+                (Some(key), _) => {
+                    tally.add(&facts, figures.patterns, [(key.as_str(), figures.patterns)])
+                }
+                (None, GroupBy::Channel) => tally.add(
+                    &facts,
+                    figures.patterns,
+                    figures
+                        .channels
+                        .iter()
+                        .map(|m| (m.key.as_str(), m.patterns)),
+                ),
+                (None, _) => tally.add(
+                    &facts,
+                    figures.patterns,
+                    figures.parties.iter().map(|m| (m.key.as_str(), m.patterns)),
+                ),
+            }
+        }
+        let (tallies, overall, baseline, open) = tally.into_groups();
         let group = |key: String, tally: GroupTally, pt: &PatternTally| Group {
             key,
             figures: tally.figures(),
@@ -367,10 +288,7 @@ impl Store {
         };
         let mut groups: Vec<Group> = tallies
             .into_iter()
-            .map(|(k, t)| {
-                let pt = patterns.get(&k).cloned().unwrap_or_default();
-                group(k, t, &pt)
-            })
+            .map(|(k, sums)| group(k, sums.figures, &sums.patterns))
             .collect();
         groups.sort_by(|a, b| {
             b.figures

@@ -49,8 +49,40 @@ impl Pattern {
         RULES.iter().find(|r| r.id == key).map(|r| r.pattern)
     }
 
+    /// The pattern's bit in a `PatternSet`.
+    pub fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+
     pub fn all_ids() -> String {
         RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// A set of patterns as bits (`Pattern::bit`), as the store keeps a case's
+/// patterns beside its report figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PatternSet(pub u32);
+
+impl PatternSet {
+    pub fn of(patterns: impl IntoIterator<Item = Pattern>) -> PatternSet {
+        PatternSet(patterns.into_iter().fold(0, |m, p| m | p.bit()))
+    }
+
+    pub fn insert(&mut self, p: Pattern) {
+        self.0 |= p.bit();
+    }
+
+    pub fn contains(self, p: Pattern) -> bool {
+        self.0 & p.bit() != 0
+    }
+
+    /// Its patterns, in rule order.
+    pub fn iter(self) -> impl Iterator<Item = Pattern> {
+        RULES
+            .iter()
+            .map(|r| r.pattern)
+            .filter(move |p| self.contains(*p))
     }
 }
 
