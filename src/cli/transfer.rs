@@ -102,7 +102,7 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         json::import_each(
             &mut cx.store,
             &[],
-            records.into_iter().map(Ok),
+            records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
             show_progress,
@@ -123,7 +123,7 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         json::import_each(
             &mut cx.store,
             &vendors,
-            records.into_iter().map(Ok),
+            records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
             show_progress,

@@ -7,7 +7,7 @@ use crate::domain::measures::{CaseMeasures, Stage};
 use crate::domain::next_action::NextAction;
 use crate::domain::Money;
 use crate::domain::{Case, Touchpoint};
-use crate::store::{Event, Merge, Store};
+use crate::store::{Event, EventText, Merge, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -22,6 +22,27 @@ pub struct CaseRecord {
     pub touchpoints: Vec<Touchpoint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
+}
+
+/// A case as the writer takes it in: its events' values already the JSON
+/// text the store keeps (made on the reading thread for JSON Lines).
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub case: Case,
+    pub touchpoints: Vec<Touchpoint>,
+    pub events: Option<Vec<EventText>>,
+}
+
+impl From<CaseRecord> for Incoming {
+    fn from(r: CaseRecord) -> Self {
+        Incoming {
+            case: r.case,
+            touchpoints: r.touchpoints,
+            events: r
+                .events
+                .map(|list| list.into_iter().map(EventText::from).collect()),
+        }
+    }
 }
 
 /// `show --json`: the case, its touches, its flags and its measures.
@@ -235,7 +256,7 @@ pub fn import(
     import_each(
         store,
         vendors,
-        records.into_iter().map(Ok),
+        records.into_iter().map(|r| Ok(r.into())),
         dry_run,
         now,
         |_| {},
@@ -248,7 +269,7 @@ pub fn import(
 pub fn import_each(
     store: &mut Store,
     vendors: &[VendorRecord],
-    records: impl Iterator<Item = Result<CaseRecord, ImportError>>,
+    records: impl Iterator<Item = Result<Incoming, ImportError>>,
     dry_run: bool,
     now: DateTime<Utc>,
     mut progress: impl FnMut(&ImportSummary),

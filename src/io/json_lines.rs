@@ -2,7 +2,7 @@
 //! second thread while the first writes, so that an import's memory stays the
 //! same whatever the size of the file.
 
-use super::json::{import_each, record, CaseRecord};
+use super::json::{import_each, record, CaseRecord, Incoming};
 use super::{ImportError, ImportSummary};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -102,7 +102,7 @@ pub fn import_stream(
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             for rec in JsonLines::new(file, reader, now) {
-                batch.push(rec);
+                batch.push(rec.map(Incoming::from));
                 if batch.len() == BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                     if send.send(full).is_err() {

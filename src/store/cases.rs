@@ -1,7 +1,7 @@
 //! Cases and touchpoints: every write is one transaction that also appends
 //! its events and refreshes the case's stored summary and flags.
 
-use super::events::{append, append_for_touch, Event};
+use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
 use super::vendors::vendor_id;
@@ -390,7 +390,7 @@ pub(super) fn insert_case(
     conn: &Connection,
     mut case: Case,
     mut touches: Vec<Touchpoint>,
-    history: Option<&[Event]>,
+    history: Option<&[EventText]>,
     now: DateTime<Utc>,
     th: &Thresholds,
     rates: &SummaryRates,
@@ -440,7 +440,7 @@ pub(super) fn insert_case(
                     .find(|(g, _)| *g == old)
                     .map_or(old, |(_, n)| *n)
             });
-            append_for_touch(conn, id, e, touchpoint)?;
+            append_text(conn, id, e, touchpoint)?;
         }
     }
     write_summary(conn, &case, &touches, now, th, rates, sla)?;
@@ -847,7 +847,7 @@ impl Writer<'_> {
         &mut self,
         mut case: Case,
         mut touches: Vec<Touchpoint>,
-        history: Option<&[Event]>,
+        history: Option<&[EventText]>,
         now: DateTime<Utc>,
     ) -> Result<Merge> {
         case.validate()?;
