@@ -76,7 +76,16 @@ impl From<Event> for EventText {
 pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
     let old = e.old.as_ref().map(|v| v.to_string());
     let new = e.new.as_ref().map(|v| v.to_string());
-    insert(conn, case_id, e.at, &e.kind, e.touchpoint, e.field.as_deref(), old, new)
+    insert(
+        conn,
+        case_id,
+        e.at,
+        &e.kind,
+        e.touchpoint,
+        e.field.as_deref(),
+        old,
+        new,
+    )
 }
 
 /// Appends an event about `touchpoint` (the touch's id in this file, which
@@ -88,7 +97,16 @@ pub fn append_text(
     touchpoint: Option<i64>,
 ) -> Result<()> {
     let (old, new) = (e.old.as_deref(), e.new.as_deref());
-    insert(conn, case_id, e.at, &e.kind, touchpoint, e.field.as_deref(), old, new)
+    insert(
+        conn,
+        case_id,
+        e.at,
+        &e.kind,
+        touchpoint,
+        e.field.as_deref(),
+        old,
+        new,
+    )
 }
 
 #[allow(clippy::too_many_arguments)] // the columns of an event
