@@ -201,6 +201,12 @@ fn queue_note(conn: &Connection, touch_id: i64) -> Result<()> {
     Ok(())
 }
 
+fn is_queued(conn: &Connection, touch_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM temp.pending_notes WHERE id = ?1)")?
+        .query_row([touch_id], |r| r.get(0))?)
+}
+
 /// Takes a note out of the full-text index (it needs the old text).
 pub(super) fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Result<()> {
     if !note.is_empty() {
@@ -239,7 +245,12 @@ pub(super) fn write_touch_row(
             .query_row([t.id], |r| r.get(0))
             .optional()?;
         if let Some(old) = old.filter(|o| *o != t.note) {
-            unindex_note(conn, t.id, &old)?;
+            // A note queued in this transaction (a touch an import added a
+            // few lines before) is not in the index yet: taking it out would
+            // damage the index.
+            if !is_queued(conn, t.id)? {
+                unindex_note(conn, t.id, &old)?;
+            }
             queue_note(conn, t.id)?;
         }
     }
