@@ -876,6 +876,11 @@ fn an_older_file_is_migrated_without_losing_anything() {
     assert!(db.run(&["check"]).starts_with("ok:"));
     let shown = db.json(&["show", "1", "--json"]);
     assert_eq!(shown["touchpoints"][0]["note"], "line went silent");
+    // The report reads figures the migration left to the first look.
+    let report = db.json(&["report", "--by", "channel", "--json"]);
+    assert_eq!(report["groups"][0]["key"], "phone");
+    assert_eq!(report["groups"][0]["cases"], 1);
+    assert_eq!(report["overall"]["open"], 1);
 }
 
 #[test]

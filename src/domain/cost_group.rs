@@ -69,6 +69,21 @@ pub struct CostTally {
 }
 
 impl CostTally {
+    /// Adds another group's sums (the figures of both groups' cases).
+    pub fn merge(&mut self, o: &CostTally) {
+        self.cases += o.cases;
+        self.to_serve += o.to_serve;
+        self.customer_hours += o.customer_hours;
+        self.margin += o.margin;
+        self.revenue_at_risk += o.revenue_at_risk;
+        self.friction_cost += o.friction_cost;
+        self.sales_prevented += o.sales_prevented;
+        self.effort_logged.0 += o.effort_logged.0;
+        self.effort_logged.1 += o.effort_logged.1;
+        self.effort_estimated.0 += o.effort_estimated.0;
+        self.effort_estimated.1 += o.effort_estimated.1;
+    }
+
     pub fn add(&mut self, f: &CostFacts) {
         self.cases += 1;
         self.to_serve += f.cost.to_serve.0;

@@ -7,22 +7,23 @@ use super::Result;
 use crate::domain::case_figures::{CaseFigures, Member};
 use crate::domain::cost::CaseCost;
 use crate::domain::cost_group::CostFacts;
-use crate::domain::friction::PatternSet;
+use crate::domain::friction::{Pattern, PatternSet};
 use crate::domain::measures::{CaseFacts, CaseMeasures};
 use crate::domain::sla::{tally::SlaFacts, SlaState};
 use crate::domain::time::{from_millis, hours};
 use crate::domain::{Case, Money, WaitingOn};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 
-const OPEN: i64 = 1;
-const ESCALATED: i64 = 2;
-const SALE_PREVENTED: i64 = 4;
-/// Between a member's key and its pattern bits, and between members.
-const KEY_END: char = '\u{1f}';
-const MEMBER_END: char = '\u{1e}';
+/// The record's layout version (its first byte); another means "measure live".
+const FORMAT: u8 = 1;
+const RECORD_LEN: usize = 122;
+const OPEN: u8 = 1;
+const ESCALATED: u8 = 2;
+const SALE_PREVENTED: u8 = 4;
+const NONE_U8: u8 = 0xff;
 
-fn sla_code(s: SlaState) -> i64 {
+fn sla_code(s: SlaState) -> u8 {
     match s {
         SlaState::Met => 0,
         SlaState::Running => 1,
@@ -31,7 +32,7 @@ fn sla_code(s: SlaState) -> i64 {
     }
 }
 
-fn sla_state(code: i64) -> SlaState {
+fn sla_state(code: u8) -> SlaState {
     match code & 3 {
         0 => SlaState::Met,
         1 => SlaState::Running,
@@ -40,7 +41,7 @@ fn sla_state(code: i64) -> SlaState {
     }
 }
 
-fn ball_code(w: WaitingOn) -> i64 {
+fn ball_code(w: WaitingOn) -> u8 {
     match w {
         WaitingOn::Nobody => 0,
         WaitingOn::Vendor => 1,
@@ -48,25 +49,128 @@ fn ball_code(w: WaitingOn) -> i64 {
     }
 }
 
-fn encode(members: &[Member], key: impl Fn(&str) -> Result<String>) -> Result<String> {
-    let mut out = String::new();
+/// A case's figures as one fixed little-endian record: six bytes (format,
+/// bits, ball, service levels, logged and estimated effort), then
+/// valid_until and ball_since (i64 ms; MAX and MIN for none), five f64
+/// (ttfr and ttr, NaN for none; vendor and customer wait; customer hours),
+/// three u32 (touches, contacts, patterns) and six i64 amounts in cents
+/// (refund, customer cost, cost to serve, customer all-in, margin, revenue
+/// at risk).
+fn record(f: &CaseFigures, valid_until: Option<DateTime<Utc>>) -> Vec<u8> {
+    let facts = &f.facts;
+    let m = &facts.measures;
+    let c = &facts.cost;
+    let bits = if facts.is_open { OPEN } else { 0 }
+        | if facts.escalated { ESCALATED } else { 0 }
+        | if c.sale_prevented { SALE_PREVENTED } else { 0 };
+    let mut out = Vec::with_capacity(RECORD_LEN);
+    out.extend([
+        FORMAT,
+        bits,
+        ball_code(f.ball),
+        facts.sla.map_or(NONE_U8, |s| {
+            4 * sla_code(s.first_response) + sla_code(s.resolution)
+        }),
+        c.effort_logged.unwrap_or(NONE_U8),
+        c.effort_estimated.unwrap_or(NONE_U8),
+    ]);
+    out.extend(valid_until.map_or(i64::MAX, millis).to_le_bytes());
+    out.extend(f.ball_since.map_or(i64::MIN, millis).to_le_bytes());
+    for x in [
+        m.ttfr_hours.unwrap_or(f64::NAN),
+        m.ttr_hours.unwrap_or(f64::NAN),
+        m.vendor_wait_hours,
+        m.customer_wait_hours,
+        c.cost.customer_hours,
+    ] {
+        out.extend(x.to_le_bytes());
+    }
+    for x in [m.touches as u32, m.contacts as u32, f.patterns.0] {
+        out.extend(x.to_le_bytes());
+    }
+    for x in [
+        facts.refund.0,
+        facts.customer_cost.0,
+        c.cost.to_serve.0,
+        c.cost.customer_all_in.0,
+        c.cost.margin.0,
+        c.cost.revenue_at_risk.0,
+    ] {
+        out.extend(x.to_le_bytes());
+    }
+    out
+}
+
+/// Reads a record's fields in order.
+struct Fields<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Fields<'_> {
+    fn take<const N: usize>(&mut self) -> [u8; N] {
+        let mut out = [0; N];
+        out.copy_from_slice(&self.bytes[self.at..self.at + N]);
+        self.at += N;
+        out
+    }
+    fn i64(&mut self) -> i64 {
+        i64::from_le_bytes(self.take())
+    }
+    fn f64(&mut self) -> f64 {
+        f64::from_le_bytes(self.take())
+    }
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.take())
+    }
+}
+
+fn defined(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
+}
+
+fn some_u8(x: u8) -> Option<u8> {
+    (x != NONE_U8).then_some(x)
+}
+
+/// The number of a channel name in `channel_names` (added when new).
+fn channel_number(conn: &Connection, name: &str) -> Result<i64> {
+    let found = conn
+        .prepare_cached("SELECT id FROM channel_names WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO channel_names (name) VALUES (?1)")?
+        .execute([name])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Members as kept: per member its number and pattern bits, u32 little-endian.
+fn encode(members: &[Member], number: impl Fn(&str) -> Result<i64>) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(8 * members.len());
     for m in members {
-        if !out.is_empty() {
-            out.push(MEMBER_END);
-        }
-        out.push_str(&key(&m.key)?);
-        out.push(KEY_END);
-        out.push_str(&m.patterns.0.to_string());
+        out.extend((number(&m.key)? as u32).to_le_bytes());
+        out.extend(m.patterns.0.to_le_bytes());
     }
     Ok(out)
 }
 
-/// The members kept in a `channels` or `parties` column.
-pub(super) fn decode(text: &str) -> impl Iterator<Item = (&str, PatternSet)> {
-    text.split(MEMBER_END).filter_map(|m| {
-        let (key, bits) = m.split_once(KEY_END)?;
-        Some((key, PatternSet(bits.parse().ok()?)))
+/// The members kept in a `channels` or `parties` column: (number, patterns).
+pub(super) fn decode(bytes: &[u8]) -> impl Iterator<Item = (u32, PatternSet)> + '_ {
+    bytes.chunks_exact(8).map(|m| {
+        let mut fields = Fields { bytes: m, at: 0 };
+        (fields.u32(), PatternSet(fields.u32()))
     })
+}
+
+fn encoded_channels(conn: &Connection, f: &CaseFigures) -> Result<Vec<u8>> {
+    encode(&f.channels, |k| channel_number(conn, k))
+}
+
+fn encoded_parties(conn: &Connection, f: &CaseFigures) -> Result<Vec<u8>> {
+    encode(&f.parties, |k| vendor_id(conn, k))
 }
 
 /// Keeps a case's figures, valid until `valid_until` (its next change).
@@ -76,138 +180,111 @@ pub(super) fn write_figures(
     f: &CaseFigures,
     valid_until: Option<DateTime<Utc>>,
 ) -> Result<()> {
-    let facts = &f.facts;
-    let m = &facts.measures;
-    let c = &facts.cost;
-    let bits = if facts.is_open { OPEN } else { 0 }
-        | if facts.escalated { ESCALATED } else { 0 }
-        | if c.sale_prevented { SALE_PREVENTED } else { 0 };
-    let channels = encode(&f.channels, |k| Ok(k.to_string()))?;
-    let parties = encode(&f.parties, |k| Ok(vendor_id(conn, k)?.to_string()))?;
+    let channels = encoded_channels(conn, f)?;
+    let parties = encoded_parties(conn, f)?;
     conn.prepare_cached(
         "INSERT OR REPLACE INTO case_figures (case_id, opened_at, vendor_id, category, stage,
-            valid_until, bits, ball, ball_since, ttfr_hours, ttr_hours, vendor_wait_hours,
-            customer_wait_hours, touches, contacts, refund, customer_cost, cost_to_serve,
-            customer_hours, customer_all_in, margin, revenue_at_risk, effort_logged,
-            effort_estimated, sla, patterns, channels, parties)
-         SELECT id, opened_at, vendor_id, category, stage, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-            ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24
+            valid_until, ball, ball_since, record, channels, parties)
+         SELECT id, opened_at, vendor_id, category, stage, ?2, ?3, ?4, ?5, ?6, ?7
          FROM cases WHERE id = ?1",
     )?
     .execute(params![
         case.id,
         valid_until.map(millis),
-        bits,
         ball_code(f.ball),
         f.ball_since.map(millis),
-        m.ttfr_hours,
-        m.ttr_hours,
-        m.vendor_wait_hours,
-        m.customer_wait_hours,
-        m.touches as i64,
-        m.contacts as i64,
-        facts.refund.0,
-        facts.customer_cost.0,
-        c.cost.to_serve.0,
-        c.cost.customer_hours,
-        c.cost.customer_all_in.0,
-        c.cost.margin.0,
-        c.cost.revenue_at_risk.0,
-        c.effort_logged,
-        c.effort_estimated,
-        facts
-            .sla
-            .map(|s| 4 * sla_code(s.first_response) + sla_code(s.resolution)),
-        f.patterns.0,
+        record(f, valid_until),
         channels,
         parties,
     ])?;
     Ok(())
 }
 
-/// The columns `kept_facts` reads, after the grouping column (index 0).
-pub(super) const FIGURE_COLUMNS: &str = "valid_until, bits, ball, ball_since, ttfr_hours, \
-    ttr_hours, vendor_wait_hours, customer_wait_hours, touches, contacts, refund, customer_cost, \
-    cost_to_serve, customer_hours, customer_all_in, margin, revenue_at_risk, effort_logged, \
-    effort_estimated, sla, patterns, case_id";
-
-/// A row's figures at `now`, or None when the row does not hold at `now`
-/// (past its next change, or a last touch still ahead of the clock): such a
-/// case is measured live. Columns as in `FIGURE_COLUMNS`, from index 1.
+/// A record's figures at `now` (ms), or None when they do not hold at `now`
+/// (past its next change, a last touch still ahead of the clock, a
+/// placeholder or another layout): such a case is measured live.
 /// `went_back`: the clock is earlier than the file's last look, so only the
 /// figures that never change again (done cases with no next change) hold.
 pub(super) fn kept_facts(
-    r: &Row,
+    record: Option<&[u8]>,
     now: i64,
     went_back: bool,
-) -> rusqlite::Result<Option<(CaseFacts, PatternSet)>> {
-    let valid_until: Option<i64> = r.get(1)?;
-    let bits: i64 = r.get(2)?;
-    let ball: i64 = r.get(3)?;
-    let ball_since: Option<i64> = r.get(4)?;
-    if valid_until.is_some_and(|v| v <= now)
-        || ball_since.is_some_and(|s| s > now)
-        || (went_back && (valid_until.is_some() || bits & OPEN != 0))
+) -> Option<(CaseFacts, PatternSet)> {
+    let bytes = record.filter(|b| b.len() == RECORD_LEN && b[0] == FORMAT)?;
+    let (bits, ball, sla, effort_logged, effort_estimated) = (
+        bytes[1],
+        bytes[2],
+        bytes[3],
+        some_u8(bytes[4]),
+        some_u8(bytes[5]),
+    );
+    let mut r = Fields { bytes, at: 6 };
+    let valid_until = r.i64();
+    let ball_since = r.i64();
+    let open = bits & OPEN != 0;
+    if valid_until <= now
+        || (ball_since != i64::MIN && ball_since > now)
+        || (went_back && (valid_until != i64::MAX || open))
     {
-        return Ok(None);
+        return None;
     }
-    let mut vendor_wait: f64 = r.get(7)?;
-    let mut customer_wait: f64 = r.get(8)?;
-    if let (Some(since), true) = (ball_since, bits & OPEN != 0) {
-        let running = hours(from_millis(now) - from_millis(since));
+    let ttfr_hours = defined(r.f64());
+    let ttr_hours = defined(r.f64());
+    let mut vendor_wait = r.f64();
+    let mut customer_wait = r.f64();
+    let customer_hours = r.f64();
+    if open && ball_since != i64::MIN {
+        let running = hours(from_millis(now) - from_millis(ball_since));
         match ball {
             1 => vendor_wait += running,
             2 => customer_wait += running,
             _ => {}
         }
     }
-    let patterns = PatternSet(r.get::<_, i64>(21)? as u32);
-    let refund = Money(r.get(11)?);
-    let has_friction = patterns.iter().any(|p| !p.is_positive());
-    let effort_logged: Option<u8> = r.get(18)?;
+    let touches = r.u32() as usize;
+    let contacts = r.u32() as usize;
+    let patterns = PatternSet(r.u32());
+    let [refund, customer_cost, to_serve, all_in, margin, at_risk] =
+        [r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64()].map(Money);
     let facts = CaseFacts {
         measures: CaseMeasures {
-            ttfr_hours: r.get(5)?,
-            ttr_hours: r.get(6)?,
+            ttfr_hours,
+            ttr_hours,
             age_hours: None,
             vendor_wait_hours: vendor_wait,
             customer_wait_hours: customer_wait,
-            touches: r.get::<_, i64>(9)? as usize,
-            contacts: r.get::<_, i64>(10)? as usize,
+            touches,
+            contacts,
             reopens: 0,
         },
-        is_open: bits & OPEN != 0,
+        is_open: open,
         escalated: bits & ESCALATED != 0,
-        self_resolved: patterns.contains(crate::domain::friction::Pattern::SelfResolved),
+        self_resolved: patterns.contains(Pattern::SelfResolved),
         refund,
-        customer_cost: Money(r.get(12)?),
+        customer_cost,
         cost: CostFacts {
             cost: CaseCost {
-                to_serve: Money(r.get(13)?),
-                customer_hours: r.get(14)?,
-                customer_all_in: Money(r.get(15)?),
+                to_serve,
+                customer_hours,
+                customer_all_in: all_in,
                 refunds: refund,
-                margin: Money(r.get(16)?),
-                revenue_at_risk: Money(r.get(17)?),
+                margin,
+                revenue_at_risk: at_risk,
             },
-            has_friction,
+            has_friction: patterns.iter().any(|p| !p.is_positive()),
             sale_prevented: bits & SALE_PREVENTED != 0,
             effort_logged,
-            effort_estimated: if effort_logged.is_none() {
-                r.get(19)?
-            } else {
-                None
-            },
+            effort_estimated,
         },
-        sla: r.get::<_, Option<i64>>(20)?.map(|code| SlaFacts {
-            first_response: sla_state(code >> 2),
-            resolution: sla_state(code),
+        sla: (sla != NONE_U8).then(|| SlaFacts {
+            first_response: sla_state(sla >> 2),
+            resolution: sla_state(sla),
         }),
     };
-    Ok(Some((facts, patterns)))
+    Some((facts, patterns))
 }
 
-/// Whether a case has the figures `figures` would write (for `check`).
+/// Whether a case has the figures `fresh` would write (for `check`).
 pub(super) fn figures_differ(
     conn: &Connection,
     case: &Case,
@@ -215,17 +292,16 @@ pub(super) fn figures_differ(
     valid_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    let at = millis(now);
     let stored = conn
-        .prepare_cached(&format!(
-            "SELECT 0, {FIGURE_COLUMNS}, channels, parties FROM case_figures WHERE case_id = ?1"
-        ))?
+        .prepare_cached(
+            "SELECT record, valid_until, channels, parties FROM case_figures WHERE case_id = ?1",
+        )?
         .query_row([case.id], |r| {
             Ok((
-                kept_facts(r, at, false)?,
+                kept_facts(r.get_ref(0)?.as_blob_or_null()?, millis(now), false),
                 r.get::<_, Option<i64>>(1)?,
-                r.get::<_, String>(23)?,
-                r.get::<_, String>(24)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
             ))
         });
     let (kept, until, channels, parties) = match stored {
@@ -233,8 +309,8 @@ pub(super) fn figures_differ(
         Err(rusqlite::Error::QueryReturnedNoRows) => return Ok(Some("no report figures".into())),
         Err(e) => return Err(e.into()),
     };
-    let fresh_channels = encode(&fresh.channels, |k| Ok(k.to_string()))?;
-    let fresh_parties = encode(&fresh.parties, |k| Ok(vendor_id(conn, k)?.to_string()))?;
+    let fresh_channels = encoded_channels(conn, fresh)?;
+    let fresh_parties = encoded_parties(conn, fresh)?;
     let mut facts = fresh.at(now);
     facts.measures.reopens = 0;
     let same = kept

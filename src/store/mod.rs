@@ -12,6 +12,7 @@ mod open;
 pub mod paging;
 pub mod query;
 pub mod report;
+mod report_pass;
 mod rows;
 pub mod sla;
 mod sla_cache;

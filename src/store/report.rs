@@ -2,7 +2,7 @@
 //! category or party, computed one case at a time in a single pass.
 
 use super::cases::{load_case, load_touches};
-use super::figures::{decode, kept_facts, FIGURE_COLUMNS};
+use super::report_pass::{kept_pass, Numbered};
 use super::rows::*;
 use super::{Result, Store};
 use crate::domain::case_figures::CaseFigures;
@@ -10,12 +10,11 @@ use crate::domain::derived::derive_all;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::measures::{GroupFigures, GroupTally};
-use crate::domain::report_tally::ReportTally;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -167,71 +166,25 @@ impl Store {
             .optional()?
             .and_then(|v| v.parse::<i64>().ok())
             .is_some_and(|d| at < d);
-        let vendor_names: HashMap<i64, String> = {
-            let mut stmt = self.conn.prepare_cached("SELECT id, name FROM vendors")?;
+        let names_sql = match by {
+            GroupBy::Vendor | GroupBy::Party => "SELECT id, name FROM vendors",
+            GroupBy::Channel => "SELECT id, name FROM channel_names",
+            GroupBy::Category | GroupBy::Stage => "",
+        };
+        let mut numbered = Numbered::default();
+        if !names_sql.is_empty() {
+            let mut stmt = self.conn.prepare_cached(names_sql)?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let key_column = match by {
-            GroupBy::Vendor => "vendor_id",
-            GroupBy::Category => "category",
-            GroupBy::Stage => "stage",
-            GroupBy::Channel => "channels",
-            GroupBy::Party => "parties",
-        };
-        let mut tally = ReportTally::default();
-        let mut live = Vec::new();
-        {
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT {key_column}, {FIGURE_COLUMNS} FROM case_figures
-                 WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)"
-            ))?;
-            let mut rows = stmt.query(rusqlite::params![
-                millis_opt(window.since),
-                millis_opt(window.until)
-            ])?;
-            while let Some(r) = rows.next()? {
-                let Some((facts, patterns)) = kept_facts(r, at, went_back)? else {
-                    live.push(r.get::<_, i64>(22)?);
-                    continue;
-                };
-                let key = r.get_ref(0)?;
-                match by {
-                    GroupBy::Vendor => {
-                        let id = key.as_i64().map_err(rusqlite::Error::from)?;
-                        let name = vendor_names.get(&id).map_or("", String::as_str);
-                        tally.add(&facts, patterns, [(name, patterns)]);
-                    }
-                    GroupBy::Category | GroupBy::Stage => {
-                        tally.add(
-                            &facts,
-                            patterns,
-                            [(key.as_str().map_err(rusqlite::Error::from)?, patterns)],
-                        );
-                    }
-                    GroupBy::Channel => {
-                        tally.add(
-                            &facts,
-                            patterns,
-                            decode(key.as_str().map_err(rusqlite::Error::from)?),
-                        );
-                    }
-                    GroupBy::Party => {
-                        let members = decode(key.as_str().map_err(rusqlite::Error::from)?).map(
-                            |(id, seen)| {
-                                let name = id
-                                    .parse()
-                                    .ok()
-                                    .and_then(|id: i64| vendor_names.get(&id))
-                                    .map_or("", String::as_str);
-                                (name, seen)
-                            },
-                        );
-                        tally.add(&facts, patterns, members);
-                    }
-                }
-            }
+            numbered.names = rows.collect::<rusqlite::Result<_>>()?;
         }
+        // A plain scan does not need the page cache the screens keep.
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -2000)?;
+        let pass = kept_pass(&self.conn, by, window, at, went_back, numbered);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        let (mut tally, live) = pass?;
         let sla = self.sla_setup()?;
         for id in live {
             let case = load_case(&self.conn, id)?;

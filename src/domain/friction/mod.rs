@@ -79,10 +79,12 @@ impl PatternSet {
 
     /// Its patterns, in rule order.
     pub fn iter(self) -> impl Iterator<Item = Pattern> {
-        RULES
-            .iter()
-            .map(|r| r.pattern)
-            .filter(move |p| self.contains(*p))
+        let mut left = self.0 & ((1u32 << RULES.len()) - 1);
+        std::iter::from_fn(move || {
+            let i = left.trailing_zeros() as usize;
+            left &= left.checked_sub(1)?;
+            Some(RULES[i].pattern)
+        })
     }
 }
 

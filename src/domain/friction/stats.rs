@@ -2,7 +2,7 @@
 //! how often it fires over all cases, with a Wilson interval so that one bad
 //! case does not flag a vendor.
 
-use super::{Pattern, Thresholds, RULES};
+use super::{Pattern, PatternSet, Thresholds, RULES};
 use crate::domain::measures::round4;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -45,29 +45,39 @@ pub struct PatternRate {
 #[derive(Debug, Clone, Default)]
 pub struct PatternTally {
     pub cases: usize,
-    pub hits: BTreeMap<Pattern, usize>,
+    /// Cases per pattern, by `Pattern as usize`.
+    hits: [usize; PATTERNS],
 }
+
+const PATTERNS: usize = Pattern::Delight as usize + 1;
 
 impl PatternTally {
     /// Counts one case, given the patterns that fired on it (each once).
-    pub fn add(&mut self, patterns: impl IntoIterator<Item = Pattern>) {
+    pub fn add(&mut self, patterns: PatternSet) {
         self.cases += 1;
-        self.add_hits(patterns);
+        for p in patterns.iter() {
+            self.hits[p as usize] += 1;
+        }
     }
 
-    /// Counts patterns without a case (per channel, where a case's patterns
-    /// fall under their evidence's channel and the case is counted apart).
-    pub fn add_hits(&mut self, patterns: impl IntoIterator<Item = Pattern>) {
-        for p in patterns {
-            *self.hits.entry(p).or_default() += 1;
+    /// Adds another group's counts.
+    pub fn merge(&mut self, o: &PatternTally) {
+        self.cases += o.cases;
+        for (mine, theirs) in self.hits.iter_mut().zip(o.hits) {
+            *mine += theirs;
         }
+    }
+
+    /// Cases where `p` fired.
+    pub fn hits(&self, p: Pattern) -> usize {
+        self.hits[p as usize]
     }
 
     pub fn rate(&self, p: Pattern) -> f64 {
         if self.cases == 0 {
             0.0
         } else {
-            self.hits.get(&p).copied().unwrap_or(0) as f64 / self.cases as f64
+            self.hits(p) as f64 / self.cases as f64
         }
     }
 
@@ -78,7 +88,11 @@ impl PatternTally {
         th: &Thresholds,
     ) -> BTreeMap<&'static str, PatternRate> {
         let mut out = BTreeMap::new();
-        for (&p, &hits) in &self.hits {
+        for (p, hits) in RULES
+            .iter()
+            .map(|r| (r.pattern, self.hits(r.pattern)))
+            .filter(|(_, hits)| *hits > 0)
+        {
             let (low, high) = wilson(hits, self.cases, th.confidence_z);
             let base = baseline.rate(p);
             let too_few = self.cases < th.min_cases;
@@ -120,6 +134,26 @@ impl PatternTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tally_counts_each_pattern_of_each_case_once() {
+        let mut t = PatternTally::default();
+        t.add(PatternSet::of([Pattern::Unreachable, Pattern::Delight]));
+        t.add(PatternSet::of([Pattern::Delight]));
+        t.add(PatternSet::default());
+        assert_eq!(t.cases, 3);
+        assert_eq!(t.hits(Pattern::Unreachable), 1);
+        assert_eq!(t.hits(Pattern::Delight), 2);
+        assert_eq!(t.hits(Pattern::Churn), 0);
+        let all = PatternSet::of(RULES.iter().map(|r| r.pattern));
+        assert_eq!(all.iter().count(), RULES.len());
+        assert_eq!(
+            PatternSet::of([Pattern::Churn, Pattern::Unreachable])
+                .iter()
+                .collect::<Vec<_>>(),
+            [Pattern::Unreachable, Pattern::Churn]
+        );
+    }
 
     #[test]
     fn wilson_matches_the_textbook() {

@@ -40,6 +40,16 @@ fn count(pair: &mut (usize, usize), state: SlaState) {
 }
 
 impl SlaTally {
+    /// Adds another group's counts.
+    pub fn merge(&mut self, o: &SlaTally) {
+        self.cases += o.cases;
+        self.first_response.0 += o.first_response.0;
+        self.first_response.1 += o.first_response.1;
+        self.resolution.0 += o.resolution.0;
+        self.resolution.1 += o.resolution.1;
+        self.breached_open += o.breached_open;
+    }
+
     pub fn add(&mut self, facts: Option<SlaFacts>, is_open: bool) {
         let Some(f) = facts else { return };
         self.cases += 1;
