@@ -4,10 +4,11 @@ use super::Context;
 use crate::io::csv_import;
 use crate::io::csv_map::Mapping;
 use crate::io::json::{self, Format};
+use crate::io::json_lines;
 use anyhow::Result;
 use clap::Args;
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -40,20 +41,37 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 }
 
+/// The whole file, for the formats that are not read as a stream.
+fn read_whole(file: &Path, name: &str) -> Result<String> {
+    let bytes = if name == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        bytes
+    } else {
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{name}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The file (or standard input) as a stream of lines.
+fn open_lines(file: &Path, name: &str) -> Result<Box<dyn BufRead + Send>> {
+    const BUFFER: usize = 1 << 20;
+    Ok(if name == "-" {
+        Box::new(BufReader::with_capacity(BUFFER, std::io::stdin()))
+    } else {
+        let f =
+            std::fs::File::open(file).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
+        Box::new(BufReader::with_capacity(BUFFER, f))
+    })
+}
+
 pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<()> {
     let name = a.file.display().to_string();
-    let text = if name == "-" {
-        std::io::read_to_string(std::io::stdin())?
-    } else {
-        let bytes =
-            std::fs::read(&a.file).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
-        String::from_utf8(bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{name}: not UTF-8 text (byte {})",
-                e.utf8_error().valid_up_to()
-            )
-        })?
-    };
     let format = a.format.unwrap_or_else(|| Format::guess(&name));
     let summary = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
         let mut mapping = match &a.preset {
@@ -63,6 +81,7 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         for spec in &a.map {
             mapping.apply(spec).map_err(anyhow::Error::msg)?;
         }
+        let text = read_whole(&a.file, &name)?;
         let (records, notes) = csv_import::parse(&name, &text, &mapping)?;
         for n in &notes.missing {
             eprintln!("note: {n}");
@@ -83,31 +102,28 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         json::import_each(
             &mut cx.store,
             &[],
-            records.into_iter().map(Ok),
+            records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
             show_progress,
         )?
     } else if format == Format::Jsonl {
-        // Parsed on a second thread while this one writes.
-        let now = cx.now;
-        let store = &mut cx.store;
-        let (send, receive) = std::sync::mpsc::sync_channel(4096);
-        std::thread::scope(|scope| {
-            let (name, text) = (&name, &text);
-            // The sender moves in: the receiver's loop ends when parsing does.
-            scope.spawn(move || json::parse_lines(name, text, now, |rec| send.send(rec).is_ok()));
-            let summary =
-                json::import_each(store, &[], receive.iter(), a.dry_run, now, show_progress);
-            drop(receive);
-            summary
-        })?
+        let lines = open_lines(&a.file, &name)?;
+        json_lines::import_stream(
+            &mut cx.store,
+            &name,
+            lines,
+            a.dry_run,
+            cx.now,
+            show_progress,
+        )?
     } else {
+        let text = read_whole(&a.file, &name)?;
         let (vendors, records) = json::parse_with_now(&name, &text, format, cx.now)?;
         json::import_each(
             &mut cx.store,
             &vendors,
-            records.into_iter().map(Ok),
+            records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
             show_progress,

@@ -7,7 +7,7 @@ use crate::domain::measures::{CaseMeasures, Stage};
 use crate::domain::next_action::NextAction;
 use crate::domain::Money;
 use crate::domain::{Case, Touchpoint};
-use crate::store::{Event, Merge, Store};
+use crate::store::{Event, EventText, Merge, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -22,6 +22,27 @@ pub struct CaseRecord {
     pub touchpoints: Vec<Touchpoint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
+}
+
+/// A case as the writer takes it in: its events' values already the JSON
+/// text the store keeps (made on the reading thread for JSON Lines).
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub case: Case,
+    pub touchpoints: Vec<Touchpoint>,
+    pub events: Option<Vec<EventText>>,
+}
+
+impl From<CaseRecord> for Incoming {
+    fn from(r: CaseRecord) -> Self {
+        Incoming {
+            case: r.case,
+            touchpoints: r.touchpoints,
+            events: r
+                .events
+                .map(|list| list.into_iter().map(EventText::from).collect()),
+        }
+    }
 }
 
 /// `show --json`: the case, its touches, its flags and its measures.
@@ -128,7 +149,7 @@ fn case_name(index: usize, reference: Option<&str>) -> String {
 
 /// Reads and checks one case record; errors name the line, the case (its
 /// place in the file and its ref), the field and the reason.
-fn record(
+pub(super) fn record(
     file: &str,
     text: &str,
     line: usize,
@@ -197,14 +218,8 @@ pub fn parse_with_now(
     };
     match format {
         Format::Jsonl => {
-            let mut out = Vec::new();
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                out.push(record(file, line, i + 1, out.len() + 1, now)?);
-            }
-            Ok((Vec::new(), out))
+            let records = super::json_lines::JsonLines::new(file, text.as_bytes(), now);
+            Ok((Vec::new(), records.collect::<Result<_, _>>()?))
         }
         Format::Json => {
             let doc: RawDocument =
@@ -241,7 +256,7 @@ pub fn import(
     import_each(
         store,
         vendors,
-        records.into_iter().map(Ok),
+        records.into_iter().map(|r| Ok(r.into())),
         dry_run,
         now,
         |_| {},
@@ -254,7 +269,7 @@ pub fn import(
 pub fn import_each(
     store: &mut Store,
     vendors: &[VendorRecord],
-    records: impl Iterator<Item = Result<CaseRecord, ImportError>>,
+    records: impl Iterator<Item = Result<Incoming, ImportError>>,
     dry_run: bool,
     now: DateTime<Utc>,
     mut progress: impl FnMut(&ImportSummary),
@@ -303,28 +318,6 @@ pub fn import_each(
         Ok(()) => Ok(summary),
         Err(crate::store::StoreError::DryRun) => Ok(summary),
         Err(e) => Err(e.into()),
-    }
-}
-
-/// Parses JSON Lines one line at a time, handing each record (or the first
-/// bad one, then stopping) to `take`, which says whether to go on.
-pub fn parse_lines(
-    file: &str,
-    text: &str,
-    now: DateTime<Utc>,
-    mut take: impl FnMut(Result<CaseRecord, ImportError>) -> bool,
-) {
-    let mut index = 0;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        index += 1;
-        let rec = record(file, line, i + 1, index, now);
-        let failed = rec.is_err();
-        if !take(rec) || failed {
-            return;
-        }
     }
 }
 

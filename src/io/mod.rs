@@ -8,6 +8,7 @@ pub mod csv_map;
 pub mod demo;
 pub mod generate;
 pub mod json;
+pub mod json_lines;
 pub mod json_read;
 
 use std::path::PathBuf;

@@ -1,14 +1,14 @@
 //! Cases and touchpoints: every write is one transaction that also appends
 //! its events and refreshes the case's stored summary and flags.
 
-use super::events::{append, Event};
+use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
 use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
-use crate::domain::derived::{derive_all, Derived};
+use crate::domain::derived::derive_all;
 use crate::domain::friction::Thresholds;
 use crate::domain::measures::contacts;
 use crate::domain::next_action::NextActionSettings;
@@ -117,17 +117,6 @@ pub(super) fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchp
     Ok(touches)
 }
 
-fn id_is_free(conn: &Connection, table: &str, id: i64) -> Result<bool> {
-    if id <= 0 {
-        return Ok(false);
-    }
-    let sql = format!("SELECT count(*) FROM {table} WHERE id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], |r| r.get::<_, i64>(0))?
-        == 0)
-}
-
 /// Writes a case's own fields (insert when `case.id` is 0 or free, else update).
 fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
     let vendor = vendor_id(conn, &case.vendor)?;
@@ -170,10 +159,17 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
         category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
         refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens, stage";
     let id = if insert {
+        // The id it comes with when that is free, else the next one: the
+        // primary key says which, in the same statement.
         let sql = format!(
-            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)"
+            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)
+             ON CONFLICT (id) DO NOTHING"
         );
-        conn.prepare_cached(&sql)?.execute(values)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        if stmt.execute(values)? == 0 {
+            stmt.raw_bind_parameter(27, None::<i64>)?;
+            stmt.raw_execute()?;
+        }
         conn.last_insert_rowid()
     } else {
         let sets: Vec<String> = COLS
@@ -203,6 +199,12 @@ fn queue_note(conn: &Connection, touch_id: i64) -> Result<()> {
     conn.prepare_cached("INSERT OR IGNORE INTO temp.pending_notes (id) VALUES (?1)")?
         .execute([touch_id])?;
     Ok(())
+}
+
+fn is_queued(conn: &Connection, touch_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM temp.pending_notes WHERE id = ?1)")?
+        .query_row([touch_id], |r| r.get(0))?)
 }
 
 /// Takes a note out of the full-text index (it needs the old text).
@@ -243,7 +245,12 @@ pub(super) fn write_touch_row(
             .query_row([t.id], |r| r.get(0))
             .optional()?;
         if let Some(old) = old.filter(|o| *o != t.note) {
-            unindex_note(conn, t.id, &old)?;
+            // A note queued in this transaction (a touch an import added a
+            // few lines before) is not in the index yet: taking it out would
+            // damage the index.
+            if !is_queued(conn, t.id)? {
+                unindex_note(conn, t.id, &old)?;
+            }
             queue_note(conn, t.id)?;
         }
     }
@@ -264,11 +271,16 @@ pub(super) fn write_touch_row(
         if t.id > 0 { Some(t.id) } else { None },
     ];
     if insert {
-        conn.prepare_cached(
+        // The id it comes with when that is free, else the next one.
+        let mut stmt = conn.prepare_cached(
             "INSERT INTO touchpoints (case_id, at, channel, started_by, party_id, minutes, wait_minutes,
-             outcome, ask, promise_due, waiting_on, note, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-        )?
-        .execute(values)?;
+             outcome, ask, promise_due, waiting_on, note, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)
+             ON CONFLICT (id) DO NOTHING",
+        )?;
+        if stmt.execute(values)? == 0 {
+            stmt.raw_bind_parameter(13, None::<i64>)?;
+            stmt.raw_execute()?;
+        }
         let id = conn.last_insert_rowid();
         queue_note(conn, id)?;
         Ok(id)
@@ -323,11 +335,21 @@ fn write_summary(
     );
     // A done case's measures are fixed: kept on the case too (migration 04).
     let done = case.status.is_done().then_some(&figures.facts);
+    let (policy, state, first_response, resolution, due_at, left_hours) =
+        super::sla::sla_columns(case, derived.sla.as_ref());
+    let cost = case_cost(case, touches, &rates.cost);
+    let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
+    // One statement for the whole row: each UPDATE rewrites all of it.
     conn.prepare_cached(
         "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
          last_touch_at = ?6, flag_list = ?7, urgency = ?8, m_cached = ?9, m_ttfr_hours = ?10,
          m_ttr_hours = ?11, m_vendor_wait_hours = ?12, m_customer_wait_hours = ?13, m_escalated = ?14,
-         next_change_at = ?15
+         next_change_at = ?15,
+         sla_policy = ?16, sla_state = ?17, sla_first_response = ?18, sla_resolution = ?19,
+         sla_due_at = ?20, sla_left_hours = ?21,
+         cost_to_serve = ?22, cost_customer_hours = ?23, cost_customer_all_in = ?24,
+         cost_margin = ?25, cost_revenue_at_risk = ?26, effort_estimate = ?27, sale_prevented = ?28,
+         next_action = ?29
          WHERE id = ?1",
     )?
     .execute(params![
@@ -346,37 +368,14 @@ fn write_summary(
         done.as_ref().map(|f| f.measures.customer_wait_hours),
         done.as_ref().map(|f| f.escalated),
         derived.next_change.map(millis),
-    ])?;
-    conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
-        .execute([case_id])?;
-    let mut insert =
-        conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
-    for f in flag_list {
-        insert.execute(params![case_id, f])?;
-    }
-    super::sla::write_case_sla(conn, case, derived.sla.as_ref())?;
-    super::figures::write_figures(conn, case, &figures, derived.next_change)?;
-    write_cost_summary(conn, case, touches, &derived, &rates.cost)
-}
-
-/// Keeps a case's cost, effort estimate, sale prevented and next action
-/// (migration 07), so that reports and the triage screen read them.
-fn write_cost_summary(
-    conn: &Connection,
-    case: &Case,
-    touches: &[Touchpoint],
-    derived: &Derived,
-    rates: &CostRates,
-) -> Result<()> {
-    let cost = case_cost(case, touches, rates);
-    let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
-    conn.prepare_cached(
-        "UPDATE cases SET cost_to_serve = ?2, cost_customer_hours = ?3, cost_customer_all_in = ?4,
-         cost_margin = ?5, cost_revenue_at_risk = ?6, effort_estimate = ?7, sale_prevented = ?8,
-         next_action = ?9 WHERE id = ?1",
-    )?
-    .execute(params![
-        case.id,
+        policy,
+        state,
+        first_response,
+        resolution,
+        due_at,
+        left_hours,
+        // The cost, effort estimate, sale prevented and next action (migration
+        // 07), so that reports and the triage screen read them.
         cost.to_serve.0,
         cost.customer_hours,
         cost.customer_all_in.0,
@@ -386,7 +385,14 @@ fn write_cost_summary(
         is_sale_prevented(case, friction),
         derived.next_action.as_ref().map(|n| n.id),
     ])?;
-    Ok(())
+    conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
+        .execute([case_id])?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
+    for f in flag_list {
+        insert.execute(params![case_id, f])?;
+    }
+    super::figures::write_figures(conn, case, &figures, derived.next_change)
 }
 
 /// Inserts a new case with its touches, and their events unless `history` is given.
@@ -395,7 +401,7 @@ pub(super) fn insert_case(
     conn: &Connection,
     mut case: Case,
     mut touches: Vec<Touchpoint>,
-    history: Option<&[Event]>,
+    history: Option<&[EventText]>,
     now: DateTime<Utc>,
     th: &Thresholds,
     rates: &SummaryRates,
@@ -406,18 +412,12 @@ pub(super) fn insert_case(
     if case.uid.is_empty() {
         case.uid = uuid::Uuid::new_v4().to_string();
     }
-    if !id_is_free(conn, "cases", case.id)? {
-        case.id = 0;
-    }
     let id = write_case_row(conn, &case, true)?;
     case.id = id;
     let mut renumbered = Vec::new();
     for t in touches.iter_mut() {
         t.validate()?;
         let given = t.id;
-        if !id_is_free(conn, "touchpoints", t.id)? {
-            t.id = 0;
-        }
         t.id = write_touch_row(conn, id, t, true)?;
         renumbered.push((given, t.id));
     }
@@ -445,14 +445,13 @@ pub(super) fn insert_case(
     }
     if let Some(events) = history {
         for e in events {
-            let mut e = e.clone();
-            if let Some(old) = e.touchpoint {
-                e.touchpoint = renumbered
+            let touchpoint = e.touchpoint.map(|old| {
+                renumbered
                     .iter()
                     .find(|(g, _)| *g == old)
-                    .map_or(Some(old), |(_, n)| Some(*n));
-            }
-            append(conn, id, &e)?;
+                    .map_or(old, |(_, n)| *n)
+            });
+            append_text(conn, id, e, touchpoint)?;
         }
     }
     write_summary(conn, &case, &touches, now, th, rates, sla)?;
@@ -859,7 +858,7 @@ impl Writer<'_> {
         &mut self,
         mut case: Case,
         mut touches: Vec<Touchpoint>,
-        history: Option<&[Event]>,
+        history: Option<&[EventText]>,
         now: DateTime<Utc>,
     ) -> Result<Merge> {
         case.validate()?;

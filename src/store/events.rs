@@ -47,19 +47,91 @@ impl Event {
     }
 }
 
+/// An event with its old and new values already the JSON text the events
+/// table keeps: an import makes it on its reading thread, so that the writing
+/// one only writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventText {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub touchpoint: Option<i64>,
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl From<Event> for EventText {
+    fn from(e: Event) -> Self {
+        EventText {
+            at: e.at,
+            kind: e.kind,
+            touchpoint: e.touchpoint,
+            field: e.field,
+            old: e.old.map(|v| v.to_string()),
+            new: e.new.map(|v| v.to_string()),
+        }
+    }
+}
+
 pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
+    let old = e.old.as_ref().map(|v| v.to_string());
+    let new = e.new.as_ref().map(|v| v.to_string());
+    insert(
+        conn,
+        case_id,
+        e.at,
+        &e.kind,
+        e.touchpoint,
+        e.field.as_deref(),
+        old,
+        new,
+    )
+}
+
+/// Appends an event about `touchpoint` (the touch's id in this file, which
+/// may differ from the one the event carries from an imported file).
+pub fn append_text(
+    conn: &Connection,
+    case_id: i64,
+    e: &EventText,
+    touchpoint: Option<i64>,
+) -> Result<()> {
+    let (old, new) = (e.old.as_deref(), e.new.as_deref());
+    insert(
+        conn,
+        case_id,
+        e.at,
+        &e.kind,
+        touchpoint,
+        e.field.as_deref(),
+        old,
+        new,
+    )
+}
+
+#[allow(clippy::too_many_arguments)] // the columns of an event
+fn insert(
+    conn: &Connection,
+    case_id: i64,
+    at: DateTime<Utc>,
+    kind: &str,
+    touchpoint: Option<i64>,
+    field: Option<&str>,
+    old: Option<impl rusqlite::ToSql>,
+    new: Option<impl rusqlite::ToSql>,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
-        e.at.timestamp_millis(),
+        at.timestamp_millis(),
         case_id,
-        e.touchpoint,
-        e.kind,
-        e.field,
-        e.old.as_ref().map(|v| v.to_string()),
-        e.new.as_ref().map(|v| v.to_string()),
+        touchpoint,
+        kind,
+        field,
+        old,
+        new
     ])?;
     Ok(())
 }

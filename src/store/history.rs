@@ -130,7 +130,16 @@ fn restore_case_in(
         old: None,
         new: Some(Value::String(format!("restored from event of case {id}"))),
     };
-    insert_case(conn, case, touches, Some(&[restored]), now, th, rates, sla)
+    insert_case(
+        conn,
+        case,
+        touches,
+        Some(&[restored.into()]),
+        now,
+        th,
+        rates,
+        sla,
+    )
 }
 
 /// Brings back a deleted touch under its old id.

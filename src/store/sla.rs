@@ -95,31 +95,29 @@ pub(crate) fn load_setup(conn: &Connection) -> Result<Option<SlaSetup>> {
     )))
 }
 
-/// Stores a case's SLA (as derived with its summary) in its `sla_*` columns.
-pub(crate) fn write_case_sla(conn: &Connection, case: &Case, sla: Option<&CaseSla>) -> Result<()> {
+/// A case's SLA (as derived with its summary) as its `sla_*` columns hold it:
+/// policy, state, first response, resolution, due at, hours left.
+pub(crate) type SlaColumns = (
+    Option<String>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<i64>,
+    Option<f64>,
+);
+
+pub(crate) fn sla_columns(case: &Case, sla: Option<&CaseSla>) -> SlaColumns {
     let Some(s) = sla else {
-        conn.prepare_cached(
-            "UPDATE cases SET sla_policy = NULL, sla_state = NULL, sla_first_response = NULL,
-             sla_resolution = NULL, sla_due_at = NULL, sla_left_hours = NULL
-             WHERE id = ?1 AND sla_policy IS NOT NULL",
-        )?
-        .execute([case.id])?;
-        return Ok(());
+        return (None, None, None, None, None, None);
     };
-    conn.prepare_cached(
-        "UPDATE cases SET sla_policy = ?2, sla_state = ?3, sla_first_response = ?4,
-         sla_resolution = ?5, sla_due_at = ?6, sla_left_hours = ?7 WHERE id = ?1",
-    )?
-    .execute(params![
-        case.id,
-        s.policy,
-        s.state().as_str(),
-        s.first_response.state.as_str(),
-        s.resolution.state.as_str(),
+    (
+        Some(s.policy.clone()),
+        Some(s.state().as_str()),
+        Some(s.first_response.state.as_str()),
+        Some(s.resolution.state.as_str()),
         s.due().filter(|_| !case.status.is_done()).map(to_millis),
         s.left_hours(),
-    ])?;
-    Ok(())
+    )
 }
 
 impl Store {
