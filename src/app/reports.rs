@@ -1,6 +1,7 @@
 //! The Vendors and Channels screens' state: the report's groups (the same
 //! figures as `casebook report`), ranked, and the series behind their charts.
 
+use crate::domain::report_tally::ChartBuckets;
 use crate::store::charts::Counts;
 use crate::store::report::{Group, GroupBy, Report, Window};
 use crate::store::{Result, Store};
@@ -72,15 +73,19 @@ impl ReportData {
             since: None,
             until: None,
         };
-        let report = store.report(by, window, now)?;
         let periods = store.opened_span()?.map(|(lo, hi)| periods(lo, hi));
-        let opened = match &periods {
-            Some(p) => {
-                store.cases_opened_per_period(by, p.start, Duration::weeks(p.weeks), p.count)?
-            }
-            None => Counts::new(),
+        // The charts are counted in the report's own pass.
+        let charts = ChartBuckets {
+            opened: periods.as_ref().map(|p| {
+                (
+                    p.start.timestamp_millis(),
+                    Duration::weeks(p.weeks).num_milliseconds(),
+                    p.count,
+                )
+            }),
+            ttr_edges: HISTOGRAM_EDGES.to_vec(),
         };
-        let histogram = store.resolution_histogram(by, &HISTOGRAM_EDGES)?;
+        let (report, opened, histogram) = store.report_with_charts(by, window, now, charts)?;
         Ok(ReportData {
             report,
             periods,

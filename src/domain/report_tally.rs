@@ -32,13 +32,73 @@ pub struct ReportTally {
     open: usize,
     /// The groups of the case being added, sorted.
     keys: Vec<usize>,
+    /// What the charts count, and each cell's counts (opened, then histogram).
+    charts: ChartBuckets,
+    cell_counts: Vec<Vec<u64>>,
+}
+
+/// The buckets the app's charts count per group, in the report's pass.
+#[derive(Debug, Clone, Default)]
+pub struct ChartBuckets {
+    /// Cases opened per period: the first period's start and its length
+    /// (ms since the epoch) and how many periods.
+    pub opened: Option<(i64, i64, usize)>,
+    /// Resolved cases by time to resolution: each bucket's upper edge in
+    /// hours; the last bucket holds the rest. Empty: no histogram.
+    pub ttr_edges: Vec<f64>,
+}
+
+impl ChartBuckets {
+    fn opened_len(&self) -> usize {
+        self.opened.map_or(0, |(_, _, n)| n)
+    }
+
+    fn len(&self) -> usize {
+        let histogram = if self.ttr_edges.is_empty() {
+            0
+        } else {
+            self.ttr_edges.len() + 1
+        };
+        self.opened_len() + histogram
+    }
+
+    /// Counts one case (opened at `opened_at` ms, with its time to resolution).
+    fn count(&self, counts: &mut [u64], opened_at: i64, ttr_hours: Option<f64>) {
+        if let Some((start, length, n)) = self.opened {
+            if opened_at >= start && length > 0 {
+                if let Some(slot) = usize::try_from((opened_at - start) / length)
+                    .ok()
+                    .filter(|i| *i < n)
+                {
+                    counts[slot] += 1;
+                }
+            }
+        }
+        if let (Some(ttr), false) = (ttr_hours, self.ttr_edges.is_empty()) {
+            let bucket = self
+                .ttr_edges
+                .iter()
+                .position(|edge| ttr < *edge)
+                .unwrap_or(self.ttr_edges.len());
+            counts[self.opened_len() + bucket] += 1;
+        }
+    }
 }
 
 impl ReportTally {
+    /// A tally that also counts the charts' buckets per group.
+    pub fn with_charts(charts: ChartBuckets) -> ReportTally {
+        ReportTally {
+            charts,
+            ..ReportTally::default()
+        }
+    }
+
     /// Counts one case under each of `members` (key, patterns seen there).
     pub fn add<'a>(
         &mut self,
         facts: &CaseFacts,
+        opened_at: i64,
         patterns: PatternSet,
         members: impl IntoIterator<Item = (&'a str, PatternSet)>,
     ) {
@@ -46,13 +106,15 @@ impl ReportTally {
             .into_iter()
             .map(|(key, seen)| (self.group(key), seen))
             .collect();
-        self.add_at(facts, patterns, found);
+        self.add_at(facts, opened_at, patterns, found);
     }
 
-    /// `add` with the members' groups already found (`group`), each once.
+    /// `add` with the members' groups already found (`group`), each once;
+    /// `opened_at` in ms since the epoch, for the charts.
     pub fn add_at(
         &mut self,
         facts: &CaseFacts,
+        opened_at: i64,
         patterns: PatternSet,
         members: impl IntoIterator<Item = (usize, PatternSet)>,
     ) {
@@ -65,6 +127,11 @@ impl ReportTally {
         }
         let cell = self.cell();
         self.cells[cell].1.add(facts);
+        if !self.cell_counts.is_empty() {
+            let ttr = facts.measures.ttr_hours;
+            self.charts
+                .count(&mut self.cell_counts[cell], opened_at, ttr);
+        }
     }
 
     /// The cell of the groups in `self.keys`.
@@ -73,7 +140,7 @@ impl ReportTally {
             if let Some(c) = self.single_cells[g] {
                 return c;
             }
-            self.cells.push((vec![g], GroupTally::default()));
+            self.new_cell(vec![g]);
             self.single_cells[g] = Some(self.cells.len() - 1);
             return self.cells.len() - 1;
         }
@@ -91,13 +158,21 @@ impl ReportTally {
                 return c;
             }
         }
-        self.cells.push((self.keys.clone(), GroupTally::default()));
+        self.new_cell(self.keys.clone());
         let c = self.cells.len() - 1;
         match mask {
             Some(m) => self.mask_cells.insert(m, c),
             None => self.set_cells.insert(self.keys.clone(), c),
         };
         c
+    }
+
+    fn new_cell(&mut self, keys: Vec<usize>) {
+        self.cells.push((keys, GroupTally::default()));
+        let buckets = self.charts.len();
+        if buckets > 0 {
+            self.cell_counts.push(vec![0; buckets]);
+        }
     }
 
     /// The group of `key` (made when new), to pass to `add_at`.
@@ -129,6 +204,17 @@ impl ReportTally {
             }
         }
         let cells = &self.cells;
+        let (counts, charts) = (&self.cell_counts, &self.charts);
+        let counts_of = |of: &[usize]| -> (Vec<u64>, Vec<u64>) {
+            let mut sum = vec![0; charts.len()];
+            for &c in of {
+                for (total, n) in sum.iter_mut().zip(counts.get(c).into_iter().flatten()) {
+                    *total += n;
+                }
+            }
+            let histogram = sum.split_off(charts.opened_len());
+            (sum, histogram)
+        };
         let figures_of = |of: &mut dyn Iterator<Item = usize>| -> GroupFigures {
             let mut sums = GroupTally::default();
             let mut ttfr: Vec<&[f64]> = Vec::new();
@@ -148,10 +234,15 @@ impl ReportTally {
             .into_iter()
             .zip(members)
             .filter(|(_, of)| !of.is_empty())
-            .map(|((key, patterns), of)| GroupResult {
-                key,
-                figures: figures_of(&mut of.into_iter()),
-                patterns,
+            .map(|((key, patterns), of)| {
+                let (opened, histogram) = counts_of(&of);
+                GroupResult {
+                    key,
+                    figures: figures_of(&mut of.into_iter()),
+                    patterns,
+                    opened,
+                    histogram,
+                }
             })
             .collect();
         (groups, overall, self.baseline, self.open)
@@ -164,6 +255,10 @@ pub struct GroupResult {
     pub key: String,
     pub figures: GroupFigures,
     pub patterns: PatternTally,
+    /// The charts' counts (`ChartBuckets`): cases opened per period, and
+    /// resolved cases per time-to-resolution bucket; empty without charts.
+    pub opened: Vec<u64>,
+    pub histogram: Vec<u64>,
 }
 
 /// Sorts every cell's values, the cells shared between two threads by size.
@@ -221,13 +316,14 @@ mod tests {
         let slow = PatternSet::of([Pattern::SlowResponse]);
         let a = t.group("Acme");
         let b = t.group("Bolt");
-        t.add_at(&facts(true, None), slow, [(a, slow)]);
+        t.add_at(&facts(true, None), 0, slow, [(a, slow)]);
         t.add_at(
             &facts(false, Some(4.0)),
+            0,
             PatternSet::default(),
             [(b, PatternSet::default())],
         );
-        t.add_at(&facts(false, Some(2.0)), slow, [(a, slow)]);
+        t.add_at(&facts(false, Some(2.0)), 0, slow, [(a, slow)]);
         let (groups, overall, baseline, open) = t.into_groups();
         assert_eq!((groups.len(), open), (2, 1));
         assert_eq!(
@@ -242,6 +338,38 @@ mod tests {
     }
 
     #[test]
+    fn the_charts_count_each_group_s_cases_by_period_and_time_to_resolution() {
+        let day = 86_400_000;
+        let mut t = ReportTally::with_charts(ChartBuckets {
+            opened: Some((10 * day, 7 * day, 2)),
+            ttr_edges: vec![1.0, 24.0],
+        });
+        let none = PatternSet::default();
+        let (phone, email) = (t.group("phone"), t.group("email"));
+        // Opened before the first period, in each period, after the last.
+        t.add_at(&facts(false, Some(0.5)), 9 * day, none, [(phone, none)]);
+        t.add_at(
+            &facts(false, Some(24.0)),
+            10 * day,
+            none,
+            [(phone, none), (email, none)],
+        );
+        t.add_at(
+            &facts(true, None),
+            17 * day,
+            none,
+            [(email, none), (phone, none)],
+        );
+        t.add_at(&facts(false, Some(3.0)), 24 * day, none, [(email, none)]);
+        let (groups, _, _, _) = t.into_groups();
+        let get = |k: &str| groups.iter().find(|g| g.key == k).unwrap().clone();
+        assert_eq!(get("phone").opened, [1, 1]);
+        assert_eq!(get("phone").histogram, [1, 0, 1]);
+        assert_eq!(get("email").opened, [1, 1]);
+        assert_eq!(get("email").histogram, [0, 1, 1]);
+    }
+
+    #[test]
     fn sets_of_keys_beyond_the_first_sixty_four_groups_count_alike() {
         let mut t = ReportTally::default();
         let none = PatternSet::default();
@@ -249,7 +377,7 @@ mod tests {
         // The same set twice, given in two orders; another set; a low pair.
         for keys in [[3, 68], [68, 3], [66, 67], [1, 2]] {
             let members = keys.map(|k| (groups[k], none));
-            t.add_at(&facts(false, Some(1.0)), none, members);
+            t.add_at(&facts(false, Some(1.0)), 0, none, members);
         }
         let (groups, overall, _, _) = t.into_groups();
         let cases = |k: &str| {
@@ -273,10 +401,11 @@ mod tests {
         let both = PatternSet::of([Pattern::SlowResponse, Pattern::Unreachable]);
         t.add(
             &facts(true, None),
+            0,
             both,
             [("phone", both), ("email", PatternSet::default())],
         );
-        t.add(&facts(false, Some(4.0)), slow, [("phone", slow)]);
+        t.add(&facts(false, Some(4.0)), 0, slow, [("phone", slow)]);
         let (groups, overall, baseline, open) = t.into_groups();
         assert_eq!(open, 1);
         assert_eq!(baseline.cases, 2);

@@ -2,6 +2,7 @@
 //! category or party, computed one case at a time in a single pass.
 
 use super::cases::{load_case, load_touches};
+use super::charts::Counts;
 use super::report_pass::{kept_pass, Numbered};
 use super::rows::*;
 use super::{Result, Store};
@@ -10,6 +11,7 @@ use crate::domain::derived::derive_all;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::measures::GroupFigures;
+use crate::domain::report_tally::ChartBuckets;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
@@ -157,6 +159,21 @@ impl Store {
     /// not hold at `now` (past their next change, written by a reader that
     /// could not refresh them, or from before the file's last look).
     pub fn report(&self, by: GroupBy, window: Window, now: DateTime<Utc>) -> Result<Report> {
+        Ok(self
+            .report_with_charts(by, window, now, ChartBuckets::default())?
+            .0)
+    }
+
+    /// The report, and in the same pass the counts of the app's charts per
+    /// group: cases opened per period and resolved cases per bucket of time
+    /// to resolution (none by party: a case has many).
+    pub fn report_with_charts(
+        &self,
+        by: GroupBy,
+        window: Window,
+        now: DateTime<Utc>,
+        charts: ChartBuckets,
+    ) -> Result<(Report, Counts, Counts)> {
         let th = &self.thresholds;
         let at = millis(now);
         let went_back = self
@@ -182,7 +199,12 @@ impl Store {
             .conn
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -2000)?;
-        let pass = kept_pass(&self.conn, by, window, at, went_back, numbered);
+        let charts = if by == GroupBy::Party {
+            ChartBuckets::default()
+        } else {
+            charts
+        };
+        let pass = kept_pass(&self.conn, by, window, at, went_back, numbered, charts);
         self.conn.pragma_update(None, "cache_size", cache)?;
         let (mut tally, live) = pass?;
         let sla = self.sla_setup()?;
@@ -206,6 +228,7 @@ impl Store {
                 &self.summary_rates.cost,
             );
             let facts = figures.at(now);
+            let opened_at = millis(case.opened_at);
             let single = match by {
                 GroupBy::Vendor => Some(case.vendor.clone()),
                 GroupBy::Category => Some(case.category.to_string()),
@@ -213,11 +236,15 @@ impl Store {
                 GroupBy::Channel | GroupBy::Party => None,
             };
             match (single, by) {
-                (Some(key), _) => {
-                    tally.add(&facts, figures.patterns, [(key.as_str(), figures.patterns)])
-                }
+                (Some(key), _) => tally.add(
+                    &facts,
+                    opened_at,
+                    figures.patterns,
+                    [(key.as_str(), figures.patterns)],
+                ),
                 (None, GroupBy::Channel) => tally.add(
                     &facts,
+                    opened_at,
                     figures.patterns,
                     figures
                         .channels
@@ -226,6 +253,7 @@ impl Store {
                 ),
                 (None, _) => tally.add(
                     &facts,
+                    opened_at,
                     figures.patterns,
                     figures.parties.iter().map(|m| (m.key.as_str(), m.patterns)),
                 ),
@@ -239,10 +267,17 @@ impl Store {
             pattern_cases: pt.cases,
             patterns: pt.rates(&baseline, th),
         };
-        let mut groups: Vec<Group> = tallies
-            .into_iter()
-            .map(|g| group(g.key, g.figures, &g.patterns))
-            .collect();
+        let (mut opened, mut histogram) = (Counts::new(), Counts::new());
+        let mut groups: Vec<Group> = Vec::with_capacity(tallies.len());
+        for g in tallies {
+            if g.opened.iter().any(|n| *n > 0) {
+                opened.insert(g.key.clone(), g.opened);
+            }
+            if g.histogram.iter().any(|n| *n > 0) {
+                histogram.insert(g.key.clone(), g.histogram);
+            }
+            groups.push(group(g.key, g.figures, &g.patterns));
+        }
         groups.sort_by(|a, b| {
             b.figures
                 .cases
@@ -259,13 +294,14 @@ impl Store {
         if matches!(by, GroupBy::Party) {
             notes.push("a case falls under every party it dealt with, so groups overlap; a pattern falls under the party of its evidence".into());
         }
-        Ok(Report {
+        let report = Report {
             by,
             since: window.since,
             until: window.until,
             groups,
             overall,
             notes,
-        })
+        };
+        Ok((report, opened, histogram))
     }
 }

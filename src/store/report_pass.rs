@@ -8,7 +8,7 @@ use super::report::{GroupBy, Window};
 use super::rows::millis_opt;
 use super::Result;
 use crate::domain::friction::PatternSet;
-use crate::domain::report_tally::ReportTally;
+use crate::domain::report_tally::{ChartBuckets, ReportTally};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -25,6 +25,7 @@ struct Batch {
 #[derive(Clone, Copy)]
 struct Row {
     case_id: i64,
+    opened_at: i64,
     /// A number key (vendor id), else 0.
     number: i64,
     key_start: usize,
@@ -83,6 +84,7 @@ pub(super) fn kept_pass(
     at: i64,
     went_back: bool,
     numbered: Numbered,
+    charts: ChartBuckets,
 ) -> Result<(ReportTally, Vec<i64>)> {
     let key_column = match by {
         GroupBy::Vendor => "vendor_id",
@@ -92,7 +94,7 @@ pub(super) fn kept_pass(
         GroupBy::Party => "parties",
     };
     let mut stmt = conn.prepare(&format!(
-        "SELECT {key_column}, record, case_id FROM case_figures
+        "SELECT {key_column}, record, case_id, opened_at FROM case_figures
          WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)"
     ))?;
     let mut rows = stmt.query(rusqlite::params![
@@ -102,7 +104,8 @@ pub(super) fn kept_pass(
     let (full, filled) = sync_channel::<Batch>(4);
     let (empty, spent) = sync_channel::<Batch>(4);
     std::thread::scope(|scope| {
-        let adder = scope.spawn(move || add_up(by, at, went_back, numbered, filled, empty));
+        let tally = ReportTally::with_charts(charts);
+        let adder = scope.spawn(move || add_up(by, at, went_back, numbered, tally, filled, empty));
         let read = (|| -> Result<()> {
             let mut batch = Batch::default();
             while let Some(r) = rows.next()? {
@@ -121,6 +124,7 @@ pub(super) fn kept_pass(
                 }
                 batch.rows.push(Row {
                     case_id: r.get(2)?,
+                    opened_at: r.get(3)?,
                     number,
                     key_start,
                     record_start,
@@ -154,10 +158,10 @@ fn add_up(
     at: i64,
     went_back: bool,
     mut numbered: Numbered,
+    mut tally: ReportTally,
     filled: Receiver<Batch>,
     empty: SyncSender<Batch>,
 ) -> (ReportTally, Vec<i64>) {
-    let mut tally = ReportTally::default();
     let mut live = Vec::new();
     let mut members: Vec<(usize, PatternSet)> = Vec::new();
     for mut batch in filled {
@@ -181,7 +185,7 @@ fn add_up(
                     }
                 }
             }
-            tally.add_at(&facts, patterns, members.iter().copied());
+            tally.add_at(&facts, row.opened_at, patterns, members.iter().copied());
         }
         batch.data.clear();
         batch.rows.clear();
