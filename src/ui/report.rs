@@ -3,7 +3,7 @@
 //! selected group its patterns against the baseline, cases opened over time
 //! (a sparkline) and its resolution times (a histogram).
 
-use super::text::{bar, fit, fit_spans, hours, hours_opt, pct, span};
+use super::text::{bar, count_in, fit, fit_spans, hours, hours_opt, money_in, pct, span};
 use super::Theme;
 use crate::app::reports::{ReportScreen, HISTOGRAM_LABELS};
 use crate::app::App;
@@ -123,8 +123,8 @@ fn group_table(
         let per_case = |h: f64| if f.cases > 0 { h / f.cases as f64 } else { 0.0 };
         let mut cells: Vec<Cell> = vec![
             Cell::from(fit(&g.key, key_w as usize)),
-            Cell::from(Line::from(f.cases.to_string()).right_aligned()),
-            Cell::from(Line::from(f.open.to_string()).right_aligned()),
+            Cell::from(Line::from(count_in(f.cases, 6)).right_aligned()),
+            Cell::from(Line::from(count_in(f.open, 5)).right_aligned()),
             Cell::from(Line::from(hours_opt(f.ttr_hours.median)).right_aligned()),
             Cell::from(Line::styled(
                 bar(
@@ -153,12 +153,12 @@ fn group_table(
         ));
         if show_cost_per_case {
             cells.push(Cell::from(
-                Line::from(f.cost.cost_to_serve_per_case.to_string()).right_aligned(),
+                Line::from(money_in(f.cost.cost_to_serve_per_case, 8)).right_aligned(),
             ));
         }
         if show_friction_cost {
             cells.push(Cell::from(
-                Line::from(f.cost.friction_cost.to_string()).right_aligned(),
+                Line::from(money_in(f.cost.friction_cost, 9)).right_aligned(),
             ));
         }
         let mut pats: Vec<(&str, bool)> = g

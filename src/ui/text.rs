@@ -1,5 +1,6 @@
 //! Small helpers for text on screen: widths, ellipses, times, durations.
 
+use crate::domain::Money;
 use chrono::Datelike as _;
 use chrono::{DateTime, Duration, Local, Utc};
 use ratatui::layout::Rect;
@@ -73,6 +74,44 @@ pub fn width(s: &str) -> usize {
 
 /// Cuts text to a width in cells, ending in "…" when cut. Control
 /// characters (which could drive the terminal) are shown by stand-ins.
+/// A count in at most `max` characters: whole when it fits, else in
+/// thousands or millions ("215k", "1.0M"), never cut.
+pub fn count_in(n: usize, max: usize) -> String {
+    let whole = n.to_string();
+    if whole.len() <= max {
+        return whole;
+    }
+    let thousands = format!("{}k", n / 1_000);
+    if n < 1_000_000 && thousands.len() <= max {
+        return thousands;
+    }
+    let millions = format!("{:.1}M", n as f64 / 1e6);
+    if millions.len() <= max {
+        millions
+    } else {
+        format!("{}M", n / 1_000_000)
+    }
+}
+
+/// An amount in at most `max` characters: whole with cents when it fits,
+/// else whole units, thousands or millions ("215k", "192.9M"), never cut.
+pub fn money_in(m: Money, max: usize) -> String {
+    let whole = m.to_string();
+    if whole.len() <= max {
+        return whole;
+    }
+    let units = m.0 as f64 / 100.0;
+    [
+        format!("{units:.0}"),
+        format!("{:.0}k", units / 1e3),
+        format!("{:.1}M", units / 1e6),
+        format!("{:.0}M", units / 1e6),
+    ]
+    .into_iter()
+    .find(|s| s.len() <= max)
+    .unwrap_or_else(|| format!("{:.0}G", units / 1e9))
+}
+
 pub fn fit(s: &str, max: usize) -> String {
     let clean = safe_line(s).into_owned();
     if width(&clean) <= max {
@@ -233,6 +272,24 @@ pub fn bar(value: f64, max: f64, cells: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_too_wide_for_their_column_shrink_instead_of_being_cut() {
+        assert_eq!(money_in(Money(12_345), 10), "123.45");
+        assert_eq!(money_in(Money(19_292_247_121), 10), "192922471");
+        assert_eq!(money_in(Money(19_292_247_121), 8), "192922k");
+        assert_eq!(money_in(Money(19_292_247_121), 6), "192.9M");
+        assert_eq!(money_in(Money(-1_234_567), 8), "-12346");
+    }
+
+    #[test]
+    fn counts_too_wide_for_their_column_shrink_instead_of_being_cut() {
+        assert_eq!(count_in(999_999, 6), "999999");
+        assert_eq!(count_in(1_000_000, 6), "1.0M");
+        assert_eq!(count_in(215_412, 5), "215k");
+        assert_eq!(count_in(12_345_678, 5), "12.3M");
+        assert_eq!(count_in(123_456_789, 4), "123M");
+    }
 
     #[test]
     fn wrap_breaks_at_spaces_and_keeps_lines() {
