@@ -96,6 +96,10 @@ pub fn run(cli: &Cli) -> Result<()> {
         bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");
     }
     let mut app = App::new(store, now, cli.as_of.is_none())?;
+    // A slow filter stops for the next key (the key is read, the filter runs
+    // again after a pause in the typing).
+    app.cases.input_waiting =
+        || ratatui::crossterm::event::poll(std::time::Duration::ZERO).unwrap_or(false);
     app.start_background();
     let stop = Arc::new(AtomicBool::new(false));
     // Which signal ended the app: it exits with 128 + its number, as a shell expects.

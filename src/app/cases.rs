@@ -5,7 +5,7 @@
 use crate::domain::query::{Query, QueryError};
 use crate::store::paging::PageStart;
 use crate::store::query::{CaseRow, SortKey};
-use crate::store::{Result, Store};
+use crate::store::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::style::{Modifier, Style};
@@ -37,6 +37,9 @@ pub struct CasesScreen {
     /// A typed filter waiting for a pause in the typing (on a large
     /// database, where each filtering takes a while), and since when.
     pending: Option<(String, Instant)>,
+    /// Whether a key is waiting to be read: a filtering in progress stops
+    /// for it (set by the event loop; never, in tests).
+    pub input_waiting: fn() -> bool,
     /// How long the last filtering took.
     last_cost: Duration,
 }
@@ -78,6 +81,7 @@ impl Default for CasesScreen {
             height: 15,
             pending: None,
             last_cost: Duration::ZERO,
+            input_waiting: || false,
         }
     }
 }
@@ -249,9 +253,20 @@ impl CasesScreen {
                 self.error = None;
                 self.restart();
                 let started = Instant::now();
-                self.load(store, now)?;
-                self.last_cost = started.elapsed();
-                Ok(true)
+                match store.interruptible(self.input_waiting, |s| self.load(s, now)) {
+                    Err(StoreError::Interrupted) => {
+                        // A key came: it is read first, and this text (or
+                        // the next) is filtered after a pause in the typing.
+                        self.pending = Some((text.to_string(), Instant::now()));
+                        self.last_cost = self.last_cost.max(started.elapsed()).max(LIVE_UNDER * 2);
+                        Ok(false)
+                    }
+                    done => {
+                        done?;
+                        self.last_cost = started.elapsed();
+                        Ok(true)
+                    }
+                }
             }
             Err(e) => {
                 self.error = Some(e);

@@ -69,6 +69,9 @@ pub enum StoreError {
     /// A dry run's transaction is rolled back on purpose.
     #[error("dry run: nothing was written")]
     DryRun,
+    /// A read stopped because its caller asked (`Store::interruptible`).
+    #[error("stopped before it finished")]
+    Interrupted,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -81,6 +84,7 @@ impl From<rusqlite::Error> for StoreError {
             // SQLITE_FULL or as an I/O error.
             Some(ErrorCode::DiskFull) | Some(ErrorCode::SystemIoFailure) => StoreError::DiskFull(e),
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged(e),
+            Some(ErrorCode::OperationInterrupted) => StoreError::Interrupted,
             _ => StoreError::Sqlite(e),
         }
     }
