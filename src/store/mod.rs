@@ -16,6 +16,7 @@ mod report_pass;
 mod rows;
 pub mod sla;
 mod sla_cache;
+mod summary;
 mod vendors;
 
 pub use cases::{CaseRef, Merge, SummaryRates};
