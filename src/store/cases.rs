@@ -4,7 +4,7 @@
 use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
-use super::summary::{summary_of, Summary, SUMMARY_COLUMNS};
+use super::summary::{keeps_ids, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS};
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
 use crate::domain::case_figures::CaseFigures;
@@ -351,6 +351,7 @@ pub(super) fn insert_case(
     mut case: Case,
     mut touches: Vec<Touchpoint>,
     history: Option<&[EventText]>,
+    ready: Option<ReadySummary>,
     now: DateTime<Utc>,
     th: &Thresholds,
     rates: &SummaryRates,
@@ -364,24 +365,30 @@ pub(super) fn insert_case(
     // With ids that can be kept (an import's, into a file that has them
     // free) the summary is known before writing: it goes into the case's
     // INSERT, not into an UPDATE after it that writes every index again.
-    let early = keeps_ids(&touches)
-        .then(|| -> Result<Summary> {
-            let setup = sla.get(conn)?;
-            Ok(summary_of(
+    // Checked first: the summary reads the tidied touches.
+    for t in touches.iter_mut() {
+        t.validate()?;
+    }
+    let early = if keeps_ids(&touches) {
+        let setup = sla.get(conn)?;
+        match ready.and_then(|r| r.made_with(now, &setup)) {
+            Some(s) => Some(s),
+            None => Some(summary_of(
                 &case,
                 &touches,
                 now,
                 th,
                 rates,
                 setup.as_deref(),
-            ))
-        })
-        .transpose()?;
+            )),
+        }
+    } else {
+        None
+    };
     let id = write_case_row(conn, &case, true, early.as_ref())?;
     case.id = id;
     let mut renumbered = Vec::new();
     for t in touches.iter_mut() {
-        t.validate()?;
         let given = t.id;
         t.id = write_touch_row(conn, id, t, true)?;
         renumbered.push((given, t.id));
@@ -426,14 +433,6 @@ pub(super) fn insert_case(
         _ => write_summary(conn, &case, &touches, now, th, rates, sla)?,
     }
     Ok(id)
-}
-
-/// Whether every touch comes with an id of its own (none 0, none twice):
-/// the ids it keeps when they are free in the file.
-fn keeps_ids(touches: &[Touchpoint]) -> bool {
-    let mut ids: Vec<i64> = touches.iter().map(|t| t.id).collect();
-    ids.sort_unstable();
-    ids.first().is_none_or(|first| *first > 0) && ids.windows(2).all(|w| w[0] != w[1])
 }
 
 pub(super) fn touch_event(
@@ -540,6 +539,7 @@ impl Store {
             &tx,
             case,
             touches,
+            None,
             None,
             now,
             &self.thresholds,
@@ -834,9 +834,22 @@ impl Writer<'_> {
     /// touches; nothing is ever deleted. Importing the same case twice changes nothing.
     pub fn merge_case(
         &mut self,
+        case: Case,
+        touches: Vec<Touchpoint>,
+        history: Option<&[EventText]>,
+        now: DateTime<Utc>,
+    ) -> Result<Merge> {
+        self.merge_ready(case, touches, history, None, now)
+    }
+
+    /// `merge_case` with the summary a new case would have, made beforehand
+    /// (see `Summarizer`): used when it still holds.
+    pub fn merge_ready(
+        &mut self,
         mut case: Case,
         mut touches: Vec<Touchpoint>,
         history: Option<&[EventText]>,
+        ready: Option<ReadySummary>,
         now: DateTime<Utc>,
     ) -> Result<Merge> {
         case.validate()?;
@@ -864,6 +877,7 @@ impl Writer<'_> {
                 case,
                 touches,
                 history,
+                ready,
                 now,
                 self.thresholds,
                 self.rates,

@@ -7,6 +7,7 @@
 use super::cases::SummaryRates;
 use super::rows::millis;
 use super::Result;
+use crate::domain::case::in_time_order;
 use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented};
 use crate::domain::derived::derive_all;
@@ -17,6 +18,7 @@ use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
+use std::sync::Arc;
 
 /// The summary columns of `cases`, in the order of `Summary::columns`.
 pub(super) const SUMMARY_COLUMNS: [&str; 28] = [
@@ -166,4 +168,84 @@ pub(super) fn write(
         insert.execute(params![case.id, f])?;
     }
     super::figures::write_figures(conn, case, &s.figures, s.next_change)
+}
+
+/// What a case's summary is computed with, to compute it away from the
+/// store: an import does it on its reading thread, so that the writing one
+/// only writes.
+#[derive(Debug, Clone)]
+pub struct Summarizer {
+    now: DateTime<Utc>,
+    th: Thresholds,
+    rates: SummaryRates,
+    sla: Option<Arc<SlaSetup>>,
+}
+
+/// A summary made by a `Summarizer`, for a case whose touches keep their ids.
+#[derive(Debug, Clone)]
+pub struct ReadySummary {
+    summary: Summary,
+    now: DateTime<Utc>,
+    sla: Option<Arc<SlaSetup>>,
+}
+
+impl Summarizer {
+    /// The summary a new case would have, made on copies in the steps the
+    /// writer takes (touches in time order, then case and touches checked and
+    /// tidied). None when it could not hold once written (a touch without an
+    /// id of its own, an invalid case: the writer finds out).
+    pub fn ready(&self, case: &Case, touches: &[Touchpoint]) -> Option<ReadySummary> {
+        let mut case = case.clone();
+        let mut touches = touches.to_vec();
+        in_time_order(&mut touches);
+        let valid = case.validate().is_ok() && touches.iter_mut().all(|t| t.validate().is_ok());
+        (valid && keeps_ids(&touches)).then(|| ReadySummary {
+            summary: summary_of(
+                &case,
+                &touches,
+                self.now,
+                &self.th,
+                &self.rates,
+                self.sla.as_deref(),
+            ),
+            now: self.now,
+            sla: self.sla.clone(),
+        })
+    }
+}
+
+impl ReadySummary {
+    /// The summary, if it was made with what the writer would make it with.
+    pub(super) fn made_with(
+        self,
+        now: DateTime<Utc>,
+        sla: &Option<Arc<SlaSetup>>,
+    ) -> Option<Summary> {
+        let same_sla = match (&self.sla, sla) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        (self.now == now && same_sla).then_some(self.summary)
+    }
+}
+
+/// Whether every touch comes with an id of its own (none 0, none twice):
+/// the ids it keeps when they are free in the file.
+pub(super) fn keeps_ids(touches: &[Touchpoint]) -> bool {
+    let mut ids: Vec<i64> = touches.iter().map(|t| t.id).collect();
+    ids.sort_unstable();
+    ids.first().is_none_or(|first| *first > 0) && ids.windows(2).all(|w| w[0] != w[1])
+}
+
+impl super::Store {
+    /// What this store computes a case's summary with at `now`.
+    pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
+        Ok(Summarizer {
+            now,
+            th: self.thresholds.clone(),
+            rates: self.summary_rates.clone(),
+            sla: self.sla_cache.get(&self.conn)?,
+        })
+    }
 }
