@@ -29,3 +29,53 @@ fn a_later_line_can_change_a_note_an_earlier_line_added() {
     assert!(!db.run(&["list", "first"]).contains("Refund"));
     assert!(db.run(&["check"]).starts_with("ok"));
 }
+
+/// A new case's summary goes into its row's INSERT when its touches keep the
+/// ids they come with; here the second case's touch ids are the first's, so
+/// they are renumbered and the summary is written after them. Both cases end
+/// with the summary `check` computes afresh, and the same flags.
+#[test]
+fn a_case_whose_touch_ids_are_taken_gets_the_same_summary() {
+    let db = Db::new();
+    let case = |r: &str, id: i64| {
+        format!(
+            r#"{{"id":{id},"ref":"{r}","title":"Refund","vendor":"Acme","opened_at":"2024-01-01T00:00:00Z","touchpoints":[{{"id":1,"at":"2024-01-01T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"id":2,"at":"2024-01-02T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"id":3,"at":"2024-01-03T00:00:00Z","channel":"email","from":"customer","outcome":"no_answer"}}]}}"#
+        )
+    };
+    let lines = format!("{}\n{}\n", case("a", 1), case("b", 2));
+    let f = db.file_arg("two.jsonl", &lines);
+    let out = db.run(&["--as-of", "2024-02-01T00:00:00Z", "import", &f]);
+    assert!(out.contains("2 new"), "{out}");
+    assert!(db
+        .run(&["--as-of", "2024-02-01T00:00:00Z", "check"])
+        .starts_with("ok"));
+    let shown = |c: &str| {
+        let v: serde_json::Value = serde_json::from_str(&db.run(&[
+            "--as-of",
+            "2024-02-01T00:00:00Z",
+            "show",
+            c,
+            "--json",
+        ]))
+        .unwrap();
+        let ids: Vec<i64> = v["touchpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        let flags: Vec<String> = v["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap_or_default().to_string())
+            .collect();
+        (ids, flags)
+    };
+    let (a_ids, a_flags) = shown("a");
+    let (b_ids, b_flags) = shown("b");
+    assert_eq!(a_ids, vec![1, 2, 3]);
+    assert_eq!(b_ids, vec![4, 5, 6]);
+    assert_eq!(a_flags, b_flags);
+    assert!(!a_flags.is_empty(), "{a_flags:?}");
+}

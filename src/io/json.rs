@@ -7,7 +7,7 @@ use crate::domain::measures::{CaseMeasures, Stage};
 use crate::domain::next_action::NextAction;
 use crate::domain::Money;
 use crate::domain::{Case, Touchpoint};
-use crate::store::{Event, EventText, Merge, Store};
+use crate::store::{Event, EventText, Merge, ReadySummary, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -31,6 +31,8 @@ pub struct Incoming {
     pub case: Case,
     pub touchpoints: Vec<Touchpoint>,
     pub events: Option<Vec<EventText>>,
+    /// Its summary if it is new, made beforehand (on the reading thread).
+    pub summary: Option<ReadySummary>,
 }
 
 impl From<CaseRecord> for Incoming {
@@ -41,6 +43,7 @@ impl From<CaseRecord> for Incoming {
             events: r
                 .events
                 .map(|list| list.into_iter().map(EventText::from).collect()),
+            summary: None,
         }
     }
 }
@@ -296,7 +299,14 @@ pub fn import_each(
             summary.read += 1;
             summary.touchpoints += rec.touchpoints.len();
             super::content_key::fill_missing(&mut rec.case, &rec.touchpoints);
-            match w.merge_case(rec.case, rec.touchpoints, rec.events.as_deref(), now)? {
+            let merged = w.merge_ready(
+                rec.case,
+                rec.touchpoints,
+                rec.events.as_deref(),
+                rec.summary,
+                now,
+            )?;
+            match merged {
                 Merge::Created(_) => summary.created += 1,
                 Merge::Updated(_) => summary.updated += 1,
                 Merge::Unchanged(_) => summary.unchanged += 1,

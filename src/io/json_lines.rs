@@ -4,7 +4,7 @@
 
 use super::json::{import_each, record, CaseRecord, Incoming};
 use super::{ImportError, ImportSummary};
-use crate::store::Store;
+use crate::store::{Store, Summarizer};
 use chrono::{DateTime, Utc};
 use std::io::BufRead;
 
@@ -85,6 +85,15 @@ const BATCH: usize = 64;
 /// How many batches may wait for the writer: what bounds the memory.
 const WAITING: usize = 4;
 
+/// A case as read, with what the writer would do first done here: its
+/// content key filled in and, for the case it would be if new, its summary.
+fn ready(summarizer: &Summarizer, rec: CaseRecord) -> Incoming {
+    let mut incoming = Incoming::from(rec);
+    super::content_key::fill_missing(&mut incoming.case, &incoming.touchpoints);
+    incoming.summary = summarizer.ready(&incoming.case, &incoming.touchpoints);
+    incoming
+}
+
 /// Imports a JSON Lines stream, parsed on a second thread while this one
 /// writes, all in one transaction (see `import_each`).
 pub fn import_stream(
@@ -95,6 +104,7 @@ pub fn import_stream(
     now: DateTime<Utc>,
     progress: impl FnMut(&ImportSummary),
 ) -> Result<ImportSummary, ImportError> {
+    let summarizer = store.summarizer(now)?;
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<_>>(WAITING);
     std::thread::scope(|scope| {
         // The sender moves in: the writer's loop ends when reading does, and
@@ -102,7 +112,7 @@ pub fn import_stream(
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             for rec in JsonLines::new(file, reader, now) {
-                batch.push(rec.map(Incoming::from));
+                batch.push(rec.map(|rec| ready(&summarizer, rec)));
                 if batch.len() == BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                     if send.send(full).is_err() {

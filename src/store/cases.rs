@@ -4,13 +4,13 @@
 use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
+use super::summary::{keeps_ids, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS};
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
 use crate::domain::case_figures::CaseFigures;
-use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
+use crate::domain::cost::CostRates;
 use crate::domain::derived::derive_all;
 use crate::domain::friction::Thresholds;
-use crate::domain::measures::contacts;
 use crate::domain::next_action::NextActionSettings;
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
@@ -117,8 +117,14 @@ pub(super) fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchp
     Ok(touches)
 }
 
-/// Writes a case's own fields (insert when `case.id` is 0 or free, else update).
-fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
+/// Writes a case's own fields (insert when `case.id` is 0 or free, else
+/// update); an insert writes `summary` in the same row when given.
+fn write_case_row(
+    conn: &Connection,
+    case: &Case,
+    insert: bool,
+    summary: Option<&Summary>,
+) -> Result<i64> {
     let vendor = vendor_id(conn, &case.vendor)?;
     let marketplace = case
         .marketplace
@@ -161,12 +167,25 @@ fn write_case_row(conn: &Connection, case: &Case, insert: bool) -> Result<i64> {
     let id = if insert {
         // The id it comes with when that is free, else the next one: the
         // primary key says which, in the same statement.
+        let (more, more_values) = match summary {
+            Some(_) => (
+                format!(", {}", SUMMARY_COLUMNS.join(", ")),
+                (28..28 + SUMMARY_COLUMNS.len())
+                    .map(|i| format!(",?{i}"))
+                    .collect(),
+            ),
+            None => (String::new(), String::new()),
+        };
         let sql = format!(
-            "INSERT INTO cases ({COLS}, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)
+            "INSERT INTO cases ({COLS}, id{more}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27{more_values})
              ON CONFLICT (id) DO NOTHING"
         );
+        let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+        if let Some(s) = summary {
+            all.extend(s.columns.iter().map(|v| v as &dyn rusqlite::ToSql));
+        }
         let mut stmt = conn.prepare_cached(&sql)?;
-        if stmt.execute(values)? == 0 {
+        if stmt.execute(&*all)? == 0 {
             stmt.raw_bind_parameter(27, None::<i64>)?;
             stmt.raw_execute()?;
         }
@@ -310,8 +329,7 @@ pub(super) fn refresh_summary(
 }
 
 /// Writes the stored summary of a case from the case and its touches in time
-/// order: counts, channels, the derived data (src/domain/derived.rs) and,
-/// for a done case, its measures.
+/// order (see src/store/summary.rs).
 fn write_summary(
     conn: &Connection,
     case: &Case,
@@ -321,78 +339,9 @@ fn write_summary(
     rates: &SummaryRates,
     sla: &SetupCache,
 ) -> Result<()> {
-    let case_id = case.id;
     let sla = sla.get(conn)?;
-    let derived = derive_all(case, touches, now, th, sla.as_deref(), &rates.next_action);
-    let flag_list = derived.flag_ids();
-    let figures = CaseFigures::of(
-        case,
-        touches,
-        now,
-        &derived.flags,
-        derived.sla.as_ref().map(|s| s.facts()),
-        &rates.cost,
-    );
-    // A done case's measures are fixed: kept on the case too (migration 04).
-    let done = case.status.is_done().then_some(&figures.facts);
-    let (policy, state, first_response, resolution, due_at, left_hours) =
-        super::sla::sla_columns(case, derived.sla.as_ref());
-    let cost = case_cost(case, touches, &rates.cost);
-    let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
-    // One statement for the whole row: each UPDATE rewrites all of it.
-    conn.prepare_cached(
-        "UPDATE cases SET touch_count = ?2, contact_count = ?3, first_channel = ?4, last_channel = ?5,
-         last_touch_at = ?6, flag_list = ?7, urgency = ?8, m_cached = ?9, m_ttfr_hours = ?10,
-         m_ttr_hours = ?11, m_vendor_wait_hours = ?12, m_customer_wait_hours = ?13, m_escalated = ?14,
-         next_change_at = ?15,
-         sla_policy = ?16, sla_state = ?17, sla_first_response = ?18, sla_resolution = ?19,
-         sla_due_at = ?20, sla_left_hours = ?21,
-         cost_to_serve = ?22, cost_customer_hours = ?23, cost_customer_all_in = ?24,
-         cost_margin = ?25, cost_revenue_at_risk = ?26, effort_estimate = ?27, sale_prevented = ?28,
-         next_action = ?29
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        case_id,
-        touches.len() as i64,
-        contacts(touches) as i64,
-        touches.first().map(|t| t.channel.as_str()),
-        touches.last().map(|t| t.channel.as_str()),
-        touches.last().map(|t| millis(t.at)),
-        flag_list.join(" "),
-        derived.urgency,
-        done.is_some(),
-        done.as_ref().and_then(|f| f.measures.ttfr_hours),
-        done.as_ref().and_then(|f| f.measures.ttr_hours),
-        done.as_ref().map(|f| f.measures.vendor_wait_hours),
-        done.as_ref().map(|f| f.measures.customer_wait_hours),
-        done.as_ref().map(|f| f.escalated),
-        derived.next_change.map(millis),
-        policy,
-        state,
-        first_response,
-        resolution,
-        due_at,
-        left_hours,
-        // The cost, effort estimate, sale prevented and next action (migration
-        // 07), so that reports and the triage screen read them.
-        cost.to_serve.0,
-        cost.customer_hours,
-        cost.customer_all_in.0,
-        cost.margin.0,
-        cost.revenue_at_risk.0,
-        estimated_effort(touches),
-        is_sale_prevented(case, friction),
-        derived.next_action.as_ref().map(|n| n.id),
-    ])?;
-    conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
-        .execute([case_id])?;
-    let mut insert =
-        conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
-    for f in flag_list {
-        insert.execute(params![case_id, f])?;
-    }
-    super::figures::write_figures(conn, case, &figures, derived.next_change)
+    let s = summary_of(case, touches, now, th, rates, sla.as_deref());
+    super::summary::write(conn, case, &s, false, false)
 }
 
 /// Inserts a new case with its touches, and their events unless `history` is given.
@@ -402,6 +351,7 @@ pub(super) fn insert_case(
     mut case: Case,
     mut touches: Vec<Touchpoint>,
     history: Option<&[EventText]>,
+    ready: Option<ReadySummary>,
     now: DateTime<Utc>,
     th: &Thresholds,
     rates: &SummaryRates,
@@ -412,11 +362,33 @@ pub(super) fn insert_case(
     if case.uid.is_empty() {
         case.uid = uuid::Uuid::new_v4().to_string();
     }
-    let id = write_case_row(conn, &case, true)?;
+    // With ids that can be kept (an import's, into a file that has them
+    // free) the summary is known before writing: it goes into the case's
+    // INSERT, not into an UPDATE after it that writes every index again.
+    // Checked first: the summary reads the tidied touches.
+    for t in touches.iter_mut() {
+        t.validate()?;
+    }
+    let early = if keeps_ids(&touches) {
+        let setup = sla.get(conn)?;
+        match ready.and_then(|r| r.made_with(now, &setup)) {
+            Some(s) => Some(s),
+            None => Some(summary_of(
+                &case,
+                &touches,
+                now,
+                th,
+                rates,
+                setup.as_deref(),
+            )),
+        }
+    } else {
+        None
+    };
+    let id = write_case_row(conn, &case, true, early.as_ref())?;
     case.id = id;
     let mut renumbered = Vec::new();
     for t in touches.iter_mut() {
-        t.validate()?;
         let given = t.id;
         t.id = write_touch_row(conn, id, t, true)?;
         renumbered.push((given, t.id));
@@ -454,7 +426,12 @@ pub(super) fn insert_case(
             append_text(conn, id, e, touchpoint)?;
         }
     }
-    write_summary(conn, &case, &touches, now, th, rates, sla)?;
+    match early {
+        Some(s) if renumbered.iter().all(|(given, kept)| given == kept) => {
+            super::summary::write(conn, &case, &s, true, true)?
+        }
+        _ => write_summary(conn, &case, &touches, now, th, rates, sla)?,
+    }
     Ok(id)
 }
 
@@ -494,7 +471,7 @@ pub(super) fn update_case_fields(
     if changes.is_empty() {
         return Ok(0);
     }
-    write_case_row(conn, new, false)?;
+    write_case_row(conn, new, false, None)?;
     for (field, o, n) in &changes {
         let kind = if field == "status" {
             "status_changed"
@@ -562,6 +539,7 @@ impl Store {
             &tx,
             case,
             touches,
+            None,
             None,
             now,
             &self.thresholds,
@@ -856,9 +834,22 @@ impl Writer<'_> {
     /// touches; nothing is ever deleted. Importing the same case twice changes nothing.
     pub fn merge_case(
         &mut self,
+        case: Case,
+        touches: Vec<Touchpoint>,
+        history: Option<&[EventText]>,
+        now: DateTime<Utc>,
+    ) -> Result<Merge> {
+        self.merge_ready(case, touches, history, None, now)
+    }
+
+    /// `merge_case` with the summary a new case would have, made beforehand
+    /// (see `Summarizer`): used when it still holds.
+    pub fn merge_ready(
+        &mut self,
         mut case: Case,
         mut touches: Vec<Touchpoint>,
         history: Option<&[EventText]>,
+        ready: Option<ReadySummary>,
         now: DateTime<Utc>,
     ) -> Result<Merge> {
         case.validate()?;
@@ -886,6 +877,7 @@ impl Writer<'_> {
                 case,
                 touches,
                 history,
+                ready,
                 now,
                 self.thresholds,
                 self.rates,

@@ -135,6 +135,7 @@ fn restore_case_in(
         case,
         touches,
         Some(&[restored.into()]),
+        None,
         now,
         th,
         rates,

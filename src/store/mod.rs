@@ -16,6 +16,7 @@ mod report_pass;
 mod rows;
 pub mod sla;
 mod sla_cache;
+mod summary;
 mod vendors;
 
 pub use cases::{CaseRef, Merge, SummaryRates};
@@ -23,6 +24,7 @@ pub use edits::Clash;
 pub use events::{Event, EventText};
 pub use history::Numbered;
 pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
+pub use summary::{ReadySummary, Summarizer};
 
 use crate::domain::case::Invalid;
 use std::path::PathBuf;

@@ -1,0 +1,251 @@
+//! A case's stored summary: what its row keeps beyond its own fields (counts,
+//! channels, the derived data of src/domain/derived.rs, cost and, for a done
+//! case, its measures), its flags and its report figures. Computed by one
+//! function, written by one: after the case's row (an UPDATE) or, when the
+//! ids are known before writing, in the row's INSERT itself.
+
+use super::cases::SummaryRates;
+use super::rows::millis;
+use super::Result;
+use crate::domain::case::in_time_order;
+use crate::domain::case_figures::CaseFigures;
+use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented};
+use crate::domain::derived::derive_all;
+use crate::domain::friction::Thresholds;
+use crate::domain::measures::contacts;
+use crate::domain::sla::SlaSetup;
+use crate::domain::{Case, Touchpoint};
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection};
+use std::sync::Arc;
+
+/// The summary columns of `cases`, in the order of `Summary::columns`.
+pub(super) const SUMMARY_COLUMNS: [&str; 28] = [
+    "touch_count",
+    "contact_count",
+    "first_channel",
+    "last_channel",
+    "last_touch_at",
+    "flag_list",
+    "urgency",
+    "m_cached",
+    "m_ttfr_hours",
+    "m_ttr_hours",
+    "m_vendor_wait_hours",
+    "m_customer_wait_hours",
+    "m_escalated",
+    "next_change_at",
+    "sla_policy",
+    "sla_state",
+    "sla_first_response",
+    "sla_resolution",
+    "sla_due_at",
+    "sla_left_hours",
+    // The cost, effort estimate, sale prevented and next action (migration
+    // 07), so that reports and the triage screen read them.
+    "cost_to_serve",
+    "cost_customer_hours",
+    "cost_customer_all_in",
+    "cost_margin",
+    "cost_revenue_at_risk",
+    "effort_estimate",
+    "sale_prevented",
+    "next_action",
+];
+
+/// A case's stored summary, ready to write.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// The values of `SUMMARY_COLUMNS`.
+    pub(super) columns: [Value; 28],
+    pub(super) flags: Vec<&'static str>,
+    pub(super) figures: CaseFigures,
+    pub(super) next_change: Option<DateTime<Utc>>,
+}
+
+fn opt<T: Into<Value>>(v: Option<T>) -> Value {
+    v.map_or(Value::Null, Into::into)
+}
+
+/// The summary of a case from the case and its touches in time order. It
+/// reads the touches' ids (a flag's evidence): it holds for those ids only.
+pub fn summary_of(
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    th: &Thresholds,
+    rates: &SummaryRates,
+    sla: Option<&SlaSetup>,
+) -> Summary {
+    let derived = derive_all(case, touches, now, th, sla, &rates.next_action);
+    let flags = derived.flag_ids();
+    let figures = CaseFigures::of(
+        case,
+        touches,
+        now,
+        &derived.flags,
+        derived.sla.as_ref().map(|s| s.facts()),
+        &rates.cost,
+    );
+    // A done case's measures are fixed: kept on the case too (migration 04).
+    let done = case.status.is_done().then_some(&figures.facts);
+    let (policy, state, first_response, resolution, due_at, left_hours) =
+        super::sla::sla_columns(case, derived.sla.as_ref());
+    let cost = case_cost(case, touches, &rates.cost);
+    let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
+    let channel = |t: Option<&Touchpoint>| opt(t.map(|t| t.channel.as_str().to_string()));
+    let columns = [
+        Value::Integer(touches.len() as i64),
+        Value::Integer(contacts(touches) as i64),
+        channel(touches.first()),
+        channel(touches.last()),
+        opt(touches.last().map(|t| millis(t.at))),
+        Value::Text(flags.join(" ")),
+        Value::Integer(derived.urgency),
+        Value::from(done.is_some()),
+        opt(done.and_then(|f| f.measures.ttfr_hours)),
+        opt(done.and_then(|f| f.measures.ttr_hours)),
+        opt(done.map(|f| f.measures.vendor_wait_hours)),
+        opt(done.map(|f| f.measures.customer_wait_hours)),
+        opt(done.map(|f| f.escalated)),
+        opt(derived.next_change.map(millis)),
+        opt(policy),
+        opt(state.map(str::to_string)),
+        opt(first_response.map(str::to_string)),
+        opt(resolution.map(str::to_string)),
+        opt(due_at),
+        opt(left_hours),
+        Value::Integer(cost.to_serve.0),
+        Value::Real(cost.customer_hours),
+        Value::Integer(cost.customer_all_in.0),
+        Value::Integer(cost.margin.0),
+        Value::Integer(cost.revenue_at_risk.0),
+        Value::Integer(estimated_effort(touches).into()),
+        Value::from(is_sale_prevented(case, friction)),
+        opt(derived.next_action.as_ref().map(|n| n.id.to_string())),
+    ];
+    Summary {
+        columns,
+        flags,
+        figures,
+        next_change: derived.next_change,
+    }
+}
+
+/// Writes a summary: the case's row (unless `in_row`: its INSERT held the
+/// columns already), its flags and its figures. `fresh`: the case was just
+/// inserted, so it has no flags to take away.
+pub(super) fn write(
+    conn: &Connection,
+    case: &Case,
+    s: &Summary,
+    in_row: bool,
+    fresh: bool,
+) -> Result<()> {
+    if !in_row {
+        // One statement for the whole row: each UPDATE rewrites all of it.
+        let sets: Vec<String> = SUMMARY_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 2))
+            .collect();
+        let sql = format!("UPDATE cases SET {} WHERE id = ?1", sets.join(", "));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        stmt.raw_bind_parameter(1, case.id)?;
+        for (i, v) in s.columns.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 2, v)?;
+        }
+        stmt.raw_execute()?;
+    }
+    if !fresh {
+        conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
+            .execute([case.id])?;
+    }
+    let mut insert =
+        conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
+    for f in &s.flags {
+        insert.execute(params![case.id, f])?;
+    }
+    super::figures::write_figures(conn, case, &s.figures, s.next_change)
+}
+
+/// What a case's summary is computed with, to compute it away from the
+/// store: an import does it on its reading thread, so that the writing one
+/// only writes.
+#[derive(Debug, Clone)]
+pub struct Summarizer {
+    now: DateTime<Utc>,
+    th: Thresholds,
+    rates: SummaryRates,
+    sla: Option<Arc<SlaSetup>>,
+}
+
+/// A summary made by a `Summarizer`, for a case whose touches keep their ids.
+#[derive(Debug, Clone)]
+pub struct ReadySummary {
+    summary: Summary,
+    now: DateTime<Utc>,
+    sla: Option<Arc<SlaSetup>>,
+}
+
+impl Summarizer {
+    /// The summary a new case would have, made on copies in the steps the
+    /// writer takes (touches in time order, then case and touches checked and
+    /// tidied). None when it could not hold once written (a touch without an
+    /// id of its own, an invalid case: the writer finds out).
+    pub fn ready(&self, case: &Case, touches: &[Touchpoint]) -> Option<ReadySummary> {
+        let mut case = case.clone();
+        let mut touches = touches.to_vec();
+        in_time_order(&mut touches);
+        let valid = case.validate().is_ok() && touches.iter_mut().all(|t| t.validate().is_ok());
+        (valid && keeps_ids(&touches)).then(|| ReadySummary {
+            summary: summary_of(
+                &case,
+                &touches,
+                self.now,
+                &self.th,
+                &self.rates,
+                self.sla.as_deref(),
+            ),
+            now: self.now,
+            sla: self.sla.clone(),
+        })
+    }
+}
+
+impl ReadySummary {
+    /// The summary, if it was made with what the writer would make it with.
+    pub(super) fn made_with(
+        self,
+        now: DateTime<Utc>,
+        sla: &Option<Arc<SlaSetup>>,
+    ) -> Option<Summary> {
+        let same_sla = match (&self.sla, sla) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        (self.now == now && same_sla).then_some(self.summary)
+    }
+}
+
+/// Whether every touch comes with an id of its own (none 0, none twice):
+/// the ids it keeps when they are free in the file.
+pub(super) fn keeps_ids(touches: &[Touchpoint]) -> bool {
+    let mut ids: Vec<i64> = touches.iter().map(|t| t.id).collect();
+    ids.sort_unstable();
+    ids.first().is_none_or(|first| *first > 0) && ids.windows(2).all(|w| w[0] != w[1])
+}
+
+impl super::Store {
+    /// What this store computes a case's summary with at `now`.
+    pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
+        Ok(Summarizer {
+            now,
+            th: self.thresholds.clone(),
+            rates: self.summary_rates.clone(),
+            sla: self.sla_cache.get(&self.conn)?,
+        })
+    }
+}
