@@ -154,3 +154,25 @@ fn an_open_case_waits_on_whoever_holds_the_ball_until_the_clock() {
         "vendor wait grew {grew} h with {waiting} open cases waiting on the vendor"
     );
 }
+
+#[test]
+fn a_report_read_on_two_connections_is_the_report_read_on_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_file(dir.path());
+    let mut split = Store::open_existing(&demo).unwrap();
+    split.split_reports_from = 0;
+    let mut whole = Store::open_existing(&demo).unwrap();
+    whole.split_reports_from = i64::MAX;
+    // Now, and later with cases past their next change measured live in
+    // both halves.
+    for now in [at(20, 0), at(26, 0)] {
+        for by in ALL {
+            assert_eq!(
+                report(&split, by, now),
+                report(&whole, by, now),
+                "{} at {now}",
+                by.as_str()
+            );
+        }
+    }
+}

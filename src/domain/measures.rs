@@ -306,6 +306,13 @@ impl CaseFacts {
     }
 }
 
+const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// Hours (made from whole milliseconds) back in whole milliseconds.
+fn whole_ms(hours: f64) -> i64 {
+    (hours * MS_PER_HOUR).round() as i64
+}
+
 /// Adds up cases into the report's group figures, one case at a time, so a
 /// report never holds more than one number per case and figure.
 #[derive(Debug, Clone, Default)]
@@ -314,8 +321,11 @@ pub struct GroupTally {
     open: usize,
     ttfr: Vec<f64>,
     ttr: Vec<f64>,
-    vendor_wait: f64,
-    customer_wait: f64,
+    /// Waits in whole milliseconds (each case's own is a whole number of
+    /// them): a whole-number sum is the same in any order of cases, so a
+    /// report reads the same however its pass was split.
+    vendor_wait_ms: i64,
+    customer_wait_ms: i64,
     touches: usize,
     contacts: usize,
     escalated: usize,
@@ -364,8 +374,8 @@ impl GroupTally {
     pub fn merge_sums(&mut self, o: &GroupTally) {
         self.cases += o.cases;
         self.open += o.open;
-        self.vendor_wait += o.vendor_wait;
-        self.customer_wait += o.customer_wait;
+        self.vendor_wait_ms += o.vendor_wait_ms;
+        self.customer_wait_ms += o.customer_wait_ms;
         self.touches += o.touches;
         self.contacts += o.contacts;
         self.escalated += o.escalated;
@@ -385,8 +395,8 @@ impl GroupTally {
         if let Some(h) = f.measures.ttr_hours {
             self.ttr.push(h);
         }
-        self.vendor_wait += f.measures.vendor_wait_hours;
-        self.customer_wait += f.measures.customer_wait_hours;
+        self.vendor_wait_ms += whole_ms(f.measures.vendor_wait_hours);
+        self.customer_wait_ms += whole_ms(f.measures.customer_wait_hours);
         self.touches += f.measures.touches;
         self.contacts += f.measures.contacts;
         self.escalated += usize::from(f.escalated);
@@ -429,8 +439,8 @@ impl GroupTally {
             resolved: self.cases - self.open,
             ttfr_hours,
             ttr_hours,
-            vendor_wait_hours: round4(self.vendor_wait),
-            customer_wait_hours: round4(self.customer_wait),
+            vendor_wait_hours: round4(self.vendor_wait_ms as f64 / MS_PER_HOUR),
+            customer_wait_hours: round4(self.customer_wait_ms as f64 / MS_PER_HOUR),
             touches_per_case: per_case(self.touches),
             contacts_per_case: per_case(self.contacts),
             escalation_rate: per_case(self.escalated),

@@ -191,6 +191,30 @@ impl ReportTally {
         self.groups.len() - 1
     }
 
+    /// Adds another tally of other cases (made with the same chart buckets),
+    /// as if its cases had been added to this one.
+    pub fn merge(&mut self, other: ReportTally) {
+        let to_mine: Vec<usize> = other.groups.iter().map(|(k, _)| self.group(k)).collect();
+        for ((_, patterns), &g) in other.groups.iter().zip(&to_mine) {
+            self.groups[g].1.merge(patterns);
+        }
+        for (c, (keys, figures)) in other.cells.iter().enumerate() {
+            self.keys.clear();
+            self.keys.extend(keys.iter().map(|g| to_mine[*g]));
+            let mine = self.cell();
+            self.cells[mine].1.merge(figures);
+            if let (Some(theirs), Some(counts)) =
+                (other.cell_counts.get(c), self.cell_counts.get_mut(mine))
+            {
+                for (n, m) in counts.iter_mut().zip(theirs) {
+                    *n += m;
+                }
+            }
+        }
+        self.baseline.merge(&other.baseline);
+        self.open += other.open;
+    }
+
     /// The groups' figures and pattern counts, in no particular order; the
     /// overall figures; the baseline; the open cases. Each cell's values are
     /// sorted once (on two threads when there are many), and each group's
@@ -392,6 +416,80 @@ mod tests {
         assert_eq!((cases("party 1"), cases("party 2")), (1, 1));
         assert_eq!(cases("party 0"), 0);
         assert_eq!(groups.len(), 6);
+    }
+
+    /// Every group's figures, patterns and charts, by key.
+    fn finished(t: ReportTally) -> Vec<String> {
+        let (mut groups, overall, baseline, open) = t.into_groups();
+        groups.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut out: Vec<String> = groups.into_iter().map(|g| format!("{g:?}")).collect();
+        out.push(format!("{overall:?} {baseline:?} {open}"));
+        out
+    }
+
+    /// A case's facts, opening time, patterns and members.
+    type Case = (CaseFacts, i64, PatternSet, Vec<(String, PatternSet)>);
+
+    #[test]
+    fn two_tallies_merged_read_as_one_tally_of_all_their_cases() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let day = 86_400_000;
+        let charts = ChartBuckets {
+            opened: Some((0, 7 * day, 4)),
+            ttr_edges: vec![1.0, 24.0, 200.0],
+        };
+        for round in 0..20 {
+            // Single keys, low sets and sets beyond the first 64 groups.
+            let cases: Vec<Case> = (0..300)
+                .map(|_| {
+                    let ttr = rng.bool().then(|| f64::from(rng.u32(..4000)) / 12.0);
+                    let mut f = facts(ttr.is_none(), ttr);
+                    f.measures.vendor_wait_hours = f64::from(rng.u32(..100_000)) / 3_600.0;
+                    let patterns = PatternSet::of(
+                        [Pattern::SlowResponse, Pattern::Unreachable]
+                            .into_iter()
+                            .filter(|_| rng.bool()),
+                    );
+                    let groups = if round % 2 == 0 { 6 } else { 80 };
+                    let members = (0..rng.usize(..4))
+                        .map(|_| (format!("g{}", rng.usize(..groups)), patterns))
+                        .collect();
+                    (f, rng.i64(0..30 * day), patterns, members)
+                })
+                .collect();
+            let add = |t: &mut ReportTally, part: &[Case]| {
+                for (f, at, patterns, members) in part {
+                    let mut seen: Vec<&(String, PatternSet)> = Vec::new();
+                    for m in members {
+                        if !seen.iter().any(|s| s.0 == m.0) {
+                            seen.push(m);
+                        }
+                    }
+                    t.add(
+                        f,
+                        *at,
+                        *patterns,
+                        seen.iter().map(|(k, p)| (k.as_str(), *p)),
+                    );
+                }
+            };
+            let mut whole = ReportTally::with_charts(charts.clone());
+            add(&mut whole, &cases);
+            let split = rng.usize(..=cases.len());
+            let (mut first, mut second) = (
+                ReportTally::with_charts(charts.clone()),
+                ReportTally::with_charts(charts.clone()),
+            );
+            // The second half first meets its groups in another order.
+            add(&mut second, &cases[split..]);
+            add(&mut first, &cases[..split]);
+            first.merge(second);
+            assert_eq!(
+                finished(first),
+                finished(whole),
+                "round {round}, split {split}"
+            );
+        }
     }
 
     #[test]

@@ -97,6 +97,26 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// Every write is one IMMEDIATE transaction: it takes the write lock before
 /// it reads, so a second writer waits for the busy timeout instead of
 /// failing at once when the first commits between its read and its write.
+///
+/// Each also counts itself in `meta` ('writes'), so that two readers can
+/// tell whether they see the file as of the same write (the report's
+/// two-connection pass).
 pub(crate) fn write_tx(conn: &mut rusqlite::Connection) -> Result<rusqlite::Transaction<'_>> {
-    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('writes', 1)
+         ON CONFLICT (key) DO UPDATE SET value = value + 1",
+    )?
+    .execute([])?;
+    Ok(tx)
+}
+
+/// The number of casebook writes the connection's current view includes.
+pub(crate) fn writes_seen(conn: &rusqlite::Connection) -> Result<i64> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'writes'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
 }

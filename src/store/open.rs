@@ -34,7 +34,12 @@ pub struct Store {
     pub busy_timeout: std::time::Duration,
     /// The SLA setup as last read, for the cases written after it.
     pub(crate) sla_cache: super::sla::SetupCache,
+    /// From how wide a range of case ids a report reads on two connections.
+    pub split_reports_from: i64,
 }
+
+/// Below this range of case ids a second connection costs more than it saves.
+pub const SPLIT_REPORTS_FROM: i64 = 20_000;
 
 /// The busy timeout unless the config says otherwise.
 pub const DEFAULT_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -134,6 +139,7 @@ impl Store {
             summary_rates: SummaryRates::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
+            split_reports_from: SPLIT_REPORTS_FROM,
         };
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
@@ -157,6 +163,7 @@ impl Store {
             summary_rates: SummaryRates::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
+            split_reports_from: SPLIT_REPORTS_FROM,
         };
         store.prepare()?;
         Ok(store)

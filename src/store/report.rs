@@ -3,7 +3,7 @@
 
 use super::cases::{load_case, load_touches};
 use super::charts::Counts;
-use super::report_pass::{kept_pass, Numbered};
+use super::report_pass::{kept_pass, Numbered, SecondReader};
 use super::rows::*;
 use super::{Result, Store};
 use crate::domain::case_figures::CaseFigures;
@@ -176,6 +176,12 @@ impl Store {
     ) -> Result<(Report, Counts, Counts)> {
         let th = &self.thresholds;
         let at = millis(now);
+        // One view of the file for the whole report: the pass, the second
+        // reader's half of it, and the cases measured live.
+        let view = match self.conn.is_autocommit() {
+            true => Some(self.conn.unchecked_transaction()?),
+            false => None,
+        };
         let went_back = self
             .conn
             .prepare_cached("SELECT value FROM meta WHERE key = 'derived_at'")?
@@ -204,7 +210,13 @@ impl Store {
         } else {
             charts
         };
-        let pass = kept_pass(&self.conn, by, window, at, went_back, numbered, charts);
+        let second = match &view {
+            Some(_) => self.second_reader()?,
+            None => None,
+        };
+        let pass = kept_pass(
+            &self.conn, second, by, window, at, went_back, numbered, charts,
+        );
         self.conn.pragma_update(None, "cache_size", cache)?;
         let (mut tally, live) = pass?;
         let sla = self.sla_setup()?;
@@ -259,6 +271,7 @@ impl Store {
                 ),
             }
         }
+        drop(view);
         let (tallies, overall, baseline, open) = tally.into_groups();
         let group = |key: String, figures: GroupFigures, pt: &PatternTally| Group {
             key,
@@ -303,5 +316,77 @@ impl Store {
             notes,
         };
         Ok((report, opened, histogram))
+    }
+
+    /// A second connection for the report's pass when the file is large
+    /// enough to gain from reading on two threads, seeing the file as of the
+    /// same write as this one's open read (else none: the pass reads alone).
+    fn second_reader(&self) -> Result<Option<SecondReader>> {
+        let (first, last): (Option<i64>, Option<i64>) = self.conn.query_row(
+            "SELECT (SELECT min(case_id) FROM case_figures), (SELECT max(case_id) FROM case_figures)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(None);
+        };
+        if last - first < self.split_reports_from || self.path.as_os_str() == ":memory:" {
+            return Ok(None);
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let Ok(conn) = rusqlite::Connection::open_with_flags(&self.path, flags) else {
+            return Ok(None);
+        };
+        conn.busy_timeout(self.busy_timeout)?;
+        conn.pragma_update(None, "cache_size", -2000)?;
+        conn.execute_batch("BEGIN")?;
+        // The second view starts now; the first started at the count above.
+        if super::writes_seen(&conn)? != super::writes_seen(&self.conn)? {
+            return Ok(None);
+        }
+        Ok(Some(SecondReader {
+            conn,
+            from_case: first + (last - first) / 2,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::domain::Status;
+    use chrono::TimeZone;
+
+    /// The second reader is used only when it sees the file as of the same
+    /// write as the first reader's open view.
+    #[test]
+    fn a_second_reader_is_refused_when_a_write_came_between_the_two_views() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.sqlite3");
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+        let mut store = Store::open(&path).unwrap();
+        crate::io::demo::load(&mut store, now).unwrap();
+        store.split_reports_from = 0;
+        let mut other = Store::open_existing(&path).unwrap();
+        let id = other.find_case("1").unwrap();
+
+        let view = store.conn.unchecked_transaction().unwrap();
+        assert!(store.second_reader().unwrap().is_some());
+        drop(view);
+
+        let view = store.conn.unchecked_transaction().unwrap();
+        super::super::writes_seen(&store.conn).unwrap();
+        other
+            .set_status(id, Status::WaitingVendor, now, now)
+            .unwrap();
+        assert!(store.second_reader().unwrap().is_none());
+        drop(view);
+
+        // Once the first view ends, the next report sees the write and splits.
+        let view = store.conn.unchecked_transaction().unwrap();
+        assert!(store.second_reader().unwrap().is_some());
+        drop(view);
     }
 }

@@ -1,7 +1,7 @@
-//! The report's one pass over kept figures (`case_figures`), on two threads:
-//! this one steps through the rows and copies each row's key and record into
-//! a batch; a second decodes the records and adds them up. Reading and adding
-//! overlap, so the pass takes about as long as SQLite's scan alone.
+//! The report's one pass over kept figures (`case_figures`). On a large
+//! file it reads on two threads, each with its own connection and half of
+//! the cases (by id), each adding up its half; the halves' tallies are then
+//! merged. Both connections see the file as of the same write.
 
 use super::figures::{decode, kept_facts};
 use super::report::{GroupBy, Window};
@@ -12,31 +12,9 @@ use crate::domain::report_tally::{ChartBuckets, ReportTally};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use std::collections::HashMap;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-
-/// Rows handed from the reading thread to the adding one: each row's key
-/// (text or blob) and record are bytes in `data`.
-#[derive(Default)]
-struct Batch {
-    data: Vec<u8>,
-    rows: Vec<Row>,
-}
-
-#[derive(Clone, Copy)]
-struct Row {
-    case_id: i64,
-    opened_at: i64,
-    /// A number key (vendor id), else 0.
-    number: i64,
-    key_start: usize,
-    record_start: usize,
-    end: usize,
-}
-
-const BATCH_ROWS: usize = 2048;
 
 /// Groups by number (vendor or channel id), found once per number.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Numbered {
     pub names: HashMap<i64, String>,
     /// The group of each number seen (ids are small and dense), else NONE.
@@ -74,11 +52,30 @@ impl Numbered {
     }
 }
 
+/// A second connection to the same file and the first case id it reads:
+/// the report's rows split in two by case id, read on two threads.
+pub(super) struct SecondReader {
+    pub conn: Connection,
+    pub from_case: i64,
+}
+
+/// What every part of the pass reads with.
+#[derive(Clone, Copy)]
+struct Pass {
+    by: GroupBy,
+    window: Window,
+    at: i64,
+    went_back: bool,
+}
+
 /// Adds up the kept figures of the cases in the window under `by`; returns
 /// the tally and the cases whose kept figures do not hold at `at` (to be
-/// measured live).
+/// measured live). With a second reader, the cases from its first case id
+/// on are added up on another thread.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn kept_pass(
     conn: &Connection,
+    second: Option<SecondReader>,
     by: GroupBy,
     window: Window,
     at: i64,
@@ -86,7 +83,46 @@ pub(super) fn kept_pass(
     numbered: Numbered,
     charts: ChartBuckets,
 ) -> Result<(ReportTally, Vec<i64>)> {
-    let key_column = match by {
+    let pass = Pass {
+        by,
+        window,
+        at,
+        went_back,
+    };
+    let split = second.as_ref().map_or(i64::MAX, |s| s.from_case);
+    std::thread::scope(|scope| {
+        let other = second.map(|second| {
+            let (numbered, charts) = (numbered.clone(), charts.clone());
+            scope.spawn(move || {
+                let cases = (second.from_case, i64::MAX);
+                add_up(&second.conn, pass, cases, numbered, charts)
+            })
+        });
+        let mine = add_up(conn, pass, (i64::MIN, split), numbered, charts);
+        let other = other
+            .map(|o| {
+                o.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .transpose();
+        let (mut tally, mut live) = mine?;
+        if let Some((theirs, their_live)) = other? {
+            tally.merge(theirs);
+            live.extend(their_live);
+        }
+        Ok((tally, live))
+    })
+}
+
+/// Adds up the cases with ids in `cases` (from, to excluded).
+fn add_up(
+    conn: &Connection,
+    pass: Pass,
+    cases: (i64, i64),
+    mut numbered: Numbered,
+    charts: ChartBuckets,
+) -> Result<(ReportTally, Vec<i64>)> {
+    let key_column = match pass.by {
         GroupBy::Vendor => "vendor_id",
         GroupBy::Category => "category",
         GroupBy::Stage => "stage",
@@ -95,101 +131,51 @@ pub(super) fn kept_pass(
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT {key_column}, record, case_id, opened_at FROM case_figures
-         WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)"
+         WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)
+           AND case_id >= ?3 AND case_id < ?4"
     ))?;
     let mut rows = stmt.query(rusqlite::params![
-        millis_opt(window.since),
-        millis_opt(window.until)
+        millis_opt(pass.window.since),
+        millis_opt(pass.window.until),
+        cases.0,
+        cases.1
     ])?;
-    let (full, filled) = sync_channel::<Batch>(4);
-    let (empty, spent) = sync_channel::<Batch>(4);
-    std::thread::scope(|scope| {
-        let tally = ReportTally::with_charts(charts);
-        let adder = scope.spawn(move || add_up(by, at, went_back, numbered, tally, filled, empty));
-        let read = (|| -> Result<()> {
-            let mut batch = Batch::default();
-            while let Some(r) = rows.next()? {
-                let key_start = batch.data.len();
-                let number = match r.get_ref(0)? {
-                    ValueRef::Integer(n) => n,
-                    ValueRef::Text(b) | ValueRef::Blob(b) => {
-                        batch.data.extend_from_slice(b);
-                        0
-                    }
-                    _ => 0,
-                };
-                let record_start = batch.data.len();
-                if let ValueRef::Blob(b) = r.get_ref(1)? {
-                    batch.data.extend_from_slice(b);
-                }
-                batch.rows.push(Row {
-                    case_id: r.get(2)?,
-                    opened_at: r.get(3)?,
-                    number,
-                    key_start,
-                    record_start,
-                    end: batch.data.len(),
-                });
-                if batch.rows.len() == BATCH_ROWS {
-                    let next = spent.try_recv().unwrap_or_default();
-                    if full.send(std::mem::replace(&mut batch, next)).is_err() {
-                        break;
-                    }
-                }
-            }
-            if !batch.rows.is_empty() {
-                // The adder only stops early by panicking, reported below.
-                let _ = full.send(batch);
-            }
-            Ok(())
-        })();
-        drop(full);
-        let added = adder
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        read.map(|()| added)
-    })
-}
-
-/// The adding thread: decodes each batch's rows and adds them up, handing
-/// the emptied batch back for reuse.
-fn add_up(
-    by: GroupBy,
-    at: i64,
-    went_back: bool,
-    mut numbered: Numbered,
-    mut tally: ReportTally,
-    filled: Receiver<Batch>,
-    empty: SyncSender<Batch>,
-) -> (ReportTally, Vec<i64>) {
+    let mut tally = ReportTally::with_charts(charts);
     let mut live = Vec::new();
     let mut members: Vec<(usize, PatternSet)> = Vec::new();
-    for mut batch in filled {
-        for row in &batch.rows {
-            let record = Some(&batch.data[row.record_start..row.end]).filter(|r| !r.is_empty());
-            let Some((facts, patterns)) = kept_facts(record, at, went_back) else {
-                live.push(row.case_id);
-                continue;
-            };
-            let key = &batch.data[row.key_start..row.record_start];
-            members.clear();
-            match by {
-                GroupBy::Vendor => members.push((numbered.group(row.number, &mut tally), patterns)),
-                GroupBy::Category | GroupBy::Stage => {
-                    let text = std::str::from_utf8(key).unwrap_or_default();
-                    members.push((tally.group(text), patterns));
-                }
-                GroupBy::Channel | GroupBy::Party => {
-                    for (id, seen) in decode(key) {
-                        members.push((numbered.group(i64::from(id), &mut tally), seen));
-                    }
+    while let Some(r) = rows.next()? {
+        let record = match r.get_ref(1)? {
+            ValueRef::Blob(b) if !b.is_empty() => Some(b),
+            _ => None,
+        };
+        let Some((facts, patterns)) = kept_facts(record, pass.at, pass.went_back) else {
+            live.push(r.get(2)?);
+            continue;
+        };
+        members.clear();
+        match (pass.by, r.get_ref(0)?) {
+            (GroupBy::Vendor, ValueRef::Integer(id)) => {
+                members.push((numbered.group(id, &mut tally), patterns));
+            }
+            (GroupBy::Vendor, _) => members.push((tally.group(""), patterns)),
+            (GroupBy::Category | GroupBy::Stage, key) => {
+                let text = match key {
+                    ValueRef::Text(b) => std::str::from_utf8(b).unwrap_or_default(),
+                    _ => "",
+                };
+                members.push((tally.group(text), patterns));
+            }
+            (GroupBy::Channel | GroupBy::Party, key) => {
+                let bytes = match key {
+                    ValueRef::Blob(b) => b,
+                    _ => &[],
+                };
+                for (id, seen) in decode(bytes) {
+                    members.push((numbered.group(i64::from(id), &mut tally), seen));
                 }
             }
-            tally.add_at(&facts, row.opened_at, patterns, members.iter().copied());
         }
-        batch.data.clear();
-        batch.rows.clear();
-        let _ = empty.try_send(batch);
+        tally.add_at(&facts, r.get(3)?, patterns, members.iter().copied());
     }
-    (tally, live)
+    Ok((tally, live))
 }

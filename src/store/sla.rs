@@ -168,7 +168,7 @@ impl Store {
         let holidays: Vec<String> = cal.holidays.iter().map(|d| d.to_string()).collect();
         let th = self.thresholds.clone();
         let rates = self.summary_rates.clone();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         tx.execute(
             "INSERT INTO sla_calendars (name, zone, hours, holidays) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(name) DO UPDATE SET zone = excluded.zone, hours = excluded.hours,
@@ -247,7 +247,7 @@ impl Store {
         }
         let th = self.thresholds.clone();
         let rates = self.summary_rates.clone();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         let calendar: Option<String> = tx
             .query_row(
                 "SELECT name FROM sla_calendars WHERE name = ?1",
@@ -305,7 +305,7 @@ impl Store {
         let _fresh = ForgetAfter::new(&self.sla_cache);
         let th = self.thresholds.clone();
         let rates = self.summary_rates.clone();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         if tx.execute("DELETE FROM sla_policies WHERE name = ?1", [name])? == 0 {
             return Err(bad("policy", format!("no policy '{name}'")));
         }
@@ -326,7 +326,7 @@ impl Store {
         }
         let th = self.thresholds.clone();
         let rates = self.summary_rates.clone();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_tx(&mut self.conn)?;
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
             [share.to_string()],
