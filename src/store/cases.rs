@@ -4,12 +4,12 @@
 use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
-use super::summary::{keeps_ids, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS};
+use super::summary::{
+    derived_and_figures, keeps_ids, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS,
+};
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
-use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::CostRates;
-use crate::domain::derived::derive_all;
 use crate::domain::friction::Thresholds;
 use crate::domain::next_action::NextActionSettings;
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
@@ -764,21 +764,13 @@ impl Store {
             let (id, flags, urgency, next, action) = row?;
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
-            let fresh = derive_all(
+            let (fresh, figures) = derived_and_figures(
                 &case,
                 &touches,
                 now,
                 &self.thresholds,
+                &self.summary_rates,
                 sla.as_deref(),
-                &self.summary_rates.next_action,
-            );
-            let figures = CaseFigures::of(
-                &case,
-                &touches,
-                now,
-                &fresh.flags,
-                fresh.sla.as_ref().map(|s| s.facts()),
-                &self.summary_rates.cost,
             );
             if let Some(problem) =
                 super::figures::figures_differ(&self.conn, &case, &figures, fresh.next_change, now)?

@@ -5,9 +5,8 @@ use super::cases::{load_case, load_touches};
 use super::charts::Counts;
 use super::report_pass::{kept_pass, Numbered, SecondReader};
 use super::rows::*;
+use super::summary::derived_and_figures;
 use super::{Result, Store};
-use crate::domain::case_figures::CaseFigures;
-use crate::domain::derived::derive_all;
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::measures::GroupFigures;
@@ -223,21 +222,13 @@ impl Store {
         for id in live {
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
-            let derived = derive_all(
+            let (_, figures) = derived_and_figures(
                 &case,
                 &touches,
                 now,
                 th,
+                &self.summary_rates,
                 sla.as_deref(),
-                &self.summary_rates.next_action,
-            );
-            let figures = CaseFigures::of(
-                &case,
-                &touches,
-                now,
-                &derived.flags,
-                derived.sla.as_ref().map(|s| s.facts()),
-                &self.summary_rates.cost,
             );
             let facts = figures.at(now);
             let opened_at = millis(case.opened_at);

@@ -10,7 +10,7 @@ use super::Result;
 use crate::domain::case::in_time_order;
 use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented};
-use crate::domain::derived::derive_all;
+use crate::domain::derived::{derive_all, Derived};
 use crate::domain::friction::Thresholds;
 use crate::domain::measures::contacts;
 use crate::domain::sla::SlaSetup;
@@ -68,6 +68,28 @@ fn opt<T: Into<Value>>(v: Option<T>) -> Value {
     v.map_or(Value::Null, Into::into)
 }
 
+/// What a case's stored data is made of, fresh at `now`: its derived data
+/// (flags, urgency, SLA, next action, next change) and its figures.
+pub fn derived_and_figures(
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    th: &Thresholds,
+    rates: &SummaryRates,
+    sla: Option<&SlaSetup>,
+) -> (Derived, CaseFigures) {
+    let derived = derive_all(case, touches, now, th, sla, &rates.next_action);
+    let figures = CaseFigures::of(
+        case,
+        touches,
+        now,
+        &derived.flags,
+        derived.sla.as_ref().map(|s| s.facts()),
+        &rates.cost,
+    );
+    (derived, figures)
+}
+
 /// The summary of a case from the case and its touches in time order. It
 /// reads the touches' ids (a flag's evidence): it holds for those ids only.
 pub fn summary_of(
@@ -78,16 +100,8 @@ pub fn summary_of(
     rates: &SummaryRates,
     sla: Option<&SlaSetup>,
 ) -> Summary {
-    let derived = derive_all(case, touches, now, th, sla, &rates.next_action);
+    let (derived, figures) = derived_and_figures(case, touches, now, th, rates, sla);
     let flags = derived.flag_ids();
-    let figures = CaseFigures::of(
-        case,
-        touches,
-        now,
-        &derived.flags,
-        derived.sla.as_ref().map(|s| s.facts()),
-        &rates.cost,
-    );
     // A done case's measures are fixed: kept on the case too (migration 04).
     let done = case.status.is_done().then_some(&figures.facts);
     let (policy, state, first_response, resolution, due_at, left_hours) =
