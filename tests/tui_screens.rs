@@ -516,3 +516,25 @@ fn vendors_rank_by_friction_cost_and_group_by_stage() {
     let s = render(&mut app, 100, 24);
     shows(&s, &["3 vendors"]);
 }
+
+#[test]
+fn ids_of_seven_digits_show_whole_at_any_width() {
+    utc();
+    let mut store = demo_store();
+    let mut big = casebook::domain::Case::new("A case from a large file", "Comcast", now());
+    big.id = 1_234_567;
+    store
+        .in_transaction(|w| w.merge_case(big, Vec::new(), None, now()))
+        .unwrap();
+    let mut app = casebook::app::App::new(store, now(), false).unwrap();
+    for (w, h) in [(80, 24), (40, 12), (200, 50)] {
+        let s = render(&mut app, w, h);
+        shows(&s, &["1234567 "]);
+        // The short ids line up under it, right-aligned.
+        assert!(
+            s.iter().any(|l| l.starts_with("      2 ")),
+            "at {w}×{h}:\n{}",
+            s.join("\n")
+        );
+    }
+}

@@ -29,6 +29,8 @@ pub struct CasesScreen {
     pub rows: Vec<CaseRow>,
     pub offset: usize,
     pub total: usize,
+    /// The largest case id in the file: the id column is as wide as it.
+    pub widest_id: i64,
     /// The selected row and the first visible one, as positions in the result.
     pub selected: usize,
     pub top: usize,
@@ -76,6 +78,7 @@ impl Default for CasesScreen {
             rows: Vec::new(),
             offset: 0,
             total: 0,
+            widest_id: 0,
             selected: 0,
             top: 0,
             height: 15,
@@ -107,6 +110,7 @@ impl CasesScreen {
     pub fn load(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let keep = self.selected_row().map(|r| r.id);
         self.total = store.case_count(&self.query, now)?;
+        self.widest_id = store.largest_case_id()?;
         self.clamp();
         let first = self.rows.first().map(|r| r.key.clone());
         match first {

@@ -71,11 +71,17 @@ fn filter_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// The columns shown at a width: (header, constraint, sort key). The SLA
 /// column shows when some case has a service-level policy.
-fn columns(width: u16, sla: bool) -> Vec<(&'static str, Constraint, Option<SortKey>)> {
+/// The id column is as wide as the file's largest id, so no id loses a digit.
+fn columns(
+    width: u16,
+    sla: bool,
+    widest_id: i64,
+) -> Vec<(&'static str, Constraint, Option<SortKey>)> {
+    let digits = widest_id.max(1).to_string().len() as u16;
     let mut cols = vec![
         (
             "id",
-            Constraint::Length(if width < 50 { 4 } else { 5 }),
+            Constraint::Length(digits.max(if width < 50 { 4 } else { 5 })),
             Some(SortKey::Id),
         ),
         ("age", Constraint::Length(7), Some(SortKey::Age)),
@@ -157,7 +163,7 @@ fn flag_spans(flags: &[String], theme: &Theme) -> Vec<Span<'static>> {
 fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = &app.cases;
     let sla = s.rows.iter().any(|r| r.sla_state.is_some()) || s.sort == SortKey::TimeLeft;
-    let cols = columns(area.width, sla);
+    let cols = columns(area.width, sla, s.widest_id);
     let visible = area.height.saturating_sub(1) as usize;
     // Keep the selection in view even if the app's idea of the height is off.
     let mut top = s.top;
