@@ -431,8 +431,10 @@ impl Touchpoint {
 /// Sorts touches into the order every measure and rule reads them in: by
 /// time, and touches logged at the same instant by what they are (the
 /// customer's contact before the vendor's answer, then outcome, channel,
-/// party and note), so the order they were logged or imported in never
-/// changes a figure. Only touches alike in all of that fall back to their id.
+/// party, note, ask, whom it waits on, promise, minutes and hold), so the
+/// order they were logged or imported in never changes a figure. Only
+/// touches alike in all of that (the same in every figure) fall back to
+/// their id.
 pub fn in_time_order(touches: &mut [Touchpoint]) {
     touches.sort_by(|a, b| {
         a.at.cmp(&b.at)
@@ -444,14 +446,55 @@ pub fn in_time_order(touches: &mut [Touchpoint]) {
             .then_with(|| a.channel.cmp(&b.channel))
             .then_with(|| a.party.cmp(&b.party))
             .then_with(|| a.note.cmp(&b.note))
+            .then_with(|| a.ask.map(Ask::as_str).cmp(&b.ask.map(Ask::as_str)))
+            .then_with(|| {
+                let on = |t: &Touchpoint| t.waiting_on.map(WaitingOn::as_str);
+                on(a).cmp(&on(b))
+            })
+            .then_with(|| a.promise_due.cmp(&b.promise_due))
+            .then_with(|| by_number(a.minutes, b.minutes))
+            .then_with(|| by_number(a.wait_minutes, b.wait_minutes))
             .then(a.id.cmp(&b.id))
     });
+}
+
+/// None first, then by value.
+fn by_number(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => a.is_some().cmp(&b.is_some()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn touches_at_one_instant_alike_but_for_whom_they_wait_on_keep_one_order() {
+        // Found by the property test: the order of logging moved a minute of
+        // waiting between the vendor and the customer.
+        let t = Utc.with_ymd_and_hms(2024, 3, 6, 5, 40, 0).unwrap();
+        let touch = |id: i64, waiting_on: Option<WaitingOn>| {
+            let mut x = Touchpoint::new(
+                t,
+                Channel::new("email").unwrap(),
+                StartedBy::Customer,
+                TouchOutcome::InfoGiven,
+            );
+            x.id = id;
+            x.waiting_on = waiting_on;
+            x
+        };
+        let mut one = vec![touch(1, Some(WaitingOn::Customer)), touch(2, None)];
+        let mut other = vec![touch(1, None), touch(2, Some(WaitingOn::Customer))];
+        in_time_order(&mut one);
+        in_time_order(&mut other);
+        let waits = |ts: &[Touchpoint]| ts.iter().map(|x| x.waiting_on).collect::<Vec<_>>();
+        assert_eq!(waits(&one), waits(&other));
+        assert_eq!(waits(&one), [None, Some(WaitingOn::Customer)]);
+    }
 
     #[test]
     fn reopening_counts_and_clears_resolution() {
