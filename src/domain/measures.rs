@@ -209,7 +209,7 @@ impl Spread {
             let h = (n - 1) as f64 * p / 100.0;
             let lo = h.floor() as usize;
             let low = ranked(runs, lo);
-            let high = ranked(runs, (lo + 1).min(n - 1));
+            let high = next_ranked(runs, lo, low);
             Some(low + (h - lo as f64) * (high - low))
         };
         Spread {
@@ -256,6 +256,27 @@ fn ranked(runs: &[&[f64]], k: usize) -> f64 {
         }
     }
     from_order_key(lo)
+}
+
+/// The value of rank `k + 1` among sorted runs, given `low`, the value of
+/// rank `k`: `low` again when more values share it, else the least value
+/// above it (`low` at the last rank).
+fn next_ranked(runs: &[&[f64]], k: usize, low: f64) -> f64 {
+    let key = order_key(low);
+    let mut at_or_below = 0;
+    let mut above: Option<f64> = None;
+    for r in runs {
+        let i = r.partition_point(|v| order_key(*v) <= key);
+        at_or_below += i;
+        if let Some(&v) = r.get(i) {
+            above = Some(above.map_or(v, |a| if v.total_cmp(&a).is_lt() { v } else { a }));
+        }
+    }
+    if at_or_below > k + 1 {
+        low
+    } else {
+        above.unwrap_or(low)
+    }
 }
 
 /// `percentile` of unsorted values, by selection (reorders them).

@@ -252,23 +252,44 @@ impl ReportTally {
             }
             sums.figures_with(Spread::of_sorted_runs(&ttfr), Spread::of_sorted_runs(&ttr))
         };
-        let overall = figures_of(&mut (0..cells.len()));
-        let groups = self
+        let finish = |part: Vec<((String, PatternTally), Vec<usize>)>| -> Vec<GroupResult> {
+            part.into_iter()
+                .map(|((key, patterns), of)| {
+                    let (opened, histogram) = counts_of(&of);
+                    GroupResult {
+                        key,
+                        figures: figures_of(&mut of.into_iter()),
+                        patterns,
+                        opened,
+                        histogram,
+                    }
+                })
+                .collect()
+        };
+        let mut groups: Vec<_> = self
             .groups
             .into_iter()
             .zip(members)
             .filter(|(_, of)| !of.is_empty())
-            .map(|((key, patterns), of)| {
-                let (opened, histogram) = counts_of(&of);
-                GroupResult {
-                    key,
-                    figures: figures_of(&mut of.into_iter()),
-                    patterns,
-                    opened,
-                    histogram,
-                }
-            })
             .collect();
+        // A group over many cells counts its ranks over many runs: with
+        // many cells, half the groups are finished on a second thread.
+        let (overall, groups) = if cells.len() >= 32 {
+            let second = groups.split_off(groups.len() / 2);
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| finish(second));
+                let overall = figures_of(&mut (0..cells.len()));
+                let mut done = finish(groups);
+                done.extend(
+                    other
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+                (overall, done)
+            })
+        } else {
+            (figures_of(&mut (0..cells.len())), finish(groups))
+        };
         (groups, overall, self.baseline, self.open)
     }
 }
