@@ -176,3 +176,15 @@ fn a_report_read_on_two_connections_is_the_report_read_on_one() {
         }
     }
 }
+
+#[test]
+fn the_cases_said_to_be_due_are_the_cases_brought_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_file(dir.path());
+    let mut store = Store::open_existing(&demo).unwrap();
+    assert_eq!(store.cases_due(at(20, 0)).unwrap(), 0);
+    let due = store.cases_due(at(25, 0)).unwrap();
+    assert!(due > 0);
+    assert_eq!(store.refresh_due(at(25, 0)).unwrap(), due);
+    assert_eq!(store.cases_due(at(25, 0)).unwrap(), 0);
+}

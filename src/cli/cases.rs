@@ -241,7 +241,7 @@ pub fn list(
         .into_iter()
         .find(|k| k.label() == key)
         .with_context(|| format!("unknown sort '{sort}'; valid: urgency, id, age, vendor, channel, status, flags, touches, sla (prefix - to reverse)"))?;
-    cx.store.refresh_due(cx.now)?;
+    cx.bring_up_to_date()?;
     if json {
         // Written as read: memory stays flat whatever the number of cases.
         let mut arr = JsonArray::new(out);

@@ -99,7 +99,7 @@ pub fn next(
 ) -> Result<()> {
     let q = Query::parse(&format!("status:open {query}"))
         .map_err(|e| anyhow::anyhow!("bad query: {e}"))?;
-    cx.store.refresh_due(cx.now)?;
+    cx.bring_up_to_date()?;
     let record = |c: &Case, a: &NextAction| -> Result<String> {
         Ok(serde_json::to_string_pretty(&NextRecord {
             case: c.id,

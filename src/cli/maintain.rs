@@ -56,7 +56,7 @@ pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
     // The stored flags and triage order agree with a fresh derivation of
     // every case (a full read: check is the one command that sweeps).
     if problems.is_empty() && !cx.store.read_only {
-        cx.store.refresh_due(cx.now)?;
+        cx.bring_up_to_date()?;
         problems.extend(cx.store.derived_mismatches(cx.now)?);
     }
     if problems.is_empty() {

@@ -199,7 +199,24 @@ pub struct Context {
     pub allow_future: bool,
 }
 
+/// From how many cases due a command says it is bringing them up to date.
+const MANY_DUE: usize = 50_000;
+
 impl Context {
+    /// Re-derives the cases whose derived data came due, first saying so
+    /// when they are many (once after an upgrade, or after a long time away),
+    /// so that a long wait is not a silent one.
+    pub fn bring_up_to_date(&mut self) -> Result<()> {
+        let due = self.store.cases_due(self.now)?;
+        if due >= MANY_DUE {
+            eprintln!(
+                "note: bringing {due} case(s) up to date (their flags and figures changed with the clock, or the file was upgraded); this happens once"
+            );
+        }
+        self.store.refresh_due(self.now)?;
+        Ok(())
+    }
+
     /// Parses a user's time (`AT`) of something that happened, against now
     /// and the local zone; more than a day ahead is refused without `--future`.
     pub fn at(&self, text: Option<&str>) -> Result<DateTime<Utc>> {

@@ -52,7 +52,7 @@ pub fn report(cx: &mut Context, a: &ReportArgs, out: &mut dyn Write) -> Result<(
         }
     }
     // Cases whose derived data came due, or all when the config changed.
-    cx.store.refresh_due(cx.now)?;
+    cx.bring_up_to_date()?;
     let report = cx.store.report(a.by, window, cx.now)?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;

@@ -654,6 +654,19 @@ impl Store {
         Ok(())
     }
 
+    /// How many cases' derived data has come due at `now` (all of them once
+    /// after an upgrade): what `refresh_due` is about to re-derive.
+    pub fn cases_due(&self, now: DateTime<Utc>) -> Result<usize> {
+        if self.read_only {
+            return Ok(0);
+        }
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM cases WHERE next_change_at <= ?1")?
+            .query_row([millis(now)], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
     /// Brings every case's derived data (flags, urgency, and what else reads
     /// the clock) up to `now`: re-derives only the cases whose next change
     /// instant has passed, found through an index. Two things re-derive more:
