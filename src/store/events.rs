@@ -1,10 +1,12 @@
 //! The audit trail: every change appends an event; none is ever changed.
 
+use super::event_value::{KeptValue, StoredText};
 use super::{Result, Store};
 use crate::domain::time::from_millis;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// One change, with the old and new value (JSON text, or null).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,17 +18,17 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     #[serde(default)]
-    pub old: Option<serde_json::Value>,
+    pub old: Option<Value>,
     #[serde(default)]
-    pub new: Option<serde_json::Value>,
+    pub new: Option<Value>,
 }
 
 impl Event {
     /// One line saying what the event did, for the timeline and `history`.
     pub fn summary(&self) -> String {
-        let value = |v: &Option<serde_json::Value>| match v {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Null) | None => "—".into(),
+        let value = |v: &Option<Value>| match v {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => "—".into(),
             Some(other) => other.to_string(),
         };
         let touch = self.touchpoint.unwrap_or(0);
@@ -47,35 +49,36 @@ impl Event {
     }
 }
 
-/// An event with its old and new values already the JSON text the events
-/// table keeps: an import makes it on its reading thread, so that the writing
-/// one only writes.
+/// An event with its old and new values already as the events table keeps
+/// them (JSON text, packed when large): an import makes it on its reading
+/// thread, so that the writing one only writes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventText {
     pub at: DateTime<Utc>,
     pub kind: String,
     pub touchpoint: Option<i64>,
     pub field: Option<String>,
-    pub old: Option<String>,
-    pub new: Option<String>,
+    pub old: Option<KeptValue>,
+    pub new: Option<KeptValue>,
 }
 
 impl From<Event> for EventText {
     fn from(e: Event) -> Self {
+        let kept = |v: Value| KeptValue::of(&e.kind, v.to_string());
         EventText {
+            old: e.old.map(kept),
+            new: e.new.map(kept),
             at: e.at,
             kind: e.kind,
             touchpoint: e.touchpoint,
             field: e.field,
-            old: e.old.map(|v| v.to_string()),
-            new: e.new.map(|v| v.to_string()),
         }
     }
 }
 
 pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
-    let old = e.old.as_ref().map(|v| v.to_string());
-    let new = e.new.as_ref().map(|v| v.to_string());
+    let kept = |v: &Value| KeptValue::of(&e.kind, v.to_string());
+    let (old, new) = (e.old.as_ref().map(kept), e.new.as_ref().map(kept));
     insert(
         conn,
         case_id,
@@ -96,7 +99,7 @@ pub fn append_text(
     e: &EventText,
     touchpoint: Option<i64>,
 ) -> Result<()> {
-    let (old, new) = (e.old.as_deref(), e.new.as_deref());
+    let (old, new) = (e.old.as_ref(), e.new.as_ref());
     insert(
         conn,
         case_id,
@@ -136,10 +139,6 @@ fn insert(
     Ok(())
 }
 
-fn json(text: Option<String>) -> Option<serde_json::Value> {
-    text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)))
-}
-
 impl Store {
     /// A case's events, oldest first.
     pub fn events(&self, case_id: i64) -> Result<Vec<Event>> {
@@ -152,8 +151,8 @@ impl Store {
                 kind: r.get(1)?,
                 touchpoint: r.get(2)?,
                 field: r.get(3)?,
-                old: json(r.get(4)?),
-                new: json(r.get(5)?),
+                old: r.get::<_, StoredText>(4)?.json(),
+                new: r.get::<_, StoredText>(5)?.json(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -9,6 +9,7 @@ use super::cases::{
     unindex_note, update_case_fields, write_touch_row,
 };
 use super::edits::Clash;
+use super::event_value::StoredText;
 use super::events::{append, Event};
 use super::{write_tx, Result, Store, StoreError};
 use crate::domain::time::from_millis;
@@ -26,7 +27,6 @@ pub struct Numbered {
 }
 
 fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<Numbered> {
-    let json = |t: Option<String>| t.map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)));
     Ok(Numbered {
         id: r.get(0)?,
         event: Event {
@@ -34,8 +34,8 @@ fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<Numbered> {
             kind: r.get(2)?,
             touchpoint: r.get(3)?,
             field: r.get(4)?,
-            old: json(r.get(5)?),
-            new: json(r.get(6)?),
+            old: r.get::<_, StoredText>(5)?.json(),
+            new: r.get::<_, StoredText>(6)?.json(),
         },
     })
 }
@@ -99,9 +99,10 @@ fn restore_case_in(
         .query_row(
             "SELECT old_value FROM events WHERE case_id = ?1 AND kind = 'case_deleted' ORDER BY id DESC LIMIT 1",
             [id],
-            |r| r.get(0),
+            |r| Ok(r.get::<_, StoredText>(0)?.0),
         )
-        .optional()?;
+        .optional()?
+        .flatten();
     let exists: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
         [id],
@@ -149,7 +150,7 @@ fn restore_touch_in(conn: &Connection, touch_id: i64, now: DateTime<Utc>) -> Res
         .query_row(
             "SELECT case_id, old_value FROM events WHERE touchpoint_id = ?1 AND kind = 'touch_deleted' ORDER BY id DESC LIMIT 1",
             [touch_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get::<_, StoredText>(1)?.0.unwrap_or_default())),
         )
         .optional()?;
     let exists: bool = conn.query_row(

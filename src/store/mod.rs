@@ -4,6 +4,7 @@
 mod cases;
 pub mod charts;
 mod edits;
+mod event_value;
 mod events;
 mod figures;
 mod history;
