@@ -214,16 +214,52 @@ fn write_case_row(
 
 /// Notes wait in a temporary table until the transaction's end, then enter
 /// the full-text index in one statement (see migrations/02-note-search).
+/// The table holds runs of touch ids, `first..=last`, that never overlap (a
+/// note indexed twice would damage the index): a new case's touches are one
+/// run, one row, not one row each.
 fn queue_note(conn: &Connection, touch_id: i64) -> Result<()> {
-    conn.prepare_cached("INSERT OR IGNORE INTO temp.pending_notes (id) VALUES (?1)")?
-        .execute([touch_id])?;
+    queue_notes(conn, touch_id, touch_id)
+}
+
+fn queue_notes(conn: &Connection, first: i64, last: i64) -> Result<()> {
+    let overlaps: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM temp.pending_notes WHERE first BETWEEN ?1 AND ?2)
+                 OR coalesce((SELECT last FROM temp.pending_notes WHERE first < ?1
+                              ORDER BY first DESC LIMIT 1) >= ?1, 0)",
+        )?
+        .query_row([first, last], |r| r.get(0))?;
+    if !overlaps {
+        conn.prepare_cached("INSERT INTO temp.pending_notes (first, last) VALUES (?1, ?2)")?
+            .execute([first, last])?;
+        return Ok(());
+    }
+    // Rare (a touch queued, deleted and written again in one transaction):
+    // one at a time, the ones not yet queued.
+    for id in first..=last {
+        if !is_queued(conn, id)? {
+            conn.prepare_cached("INSERT INTO temp.pending_notes (first, last) VALUES (?1, ?1)")?
+                .execute([id])?;
+        }
+    }
     Ok(())
 }
 
 fn is_queued(conn: &Connection, touch_id: i64) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM temp.pending_notes WHERE id = ?1)")?
+        .prepare_cached(
+            "SELECT coalesce((SELECT last FROM temp.pending_notes WHERE first <= ?1
+                              ORDER BY first DESC LIMIT 1) >= ?1, 0)",
+        )?
         .query_row([touch_id], |r| r.get(0))?)
+}
+
+/// Queues the notes of touches just written, by runs of consecutive ids.
+fn queue_touch_notes(conn: &Connection, touches: &[Touchpoint]) -> Result<()> {
+    let mut ids: Vec<i64> = touches.iter().map(|t| t.id).collect();
+    ids.sort_unstable();
+    let mut runs = ids.chunk_by(|a, b| b - a == 1);
+    runs.try_for_each(|run| queue_notes(conn, run[0], run[run.len() - 1]))
 }
 
 /// Takes a note out of the full-text index (it needs the old text).
@@ -244,7 +280,7 @@ pub(super) fn flush_notes(conn: &Connection) -> Result<()> {
         // let SQLite scan every touchpoint on each write (a second at ten
         // million touches) to find the few that were queued.
         "INSERT INTO touch_notes (rowid, note) SELECT t.id, t.note FROM temp.pending_notes p
-         CROSS JOIN touchpoints t ON t.id = p.id WHERE t.note <> ''",
+         CROSS JOIN touchpoints t ON t.id BETWEEN p.first AND p.last WHERE t.note <> ''",
     )?
     .execute([])?;
     conn.prepare_cached("DELETE FROM temp.pending_notes")?
@@ -253,6 +289,20 @@ pub(super) fn flush_notes(conn: &Connection) -> Result<()> {
 }
 
 pub(super) fn write_touch_row(
+    conn: &Connection,
+    case_id: i64,
+    t: &Touchpoint,
+    insert: bool,
+) -> Result<i64> {
+    let id = write_touch_fields(conn, case_id, t, insert)?;
+    if insert {
+        queue_note(conn, id)?;
+    }
+    Ok(id)
+}
+
+/// `write_touch_row` but for the note of a new touch, which the caller queues.
+fn write_touch_fields(
     conn: &Connection,
     case_id: i64,
     t: &Touchpoint,
@@ -269,8 +319,8 @@ pub(super) fn write_touch_row(
             // damage the index.
             if !is_queued(conn, t.id)? {
                 unindex_note(conn, t.id, &old)?;
+                queue_note(conn, t.id)?;
             }
-            queue_note(conn, t.id)?;
         }
     }
     let party = t.party.as_deref().map(|p| vendor_id(conn, p)).transpose()?;
@@ -300,9 +350,7 @@ pub(super) fn write_touch_row(
             stmt.raw_bind_parameter(13, None::<i64>)?;
             stmt.raw_execute()?;
         }
-        let id = conn.last_insert_rowid();
-        queue_note(conn, id)?;
-        Ok(id)
+        Ok(conn.last_insert_rowid())
     } else {
         conn.prepare_cached(
             "UPDATE touchpoints SET case_id = ?1, at = ?2, channel = ?3, started_by = ?4, party_id = ?5,
@@ -390,9 +438,10 @@ pub(super) fn insert_case(
     let mut renumbered = Vec::new();
     for t in touches.iter_mut() {
         let given = t.id;
-        t.id = write_touch_row(conn, id, t, true)?;
+        t.id = write_touch_fields(conn, id, t, true)?;
         renumbered.push((given, t.id));
     }
+    queue_touch_notes(conn, &touches)?;
     if history.is_none() {
         // One event for the case and the touches it came with: they were
         // logged together, in one action.
@@ -939,5 +988,69 @@ impl Writer<'_> {
             params![super::vendors::name_key(alias), alias.trim(), id],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn runs(conn: &Connection) -> Vec<(i64, i64)> {
+        let mut stmt = conn
+            .prepare("SELECT first, last FROM temp.pending_notes ORDER BY first")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    }
+
+    /// A run that would overlap one already queued is queued id by id, only
+    /// the ids not yet queued: a note indexed twice damages the index.
+    #[test]
+    fn queued_runs_of_notes_never_overlap() {
+        let store = Store::in_memory().unwrap();
+        let conn = &store.conn;
+        queue_notes(conn, 10, 15).unwrap();
+        queue_notes(conn, 13, 17).unwrap();
+        queue_note(conn, 12).unwrap();
+        queue_notes(conn, 5, 10).unwrap();
+        queue_notes(conn, 20, 20).unwrap();
+        assert_eq!(
+            runs(conn),
+            [
+                (5, 5),
+                (6, 6),
+                (7, 7),
+                (8, 8),
+                (9, 9),
+                (10, 15),
+                (16, 16),
+                (17, 17),
+                (20, 20)
+            ]
+        );
+        for id in 5..=17 {
+            assert!(is_queued(conn, id).unwrap(), "{id}");
+        }
+        for id in [4, 18, 19, 21] {
+            assert!(!is_queued(conn, id).unwrap(), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_new_case_s_touches_are_queued_as_runs_of_consecutive_ids() {
+        let store = Store::in_memory().unwrap();
+        let touch = |id| {
+            Touchpoint {
+            id,
+            ..serde_json::from_str(
+                r#"{"at":"2026-01-01T00:00:00Z","channel":"phone","from":"customer","outcome":"sent"}"#,
+            )
+            .unwrap()
+        }
+        };
+        let touches: Vec<Touchpoint> = [7, 3, 4, 5, 9, 8].into_iter().map(touch).collect();
+        queue_touch_notes(&store.conn, &touches).unwrap();
+        assert_eq!(runs(&store.conn), [(3, 5), (7, 9)]);
     }
 }

@@ -194,7 +194,7 @@ impl Store {
         }
         // Notes written in a transaction wait here to be indexed at its end.
         self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS pending_notes (id INTEGER PRIMARY KEY)",
+            "CREATE TEMP TABLE IF NOT EXISTS pending_notes (first INTEGER PRIMARY KEY, last INTEGER NOT NULL)",
         )?;
         if self.read_only {
             if version < *SCHEMA_VERSION {
@@ -347,6 +347,33 @@ impl Store {
             if n == 0 {
                 problems.push(format!("schema: trigger {trigger} is missing"));
             }
+        }
+        // The note index: whole in itself, and holding each touch with a
+        // note once, and nothing else (empty notes are not indexed, so
+        // FTS5's own check against the touches' text does not apply).
+        if !self.read_only {
+            if let Err(e) = self.conn.execute(
+                "INSERT INTO touch_notes (touch_notes) VALUES ('integrity-check')",
+                [],
+            ) {
+                problems.push(format!("note search: {e}"));
+            }
+        }
+        let (missing, extra): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM touchpoints t WHERE t.note <> ''
+                       AND NOT EXISTS (SELECT 1 FROM touch_notes_docsize d WHERE d.id = t.id)),
+                    (SELECT count(*) FROM touch_notes_docsize d WHERE NOT EXISTS
+                       (SELECT 1 FROM touchpoints t WHERE t.id = d.id AND t.note <> ''))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if missing > 0 {
+            problems.push(format!("note search: {missing} note(s) not in the index"));
+        }
+        if extra > 0 {
+            problems.push(format!(
+                "note search: {extra} entr(ies) for touches without that note"
+            ));
         }
         Ok(problems)
     }
