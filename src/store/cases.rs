@@ -117,6 +117,43 @@ pub(super) fn load_touches(conn: &Connection, case_id: i64) -> Result<Vec<Touchp
     Ok(touches)
 }
 
+/// The statements that write a case's row, made once: an import writes
+/// thousands of rows a second.
+struct CaseSql {
+    insert: String,
+    insert_with_summary: String,
+    update: String,
+}
+
+static CASE_SQL: std::sync::LazyLock<CaseSql> = std::sync::LazyLock::new(|| {
+    const COLS: &str =
+        "uid, ref, title, vendor_id, marketplace_id, product, order_ref, customer, owner, \
+        category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
+        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens, stage";
+    let insert = |more: &str, more_values: &str| {
+        format!(
+            "INSERT INTO cases ({COLS}, id{more}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27{more_values})
+             ON CONFLICT (id) DO NOTHING"
+        )
+    };
+    let summary_values: String = (28..28 + SUMMARY_COLUMNS.len())
+        .map(|i| format!(",?{i}"))
+        .collect();
+    let sets: Vec<String> = COLS
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 1))
+        .collect();
+    CaseSql {
+        insert: insert("", ""),
+        insert_with_summary: insert(
+            &format!(", {}", SUMMARY_COLUMNS.join(", ")),
+            &summary_values,
+        ),
+        update: format!("UPDATE cases SET {} WHERE id = ?27", sets.join(", ")),
+    }
+});
+
 /// Writes a case's own fields (insert when `case.id` is 0 or free, else
 /// update); an insert writes `summary` in the same row when given.
 fn write_case_row(
@@ -160,44 +197,25 @@ fn write_case_row(
         case.stage().as_str(),
         if case.id > 0 { Some(case.id) } else { None },
     ];
-    const COLS: &str =
-        "uid, ref, title, vendor_id, marketplace_id, product, order_ref, customer, owner, \
-        category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
-        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens, stage";
     let id = if insert {
         // The id it comes with when that is free, else the next one: the
         // primary key says which, in the same statement.
-        let (more, more_values) = match summary {
-            Some(_) => (
-                format!(", {}", SUMMARY_COLUMNS.join(", ")),
-                (28..28 + SUMMARY_COLUMNS.len())
-                    .map(|i| format!(",?{i}"))
-                    .collect(),
-            ),
-            None => (String::new(), String::new()),
+        let sql = match summary {
+            Some(_) => &CASE_SQL.insert_with_summary,
+            None => &CASE_SQL.insert,
         };
-        let sql = format!(
-            "INSERT INTO cases ({COLS}, id{more}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27{more_values})
-             ON CONFLICT (id) DO NOTHING"
-        );
         let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
         if let Some(s) = summary {
             all.extend(s.columns.iter().map(|v| v as &dyn rusqlite::ToSql));
         }
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(sql)?;
         if stmt.execute(&*all)? == 0 {
             stmt.raw_bind_parameter(27, None::<i64>)?;
             stmt.raw_execute()?;
         }
         conn.last_insert_rowid()
     } else {
-        let sets: Vec<String> = COLS
-            .split(", ")
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", i + 1))
-            .collect();
-        let sql = format!("UPDATE cases SET {} WHERE id = ?27", sets.join(", "));
-        conn.prepare_cached(&sql)?.execute(values)?;
+        conn.prepare_cached(&CASE_SQL.update)?.execute(values)?;
         case.id
     };
     if !insert {
@@ -908,23 +926,14 @@ impl Writer<'_> {
     ) -> Result<Merge> {
         case.validate()?;
         in_time_order(&mut touches);
-        let existing: Option<i64> = if !case.uid.is_empty() {
-            self.conn
-                .prepare_cached("SELECT id FROM cases WHERE uid = ?1")?
-                .query_row([&case.uid], |r| r.get(0))
-                .optional()?
-        } else {
-            None
-        };
-        let existing = match (existing, &case.reference) {
-            (Some(id), _) => Some(id),
-            (None, Some(r)) => self
-                .conn
-                .prepare_cached("SELECT id FROM cases WHERE ref = ?1")?
-                .query_row([r], |r| r.get(0))
-                .optional()?,
-            (None, None) => None,
-        };
+        // By uid, else by ref: one statement (an import asks it per case).
+        let existing: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce((SELECT id FROM cases WHERE uid = ?1 AND ?1 <> ''),
+                                 (SELECT id FROM cases WHERE ref = ?2))",
+            )?
+            .query_row(params![case.uid, case.reference], |r| r.get(0))?;
         let Some(id) = existing else {
             return Ok(Merge::Created(insert_case(
                 self.conn,
