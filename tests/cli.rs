@@ -917,3 +917,62 @@ fn the_config_file_sets_thresholds_and_a_bad_one_names_the_key() {
         "{err}"
     );
 }
+
+/// A case's `created` event (the case and its touches as logged) is kept
+/// packed when large: a BLOB a third of its text or less. `history` and
+/// `export` read it back as the JSON it was, and deleting then restoring
+/// the case (whose deleted value stays text for `restore` to find by ref)
+/// gives the same case back.
+#[test]
+fn a_large_event_is_kept_packed_and_reads_back_as_it_was() {
+    let db = Db::new();
+    let touches: Vec<String> = (1..=9)
+        .map(|i| {
+            format!(
+                r#"{{"at":"2024-01-0{i}T10:00:00Z","channel":"phone","from":"customer","outcome":"no_answer","note":"called again, number {i}, no answer"}}"#
+            )
+        })
+        .collect();
+    let line = format!(
+        r#"{{"ref":"big-1","title":"Refund never came","vendor":"Acme","opened_at":"2024-01-01T09:00:00Z","touchpoints":[{}]}}"#,
+        touches.join(",")
+    );
+    let f = db.file_arg("one.jsonl", &format!("{line}\n"));
+    assert!(db.run(&["import", &f]).contains("1 new"));
+
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let (kind, packed): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT kind, new_value FROM events WHERE kind = 'created'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    drop(conn);
+    assert_eq!(kind, "created");
+
+    let history = db.json(&["history", "big-1", "--json"]);
+    let created = &history[0];
+    assert_eq!(created["kind"], "created");
+    assert_eq!(created["new"]["title"], "Refund never came");
+    let logged = created["new"]["touchpoints"].as_array().unwrap();
+    assert_eq!(logged.len(), 9);
+    assert_eq!(logged[8]["note"], "called again, number 9, no answer");
+    let text = created["new"].to_string();
+    assert!(
+        packed.len() * 3 <= text.len(),
+        "{} bytes packed for {} of text",
+        packed.len(),
+        text.len()
+    );
+
+    let exported = db.run(&["export", "--format", "jsonl"]);
+    let case: serde_json::Value = serde_json::from_str(exported.trim()).unwrap();
+    assert_eq!(case["events"][0]["new"], created["new"]);
+
+    db.run(&["delete", "big-1"]);
+    db.run(&["restore", "big-1"]);
+    let back = db.json(&["show", "big-1", "--json"]);
+    assert_eq!(back["touchpoints"].as_array().unwrap().len(), 9);
+    assert_eq!(back["title"], "Refund never came");
+}
