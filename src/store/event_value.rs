@@ -11,12 +11,23 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::ToSql;
 use serde_json::Value;
+use std::cell::RefCell;
 
 /// From how many bytes a value is packed: below it, packing gains little.
 const PACK_FROM: usize = 512;
 /// zstd's level: its fastest; higher levels gain a few per cent on values
 /// this small, at several times the cost.
 const LEVEL: i32 = 1;
+/// The most a packed value may unpack to (each records its own size, which
+/// is what is allocated): a bound against a damaged header.
+const LARGEST: usize = 256 << 20;
+
+thread_local! {
+    // One zstd context per thread, kept: making one per value cost more than
+    // packing the value (an import packs thousands a second, export unpacks them).
+    static PACKER: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    static UNPACKER: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+}
 
 /// An event's value as it goes into the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +42,7 @@ impl KeptValue {
         if text.len() < PACK_FROM || kind == "case_deleted" {
             return KeptValue::Text(text);
         }
-        match zstd::bulk::compress(text.as_bytes(), LEVEL) {
+        match pack(text.as_bytes()) {
             Ok(packed) if packed.len() < text.len() => KeptValue::Packed(packed),
             _ => KeptValue::Text(text),
         }
@@ -55,9 +66,26 @@ impl ToSql for KeptValue {
     }
 }
 
+fn pack(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    PACKER.with_borrow_mut(|kept| {
+        let packer = match kept {
+            Some(p) => p,
+            None => kept.insert(zstd::bulk::Compressor::new(LEVEL)?),
+        };
+        packer.compress(bytes)
+    })
+}
+
 fn unpack(bytes: &[u8]) -> Result<String, String> {
-    let raw = zstd::stream::decode_all(bytes).map_err(|e| format!("a packed event value: {e}"))?;
-    String::from_utf8(raw).map_err(|e| format!("a packed event value: {e}"))
+    let damaged = |e: &dyn std::fmt::Display| format!("a packed event value: {e}");
+    let raw = UNPACKER.with_borrow_mut(|kept| {
+        let unpacker = match kept {
+            Some(u) => u,
+            None => kept.insert(zstd::bulk::Decompressor::new().map_err(|e| damaged(&e))?),
+        };
+        unpacker.decompress(bytes, LARGEST).map_err(|e| damaged(&e))
+    })?;
+    String::from_utf8(raw).map_err(|e| damaged(&e))
 }
 
 /// An event's value as read back: its JSON text, or None.
