@@ -7,7 +7,7 @@ use crate::domain::measures::{CaseMeasures, Stage};
 use crate::domain::next_action::NextAction;
 use crate::domain::Money;
 use crate::domain::{Case, Touchpoint};
-use crate::store::{Event, EventText, Merge, ReadySummary, Store};
+use crate::store::{Event, EventText, Merge, RawEvent, ReadySummary, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -331,19 +331,29 @@ pub fn import_each(
     }
 }
 
+/// One case as export writes it: a `CaseRecord` whose events' values are
+/// written as they were kept, not parsed and written again.
+#[derive(Debug, Serialize)]
+pub struct ExportRecord {
+    #[serde(flatten)]
+    pub case: Case,
+    pub touchpoints: Vec<Touchpoint>,
+    pub events: Vec<RawEvent>,
+}
+
 /// One case, ready to export: fields with ids, touches and events.
 pub fn export_record(
     store: &Store,
     mut case: Case,
     touches: Vec<Touchpoint>,
-) -> crate::store::Result<CaseRecord> {
+) -> crate::store::Result<ExportRecord> {
     let full = store.case(case.id)?;
     case.tags = full.tags;
-    let events = store.events(case.id)?;
-    Ok(CaseRecord {
+    let events = store.raw_events(case.id)?;
+    Ok(ExportRecord {
         case,
         touchpoints: touches,
-        events: Some(events),
+        events,
     })
 }
 

@@ -6,6 +6,7 @@ use crate::domain::time::from_millis;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// One change, with the old and new value (JSON text, or null).
@@ -46,6 +47,36 @@ impl Event {
             ("case_restored", _) => "case restored".into(),
             (kind, _) => kind.replace('_', " "),
         }
+    }
+}
+
+/// An event as export writes it: its values the JSON text they were kept
+/// as, not parsed and written again (the same bytes as a parsed `Event`
+/// gives for every value casebook wrote, which is compact serde_json text;
+/// the same JSON for any other). Serialized as `Event` is.
+#[derive(Debug, Serialize)]
+pub struct RawEvent {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub touchpoint: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub old: Option<Box<RawValue>>,
+    pub new: Option<Box<RawValue>>,
+}
+
+/// A value's text as raw JSON; text that is not JSON as a JSON string, as
+/// `StoredText::json` reads it.
+fn raw(text: Option<String>) -> rusqlite::Result<Option<Box<RawValue>>> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    match RawValue::from_string(text.clone()) {
+        Ok(v) => Ok(Some(v)),
+        Err(_) => serde_json::value::to_raw_value(&text)
+            .map(Some)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e))),
     }
 }
 
@@ -140,6 +171,24 @@ fn insert(
 }
 
 impl Store {
+    /// A case's events, oldest first, their values as kept (for export).
+    pub fn raw_events(&self, case_id: i64) -> Result<Vec<RawEvent>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, kind, touchpoint_id, field, old_value, new_value FROM events WHERE case_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([case_id], |r| {
+            Ok(RawEvent {
+                at: from_millis(r.get(0)?),
+                kind: r.get(1)?,
+                touchpoint: r.get(2)?,
+                field: r.get(3)?,
+                old: raw(r.get::<_, StoredText>(4)?.0)?,
+                new: raw(r.get::<_, StoredText>(5)?.0)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// A case's events, oldest first.
     pub fn events(&self, case_id: i64) -> Result<Vec<Event>> {
         let mut stmt = self.conn.prepare_cached(
@@ -156,5 +205,33 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Export writes a kept value as it is, and reads text that is not JSON
+    /// as a JSON string, as the parsed `Event` does: the same bytes either way.
+    #[test]
+    fn a_raw_value_is_written_as_the_parsed_one_is() {
+        for text in [
+            r#"{"title":"Refund","touchpoints":[{"minutes":45.0,"note":"été \"quoted\""}]}"#,
+            r#""open""#,
+            "42",
+            "not json at all",
+            "",
+        ] {
+            let parsed = StoredText(Some(text.to_string())).json();
+            let kept = raw(Some(text.to_string())).unwrap();
+            assert_eq!(
+                serde_json::to_string(&kept).unwrap(),
+                serde_json::to_string(&parsed).unwrap(),
+                "{text}"
+            );
+        }
+        assert!(raw(None).unwrap().is_none());
     }
 }

@@ -22,7 +22,7 @@ mod vendors;
 
 pub use cases::{CaseRef, Merge, SummaryRates};
 pub use edits::Clash;
-pub use events::{Event, EventText};
+pub use events::{Event, EventText, RawEvent};
 pub use history::Numbered;
 pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use summary::{ReadySummary, Summarizer};
