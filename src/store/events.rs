@@ -191,20 +191,21 @@ impl Store {
 
     /// A case's events, oldest first.
     pub fn events(&self, case_id: i64) -> Result<Vec<Event>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, kind, touchpoint_id, field, old_value, new_value FROM events WHERE case_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([case_id], |r| {
-            Ok(Event {
-                at: from_millis(r.get(0)?),
-                kind: r.get(1)?,
-                touchpoint: r.get(2)?,
-                field: r.get(3)?,
-                old: r.get::<_, StoredText>(4)?.json(),
-                new: r.get::<_, StoredText>(5)?.json(),
+        let parsed = |v: Option<Box<RawValue>>| {
+            v.map(|v| serde_json::from_str(v.get()).unwrap_or(Value::Null))
+        };
+        Ok(self
+            .raw_events(case_id)?
+            .into_iter()
+            .map(|e| Event {
+                at: e.at,
+                kind: e.kind,
+                touchpoint: e.touchpoint,
+                field: e.field,
+                old: parsed(e.old),
+                new: parsed(e.new),
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect())
     }
 }
 
