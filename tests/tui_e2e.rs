@@ -237,3 +237,44 @@ fn sigterm_gives_the_terminal_back() {
     tmux.wait_for("EXIT-143");
     tmux.shell_is_back();
 }
+
+/// An import on a terminal shows how far it has come, and clears that line
+/// when it ends. The cases come through a pipe that stalls after 2 000 of
+/// them (a pipe has no length: a spinner with the cases and touches read).
+#[test]
+fn an_import_shows_its_progress_on_a_terminal_and_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("import.sqlite3");
+    let Some(tmux) = Tmux::start("import", &db) else {
+        return;
+    };
+    let line = |i: usize| {
+        format!(
+            r#"{{"ref":"p-{i}","title":"Case {i}","vendor":"Acme","opened_at":"2022-01-01T00:00:00Z","touchpoints":[{{"at":"2022-01-01T00:00:00Z","channel":"phone","from":"customer","outcome":"sent"}}]}}"#
+        )
+    };
+    let part = |name: &str, range: std::ops::Range<usize>| {
+        let p = dir.path().join(name);
+        let text: Vec<String> = range.map(line).collect();
+        std::fs::write(&p, text.join("\n") + "\n").unwrap();
+        p.display().to_string()
+    };
+    let (first, rest) = (part("first.jsonl", 0..2000), part("rest.jsonl", 2000..2500));
+    tmux.prompt();
+    tmux.text(&format!(
+        "(cat {first}; sleep 3; cat {rest}) | {BIN} import - --format jsonl ; echo \"IMPORTED-$?\""
+    ));
+    tmux.keys(&["Enter"]);
+    // Written in batches: 1 000 at least are in while the pipe stalls.
+    tmux.wait_for("1000 cases, 1000 touches");
+    tmux.wait_for("IMPORTED-0");
+    let pane = tmux.pane();
+    assert!(
+        pane.contains("2500 case(s) read: 2500 new"),
+        "the summary is missing:\n{pane}"
+    );
+    assert!(
+        !pane.contains("cases, "),
+        "the progress line was left on the screen:\n{pane}"
+    );
+}

@@ -7,6 +7,7 @@ use crate::io::json::{self, Format};
 use crate::io::json_lines;
 use anyhow::Result;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -59,19 +60,57 @@ fn read_whole(file: &Path, name: &str) -> Result<String> {
 }
 
 /// The file (or standard input) as a stream of lines.
-fn open_lines(file: &Path, name: &str) -> Result<Box<dyn BufRead + Send>> {
+/// A JSON Lines file to read a line at a time; the bar follows its bytes.
+fn open_lines(file: &Path, name: &str, bar: &ProgressBar) -> Result<Box<dyn BufRead + Send>> {
     const BUFFER: usize = 1 << 20;
     Ok(if name == "-" {
         Box::new(BufReader::with_capacity(BUFFER, std::io::stdin()))
     } else {
         let f =
             std::fs::File::open(file).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
-        Box::new(BufReader::with_capacity(BUFFER, f))
+        if let Some(meta) = f.metadata().ok().filter(|m| m.is_file()) {
+            bar.set_length(meta.len());
+            bar.set_style(bar_style("{bytes}/{total_bytes}"));
+        }
+        Box::new(BufReader::with_capacity(BUFFER, bar.wrap_read(f)))
     })
+}
+
+/// On a terminal (else nothing is drawn), how far an import has come: a bar
+/// over the file's bytes or the cases parsed, with what has been read.
+fn import_bar() -> ProgressBar {
+    // Cleared however the import ends, an error included.
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        .with_finish(ProgressFinish::AndClear);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+fn bar_style(amount: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{{elapsed:>3}} {{msg}} [{{wide_bar}}] {amount} · {{eta}} left"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+fn show_progress(bar: &ProgressBar, s: &crate::io::ImportSummary, by_case: bool) {
+    if by_case {
+        bar.set_position(s.read as u64);
+    }
+    bar.set_message(format!("{} cases, {} touches", s.read, s.touchpoints));
 }
 
 pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<()> {
     let name = a.file.display().to_string();
+    let bar = import_bar();
+    // A file read whole is parsed first: the bar counts its cases.
+    let by_cases = |n: usize| {
+        bar.set_length(n as u64);
+        bar.set_style(bar_style("{pos}/{len} cases"));
+    };
     let format = a.format.unwrap_or_else(|| Format::guess(&name));
     let summary = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
         let mut mapping = match &a.preset {
@@ -84,8 +123,9 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         let text = read_whole(&a.file, &name)?;
         let (records, notes) = csv_import::parse(&name, &text, &mapping)?;
         for n in &notes.missing {
-            eprintln!("note: {n}");
+            bar.suspend(|| eprintln!("note: {n}"));
         }
+        by_cases(records.len());
         if a.dry_run && !a.json {
             writeln!(out, "what each mapped column becomes:")?;
             for line in mapping.describe() {
@@ -105,31 +145,27 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
             records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
-            show_progress,
+            |s| show_progress(&bar, s, true),
         )?
     } else if format == Format::Jsonl {
-        let lines = open_lines(&a.file, &name)?;
-        json_lines::import_stream(
-            &mut cx.store,
-            &name,
-            lines,
-            a.dry_run,
-            cx.now,
-            show_progress,
-        )?
+        let lines = open_lines(&a.file, &name, &bar)?;
+        json_lines::import_stream(&mut cx.store, &name, lines, a.dry_run, cx.now, |s| {
+            show_progress(&bar, s, false)
+        })?
     } else {
         let text = read_whole(&a.file, &name)?;
         let (vendors, records) = json::parse_with_now(&name, &text, format, cx.now)?;
+        by_cases(records.len());
         json::import_each(
             &mut cx.store,
             &vendors,
             records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
-            show_progress,
+            |s| show_progress(&bar, s, true),
         )?
     };
-    end_progress();
+    bar.finish_and_clear();
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
     } else {
@@ -149,21 +185,6 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         )?;
     }
     Ok(())
-}
-
-/// On a terminal, how far an import has come, on one line of stderr.
-fn show_progress(s: &crate::io::ImportSummary) {
-    use std::io::IsTerminal;
-    if std::io::stderr().is_terminal() {
-        eprint!("\r{} case(s), {} touchpoints read…", s.read, s.touchpoints);
-    }
-}
-
-fn end_progress() {
-    use std::io::IsTerminal;
-    if std::io::stderr().is_terminal() {
-        eprint!("\r\x1b[K");
-    }
 }
 
 pub fn export(cx: &mut Context, a: &ExportArgs, out: &mut dyn Write) -> Result<()> {
