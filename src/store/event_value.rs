@@ -18,9 +18,10 @@ const PACK_FROM: usize = 512;
 /// zstd's level: its fastest; higher levels gain a few per cent on values
 /// this small, at several times the cost.
 const LEVEL: i32 = 1;
-/// The most a packed value may unpack to (each records its own size, which
-/// is what is allocated): a bound against a damaged header.
-const LARGEST: usize = 256 << 20;
+/// The most a packed value may unpack to: SQLite's own limit on a value,
+/// which the text was under before it was packed (each packed value records
+/// its size, which is what is allocated; this bounds a damaged header).
+const LARGEST: usize = 1_000_000_000;
 
 thread_local! {
     // One zstd context per thread, kept: making one per value cost more than
