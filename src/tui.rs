@@ -90,12 +90,25 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
 
 pub fn run(cli: &Cli) -> Result<()> {
     // Open everything before taking over the screen, so errors print plainly.
-    let now = cli::now(cli)?;
-    let store = cli::open(cli, false)?;
+    let mut store = cli::open(cli, false)?;
+    let now = match &cli.as_of {
+        Some(_) => {
+            let t = cli::now(cli)?;
+            store.real_clock = false;
+            // Earlier than the newest clock the file has seen: a view of
+            // the past, computed in memory, that writes nothing.
+            if store.clock(t)? > t {
+                store.view_as_of(t, true)?;
+            }
+            t
+        }
+        None => store.clock(chrono::Utc::now())?,
+    };
     if !stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");
     }
     let mut app = App::new(store, now, cli.as_of.is_none())?;
+    app.as_of_set = cli.as_of.is_some();
     // A slow filter stops for the next key (the key is read, the filter runs
     // again after a pause in the typing).
     app.cases.input_waiting =

@@ -173,7 +173,10 @@ fn a_full_disk_fails_the_write_with_a_message_and_keeps_the_file() {
     let other = dir.path().join("other.sqlite3");
     ok(&other, &["generate", "--cases", "400", "--seed", "9"]);
     let big = dir.path().join("big.jsonl");
-    std::fs::write(&big, ok(&other, &["export", "--format", "jsonl"])).unwrap();
+    // Other cases than the file's own (its refs are gen-1… too).
+    let other_cases =
+        ok(&other, &["export", "--format", "jsonl"]).replace("\"ref\":\"gen-", "\"ref\":\"other-");
+    std::fs::write(&big, other_cases).unwrap();
     let before = std::fs::read(&db).unwrap();
     let exported = ok(&db, &["export"]);
     // 128 blocks of 512 bytes: far less than the import needs.

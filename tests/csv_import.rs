@@ -102,7 +102,7 @@ fn a_bad_row_names_its_line_and_column_and_nothing_is_written() {
     );
     let e = db.err(&["import", &f3, "--preset", "zendesk"]);
     assert!(
-        e.contains("column 'Solved at': is before the opening time"),
+        e.contains("line 2: column 'Solved at': 2024-01-01 10:00 is before the case was opened (2024-01-02 10:00) (case zendesk-1)"),
         "{e}"
     );
     let e = db.err(&[

@@ -52,7 +52,7 @@ fn the_command_line_refuses_a_touch_before_opening_and_asks_for_future() {
     let err = String::from_utf8_lossy(&early.stderr);
     assert!(!early.status.success());
     assert!(
-        err.contains("before the case was opened (2026-11-20T09:00:00Z)"),
+        err.contains("before the case was opened (2026-11-20 09:00)"),
         "{err}"
     );
     let ahead = touch(&["--at", "+3d"]);

@@ -53,6 +53,8 @@ pub struct App {
     pub now: DateTime<Utc>,
     /// The clock follows the wall clock (false when `--now` fixed it).
     pub live_clock: bool,
+    /// Whether the clock was set with --as-of (the header says so).
+    pub as_of_set: bool,
     pub tab: Tab,
     pub cases: CasesScreen,
     /// The case opened from the triage screen, drawn over it.
@@ -101,6 +103,7 @@ impl App {
             store,
             now,
             live_clock,
+            as_of_set: false,
             tab: Tab::Cases,
             cases: CasesScreen::default(),
             case: None,
@@ -126,13 +129,20 @@ impl App {
                 app.store.path.display()
             ));
         }
+        if let Some(t) = app.store.as_of {
+            app.say(format!(
+                "the casebook as it stood at {}: you can look, not change",
+                crate::domain::time::local_text(t)
+            ));
+        }
         Ok(app)
     }
 
     /// Moves slow work (reports, the flag refresh) off the keyboard's
     /// thread, and starts the flag refresh. Not for in-memory databases.
     pub fn start_background(&mut self) {
-        if self.store.path.as_os_str() == ":memory:" {
+        // A view of the past lives in this connection alone.
+        if self.store.path.as_os_str() == ":memory:" || self.store.as_of.is_some() {
             return;
         }
         let mut bg = Background::new(self.store.path.clone(), self.store.thresholds.clone());

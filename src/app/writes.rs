@@ -219,6 +219,8 @@ impl App {
             }
         }
         let overwrite = form.overwrite;
+        // A time far ahead that the user kept when asked is meant.
+        self.store.allow_future = form.future_ok;
         let before = self.store.last_event_id().unwrap_or(i64::MAX);
         let result: Result<(i64, String), Failure> = match &form.purpose {
             Purpose::NewCase => {
@@ -284,6 +286,7 @@ impl App {
                 Err((None, "not a form about a case".into()))
             }
         };
+        self.store.allow_future = false;
         match result {
             Ok((id, message)) => {
                 self.remember(id, before, message.clone());

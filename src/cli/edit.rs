@@ -1,4 +1,5 @@
-//! `casebook edit`: change a case's own fields.
+//! `casebook edit`: change a case's own fields, and its times (the way to
+//! fix a time that cannot be, which `casebook check` lists).
 
 use super::Context;
 use anyhow::Result;
@@ -24,6 +25,16 @@ pub struct EditArgs {
     /// Who on the support team holds it
     #[arg(long)]
     pub owner: Option<String>,
+    /// When the case was opened (to fix a time that cannot be: a touch
+    /// before the opening, an opening ahead of now)
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
+    pub opened: Option<String>,
+    /// When a resolved case was resolved
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
+    pub resolved: Option<String>,
+    /// When a closed case was closed
+    #[arg(long, value_name = "AT", allow_hyphen_values = true)]
+    pub closed: Option<String>,
 }
 
 pub fn edit(cx: &mut Context, a: &EditArgs, out: &mut dyn Write) -> Result<()> {
@@ -44,6 +55,21 @@ pub fn edit(cx: &mut Context, a: &EditArgs, out: &mut dyn Write) -> Result<()> {
     }
     if let Some(o) = &a.owner {
         case.owner = Some(o.clone());
+    }
+    if let Some(t) = &a.opened {
+        case.opened_at = cx.at(Some(t))?;
+    }
+    if let Some(t) = &a.resolved {
+        if case.resolved_at.is_none() {
+            anyhow::bail!("case {id} is not resolved: 'casebook resolve' resolves it");
+        }
+        case.resolved_at = Some(cx.at(Some(t))?);
+    }
+    if let Some(t) = &a.closed {
+        if case.closed_at.is_none() {
+            anyhow::bail!("case {id} is not closed: 'casebook status {id} closed' closes it");
+        }
+        case.closed_at = Some(cx.at(Some(t))?);
     }
     let changed = cx.store.update_case_from(&original, case, cx.now, false)?;
     writeln!(out, "case {id}: {changed} field(s) changed")?;

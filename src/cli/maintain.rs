@@ -53,6 +53,7 @@ pub fn backup(cx: &mut Context, path: &Path, out: &mut dyn Write) -> Result<()> 
 
 pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
     let mut problems = cx.store.check()?;
+    problems.extend(cx.store.impossible_times()?);
     // The stored flags and triage order agree with a fresh derivation of
     // every case (a full read: check is the one command that sweeps).
     if problems.is_empty() && !cx.store.read_only {

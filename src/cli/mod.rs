@@ -300,6 +300,22 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
     Ok(store)
 }
 
+/// Whether a command only reads (and so, under `--as-of`, reads a view of
+/// the moment): Some(whether it needs the moment's tables), else None.
+fn past_view(command: &Command) -> Option<bool> {
+    match command {
+        Command::Report(_) => Some(false),
+        Command::List { .. }
+        | Command::Show { .. }
+        | Command::Flags { .. }
+        | Command::Next { .. }
+        | Command::History { .. }
+        | Command::Export(_)
+        | Command::Check => Some(true),
+        _ => None,
+    }
+}
+
 /// Runs one subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     // These describe the command line; they need no database.
@@ -308,13 +324,28 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Man => return docs::man(&mut std::io::stdout()),
         _ => {}
     }
-    let now = now(cli)?;
     let creates = matches!(
         command,
         Command::Demo { .. } | Command::Add(_) | Command::Import(_) | Command::Generate { .. }
     );
+    let mut store = open(cli, creates)?;
+    store.allow_future = cli.future;
+    let now = match &cli.as_of {
+        Some(_) => {
+            let t = now(cli)?;
+            store.real_clock = false;
+            // A look at the past (or ahead) is computed in memory: it writes
+            // nothing. A report measures what it needs itself; the others
+            // read the moment's tables.
+            if let Some(tables) = past_view(command) {
+                store.view_as_of(t, tables)?;
+            }
+            t
+        }
+        None => store.clock(Utc::now())?,
+    };
     let mut cx = Context {
-        store: open(cli, creates)?,
+        store,
         now,
         allow_future: cli.future,
     };

@@ -69,6 +69,11 @@ pub struct Case {
     pub reopens: u32,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// When the case was resolved before each reopening (the trail's
+    /// record, read by the store; not part of the case's JSON): from each
+    /// such resolution until the next touch, the ball is with nobody.
+    #[serde(skip)]
+    pub resolved_before: Vec<DateTime<Utc>>,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -215,6 +220,7 @@ impl Case {
             effort: None,
             reopens: 0,
             tags: Vec::new(),
+            resolved_before: Vec::new(),
         }
     }
 
@@ -272,16 +278,8 @@ impl Case {
         if self.customer_minutes.is_some_and(|m| m < 0) {
             return Err(invalid("customer_minutes", "must not be negative"));
         }
-        if let Some(r) = self.resolved_at {
-            if r < self.opened_at {
-                return Err(invalid("resolved_at", "is before opened_at"));
-            }
-        }
-        if let Some(c) = self.closed_at {
-            if c < self.opened_at {
-                return Err(invalid("closed_at", "is before opened_at"));
-            }
-        }
+        // Times against each other and against now: src/domain/time_rules.rs,
+        // which every path that writes calls.
         let mut tags = Vec::new();
         for t in &self.tags {
             let t = clean_name("tags", t)?.to_lowercase();
@@ -337,6 +335,9 @@ impl Case {
     pub fn set_status(&mut self, status: Status, at: DateTime<Utc>) {
         if self.status.is_done() && !status.is_done() {
             self.reopens += 1;
+            if let Some(r) = self.resolved_at.or(self.closed_at) {
+                self.resolved_before.push(r);
+            }
             self.resolved_at = None;
             self.closed_at = None;
             // The old outcome no longer holds: a new resolution gives one.

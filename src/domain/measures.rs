@@ -49,6 +49,16 @@ pub fn clock_end(case: &Case, now: DateTime<Utc>) -> DateTime<Utc> {
         })
 }
 
+/// The first resolution (since reopened) strictly inside `[from, to)`:
+/// the case's clock stops there until the next touch.
+pub fn paused_from(case: &Case, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    case.resolved_before
+        .iter()
+        .copied()
+        .filter(|r| *r > from && *r < to)
+        .min()
+}
+
 /// One stretch of the channel map: from a touch to the next (or to the end
 /// of the case's clock), and who held the ball.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,7 +87,10 @@ pub fn channel_map(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>) -> V
     let mut stages = Vec::with_capacity(touches.len());
     for (i, t) in touches.iter().enumerate() {
         let next = touches.get(i + 1).map_or(end, |n| n.at.min(end));
-        let start = t.at.min(end);
+        let start = t.at.max(case.opened_at).min(end);
+        // A resolution since reopened ends the stretch: from it until the
+        // next touch the ball is with nobody.
+        let next = paused_from(case, start, next).unwrap_or(next).max(start);
         if next > start {
             stages.push(Stage {
                 touch_id: t.id,
@@ -110,17 +123,18 @@ pub fn ttfr_hours(case: &Case, touches: &[Touchpoint]) -> Option<f64> {
     touches
         .iter()
         .find(|t| is_vendor_answer(t))
-        .map(|t| hours(t.at - case.opened_at))
+        .map(|t| hours((t.at - case.opened_at).max(chrono::Duration::zero())))
 }
 
 /// Time to resolution in hours: opened → resolved; none while unresolved.
 pub fn ttr_hours(case: &Case) -> Option<f64> {
-    case.resolved_at.map(|r| hours(r - case.opened_at))
+    case.resolved_at
+        .map(|r| hours((r - case.opened_at).max(chrono::Duration::zero())))
 }
 
 /// Age in hours of an open case; done cases have a resolution time instead.
 pub fn age_hours(case: &Case, now: DateTime<Utc>) -> Option<f64> {
-    (!case.status.is_done()).then(|| hours(now - case.opened_at))
+    (!case.status.is_done()).then(|| hours((now - case.opened_at).max(chrono::Duration::zero())))
 }
 
 pub fn contacts(touches: &[Touchpoint]) -> usize {

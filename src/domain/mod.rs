@@ -1,6 +1,7 @@
 //! The domain core: pure types and rules. No SQL, no terminal, no I/O.
 
 pub mod action_words;
+pub mod as_of;
 pub mod case;
 pub mod case_figures;
 pub mod cost;
@@ -15,6 +16,7 @@ pub mod query;
 pub mod report_tally;
 pub mod sla;
 pub mod time;
+pub mod time_rules;
 
 pub use case::{Case, Touchpoint};
 pub use enums::*;

@@ -141,11 +141,22 @@ fn pending_promises(
 /// The time and party the ball has been with since the last touch (or the
 /// opening, on the vendor, when there is none).
 fn ball(case: &Case, touches: &[Touchpoint]) -> (WaitingOn, DateTime<Utc>) {
-    touches
+    let (with, since) = touches
         .last()
         .map_or((WaitingOn::Vendor, case.opened_at), |t| {
             (waiting_on_after(t), t.at)
-        })
+        });
+    // A resolution since reopened, after the last touch: nobody's ball.
+    match case
+        .resolved_before
+        .iter()
+        .copied()
+        .filter(|r| *r >= since)
+        .max()
+    {
+        Some(r) => (WaitingOn::Nobody, r),
+        None => (with, since),
+    }
 }
 
 fn best_channel<'a>(

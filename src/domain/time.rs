@@ -108,6 +108,13 @@ pub fn to_rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// A time as people read it here: local, to the minute ("2026-03-02 09:00").
+pub fn local_text(t: DateTime<Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// Milliseconds since the epoch, the storage form.
 pub fn to_millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()

@@ -4,6 +4,7 @@
 use super::csv_map::{EventLog, Field, Mapping, Source};
 use super::json::CaseRecord;
 use super::ImportError;
+use crate::domain::time_rules::{time_problems, WriteClock};
 use crate::domain::{Case, Channel, Money, StartedBy, Status, TouchOutcome, Touchpoint};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use std::collections::HashMap;
@@ -234,14 +235,6 @@ impl Row<'_> {
         if status.is_done() {
             case.resolved_at = resolved;
             case.closed_at = closed.filter(|_| status == Status::Closed);
-            for (field, t) in [
-                (Field::ResolvedAt, case.resolved_at),
-                (Field::ClosedAt, case.closed_at),
-            ] {
-                if t.is_some_and(|t| t < case.opened_at) {
-                    return Err(self.bad(&Self::column(m, field), "is before the opening time"));
-                }
-            }
         }
         let mut touches = Vec::new();
         let note = self.text(m, Field::Note);
@@ -256,6 +249,20 @@ impl Row<'_> {
                 Touchpoint::new(case.opened_at, ch, StartedBy::Customer, TouchOutcome::Sent);
             t.note = note.unwrap_or_default();
             touches.push(t);
+        }
+        // The domain's rule on times, said at the row and column it comes
+        // from (the store applies it again, with the clock, at the write).
+        let clock = WriteClock {
+            now: case.opened_at,
+            allow_future: true,
+        };
+        if let Some(p) = time_problems(&case, &touches, clock).into_iter().next() {
+            let field = match p.field {
+                "resolved_at" => Field::ResolvedAt,
+                "closed_at" => Field::ClosedAt,
+                _ => Field::OpenedAt,
+            };
+            return Err(self.bad(&Self::column(m, field), p.reason));
         }
         Ok(CaseRecord {
             case,

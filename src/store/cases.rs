@@ -12,6 +12,8 @@ use super::{Result, Store, StoreError};
 use crate::domain::cost::CostRates;
 use crate::domain::friction::Thresholds;
 use crate::domain::next_action::NextActionSettings;
+use crate::domain::time::from_millis;
+use crate::domain::time_rules::{check_new, refuse_new_problems, time_problems, WriteClock};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -102,6 +104,7 @@ pub(super) fn load_case(conn: &Connection, id: i64) -> Result<Case> {
     case.tags = stmt
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    super::events::with_past_resolutions(conn, &mut case)?;
     Ok(case)
 }
 
@@ -422,9 +425,14 @@ pub(super) fn insert_case(
     th: &Thresholds,
     rates: &SummaryRates,
     sla: &SetupCache,
+    allow_future: bool,
 ) -> Result<i64> {
     case.validate()?;
     in_time_order(&mut touches);
+    for t in touches.iter_mut() {
+        t.validate()?;
+    }
+    check_new(&case, &touches, WriteClock { now, allow_future })?;
     if case.uid.is_empty() {
         case.uid = uuid::Uuid::new_v4().to_string();
     }
@@ -566,7 +574,20 @@ fn same_contact(a: &Touchpoint, b: &Touchpoint) -> bool {
     a.at == b.at && a.channel == b.channel && a.started_by == b.started_by && a.outcome == b.outcome
 }
 
+/// How far behind the file's newest clock the real clock may be and still
+/// read the file as of that clock (skew between machines); further behind,
+/// the clock was wrong and is corrected: the file's clock goes back, once.
+const CLOCK_CORRECTED_MS: i64 = 24 * 3_600_000;
+
 impl Store {
+    /// What a write at `now` is checked against.
+    pub(super) fn write_clock(&self, now: DateTime<Utc>) -> WriteClock {
+        WriteClock {
+            now,
+            allow_future: self.allow_future,
+        }
+    }
+
     /// The id of the case named by id, ref or uid.
     pub fn find_case(&self, key: &str) -> Result<i64> {
         CaseRef::resolve(&self.conn, key)
@@ -612,6 +633,7 @@ impl Store {
             &self.thresholds,
             &self.summary_rates,
             &self.sla_cache,
+            self.allow_future,
         )?;
         flush_notes(&tx)?;
         tx.commit()?;
@@ -626,7 +648,7 @@ impl Store {
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        self.modify_case(id, now, |case| {
+        self.modify_case_at(id, at, now, |case| {
             case.set_status(status, at);
             Ok(())
         })
@@ -641,21 +663,11 @@ impl Store {
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        self.modify_case(id, now, |case| {
+        self.modify_case_at(id, at, now, |case| {
             if case.status == Status::Resolved {
                 case.resolved_at = Some(at);
             }
             case.set_status(Status::Resolved, at);
-            if case.resolved_at.is_some_and(|r| r < case.opened_at) {
-                return Err(crate::domain::case::Invalid {
-                    field: "at",
-                    reason: format!(
-                        "is before the case was opened ({})",
-                        crate::domain::time::to_rfc3339(case.opened_at)
-                    ),
-                }
-                .into());
-            }
             case.outcome = Some(outcome);
             if refund.is_some() {
                 case.refund_amount = refund;
@@ -674,9 +686,13 @@ impl Store {
         self.writable()?;
         touch.validate()?;
         touch.id = 0;
+        let clock = self.write_clock(now);
         let tx = super::write_tx(&mut self.conn)?;
         let case = load_case(&tx, case_id)?;
-        touch.check_after_opening(case.opened_at)?;
+        refuse_new_problems(
+            &time_problems(&case, &[], clock),
+            time_problems(&case, std::slice::from_ref(&touch), clock),
+        )?;
         touch.id = write_touch_row(&tx, case_id, &touch, true)?;
         append(&tx, case_id, &touch_event("touch_added", &touch, None, now))?;
         refresh_summary(
@@ -721,6 +737,38 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the stored derived data was made with this store's friction
+    /// thresholds and cost rates (else every case is derived again).
+    pub fn derived_setup_current(&self) -> Result<bool> {
+        let meta = |key: &str| -> Result<Option<String>> {
+            Ok(self
+                .conn
+                .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?)
+        };
+        let th_json = serde_json::to_string(&self.thresholds).unwrap_or_default();
+        Ok(
+            meta("flag_thresholds")?.as_deref() == Some(th_json.as_str())
+                && meta("summary_rates")?.as_deref() == Some(self.summary_rates.to_json().as_str()),
+        )
+    }
+
+    /// The clock the stored derived data is as of (the newest the file has
+    /// seen), if any: a clock a little behind it reads the file as of it.
+    pub fn clock(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        let derived_at: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'derived_at'")?
+            .query_row([], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|v| v.parse().ok());
+        Ok(match derived_at {
+            Some(d) if d > millis(now) && d - millis(now) <= CLOCK_CORRECTED_MS => from_millis(d),
+            _ => now,
+        })
+    }
+
     /// How many cases' derived data has come due at `now` (all of them once
     /// after an upgrade): what `refresh_due` is about to re-derive.
     pub fn cases_due(&self, now: DateTime<Utc>) -> Result<usize> {
@@ -741,11 +789,11 @@ impl Store {
     /// case), and a clock set earlier than the file's last look (`--as-of` in
     /// the past: the open cases, once). Returns how many were re-derived.
     pub fn refresh_due(&mut self, now: DateTime<Utc>) -> Result<usize> {
-        if self.read_only {
+        if self.read_only || self.as_of.is_some() {
             return Ok(0);
         }
         let th_json = serde_json::to_string(&self.thresholds).unwrap_or_default();
-        let at = millis(now);
+        let mut at = millis(now);
         let meta = |conn: &Connection, key: &str| -> Result<Option<String>> {
             Ok(conn
                 .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
@@ -755,12 +803,17 @@ impl Store {
         // A look without the write lock first: most of the time nothing is
         // due, and a reader must not wait for another process's long import.
         // Changed cost rates re-derive every case too (their cost is kept).
+        let same_thresholds = self.derived_setup_current()?;
         let rates_json = self.summary_rates.to_json();
-        let same_thresholds = meta(&self.conn, "flag_thresholds")?.as_deref()
-            == Some(th_json.as_str())
-            && meta(&self.conn, "summary_rates")?.as_deref() == Some(rates_json.as_str());
         let derived_at: Option<i64> = meta(&self.conn, "derived_at")?.and_then(|v| v.parse().ok());
-        let went_back = derived_at.is_some_and(|d| at < d);
+        // The stored data never goes back with a clock a little behind (a
+        // teammate's skewed clock, an --as-of write): it stays as of the
+        // newest clock. Only the real clock set back by more than a day (it
+        // was wrong, and was corrected) brings it back, once.
+        let went_back = derived_at.is_some_and(|d| d - at > CLOCK_CORRECTED_MS) && self.real_clock;
+        if let Some(d) = derived_at.filter(|d| *d > at && !went_back) {
+            at = d;
+        }
         let any_due: bool = self
             .conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM cases WHERE next_change_at <= ?1)")?
@@ -796,6 +849,7 @@ impl Store {
             let rows = stmt.query_map(rusqlite::params_from_iter(bound), |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        let now = from_millis(at);
         for id in &ids {
             refresh_summary(
                 &tx,
@@ -810,7 +864,7 @@ impl Store {
         if ids.is_empty() && same_thresholds {
             return Ok(0);
         }
-        if derived_at.is_none_or(|d| d < at) || !same_thresholds {
+        if derived_at.is_none_or(|d| d < at) || !same_thresholds || went_back {
             tx.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('derived_at', ?2), ('summary_rates', ?3)",
                 [th_json, at.to_string(), rates_json],
@@ -884,6 +938,7 @@ impl Store {
             thresholds: &self.thresholds,
             rates: &self.summary_rates,
             sla_cache: &self.sla_cache,
+            allow_future: self.allow_future,
         };
         let out = f(&mut w)?;
         flush_notes(&tx)?;
@@ -898,6 +953,7 @@ pub struct Writer<'a> {
     thresholds: &'a Thresholds,
     rates: &'a SummaryRates,
     sla_cache: &'a SetupCache,
+    allow_future: bool,
 }
 
 impl Writer<'_> {
@@ -945,9 +1001,15 @@ impl Writer<'_> {
                 self.thresholds,
                 self.rates,
                 self.sla_cache,
+                self.allow_future,
             )?));
         };
         let old = load_case(self.conn, id)?;
+        let clock = WriteClock {
+            now,
+            allow_future: self.allow_future,
+        };
+        let before = time_problems(&old, &load_touches(self.conn, id)?, clock);
         case.id = id;
         case.uid = old.uid.clone();
         let mut changed = update_case_fields(self.conn, &old, &case, now)?;
@@ -978,6 +1040,9 @@ impl Writer<'_> {
         if changed == 0 {
             return Ok(Merge::Unchanged(id));
         }
+        let merged = load_case(self.conn, id)?;
+        let after = time_problems(&merged, &load_touches(self.conn, id)?, clock);
+        refuse_new_problems(&before, after)?;
         refresh_summary(
             self.conn,
             id,

@@ -12,6 +12,7 @@ use super::cases::{
 };
 use super::events::append;
 use super::{Result, Store, StoreError};
+use crate::domain::time_rules::{refuse_new_problems, time_problems};
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -79,21 +80,44 @@ fn from_json<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| StoreError::Migration(format!("merging an edit: {e}")))
 }
 
+/// Refuses a change to a case that gives it an impossible time (its
+/// opening after a touch, a resolution before the opening…) it did not have
+/// before.
+fn check_case_times(
+    conn: &rusqlite::Connection,
+    old: &Case,
+    new: &Case,
+    clock: crate::domain::time_rules::WriteClock,
+) -> Result<()> {
+    let touches = load_touches(conn, old.id)?;
+    refuse_new_problems(
+        &time_problems(old, &touches, clock),
+        time_problems(new, &touches, clock),
+    )?;
+    Ok(())
+}
+
 impl Store {
-    /// Changes a case read inside the same transaction (status keys, resolve).
-    pub(super) fn modify_case(
+    /// Changes a case read inside the same transaction (status keys,
+    /// resolve), for a change that took effect at `at` (now, or a status
+    /// given with --at): its events carry that time, so that a look at an
+    /// earlier moment sees the case as it was then.
+    pub(super) fn modify_case_at(
         &mut self,
         id: i64,
+        at: DateTime<Utc>,
         now: DateTime<Utc>,
         change: impl FnOnce(&mut Case) -> Result<()>,
     ) -> Result<Case> {
         self.writable()?;
+        let clock = self.write_clock(now);
         let tx = super::write_tx(&mut self.conn)?;
         let old = load_case(&tx, id)?;
         let mut case = old.clone();
         change(&mut case)?;
         case.validate()?;
-        if update_case_fields(&tx, &old, &case, now)? > 0 {
+        check_case_times(&tx, &old, &case, clock)?;
+        if update_case_fields(&tx, &old, &case, at)? > 0 {
             refresh_summary(
                 &tx,
                 id,
@@ -121,6 +145,7 @@ impl Store {
         overwrite: bool,
     ) -> Result<usize> {
         self.writable()?;
+        let clock = self.write_clock(now);
         let tx = super::write_tx(&mut self.conn)?;
         let current = load_case(&tx, original.id)?;
         let skip = ["id", "uid"];
@@ -145,6 +170,7 @@ impl Store {
             case.set_status(target, now);
         }
         case.validate()?;
+        check_case_times(&tx, &current, &case, clock)?;
         let n = update_case_fields(&tx, &current, &case, now)?;
         if n > 0 {
             refresh_summary(
@@ -172,6 +198,7 @@ impl Store {
     ) -> Result<()> {
         self.writable()?;
         let case_id = self.touch_case(original.id)?;
+        let clock = self.write_clock(now);
         let tx = super::write_tx(&mut self.conn)?;
         let current = load_touches(&tx, case_id)?
             .into_iter()
@@ -192,7 +219,11 @@ impl Store {
         let mut touch: Touchpoint = from_json(merged)?;
         touch.id = current.id;
         touch.validate()?;
-        touch.check_after_opening(load_case(&tx, case_id)?.opened_at)?;
+        let case = load_case(&tx, case_id)?;
+        refuse_new_problems(
+            &time_problems(&case, std::slice::from_ref(&current), clock),
+            time_problems(&case, std::slice::from_ref(&touch), clock),
+        )?;
         if touch != current {
             write_touch_row(&tx, case_id, &touch, false)?;
             append(

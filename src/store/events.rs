@@ -2,7 +2,9 @@
 
 use super::event_value::{KeptValue, StoredText};
 use super::{Result, Store};
+use crate::domain::as_of::{resolutions_before_reopening, FieldChange};
 use crate::domain::time::from_millis;
+use crate::domain::Case;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -167,6 +169,34 @@ fn insert(
         old,
         new
     ])?;
+    Ok(())
+}
+
+/// A case's recorded changes to the fields that depend on when it is looked
+/// at (status, resolution, closing, outcome, reopens), oldest first.
+pub(super) fn timed_changes(conn: &Connection, case_id: i64) -> Result<Vec<FieldChange>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, field, old_value, new_value FROM events
+         WHERE case_id = ?1 AND kind IN ('status_changed', 'field_changed')
+           AND field IN ('status', 'resolved_at', 'closed_at', 'outcome', 'reopens')
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(FieldChange {
+            at: from_millis(r.get(0)?),
+            field: r.get(1)?,
+            old: r.get::<_, StoredText>(2)?.json(),
+            new: r.get::<_, StoredText>(3)?.json(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Fills in when a reopened case was resolved before (from its trail).
+pub(super) fn with_past_resolutions(conn: &Connection, case: &mut Case) -> Result<()> {
+    if case.reopens > 0 {
+        case.resolved_before = resolutions_before_reopening(&timed_changes(conn, case.id)?);
+    }
     Ok(())
 }
 

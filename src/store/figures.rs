@@ -2,6 +2,7 @@
 //! with the rest of a case's derived data, read by the report in one pass.
 
 use super::rows::millis;
+use super::summary::{Summary, Tables};
 use super::vendors::vendor_id;
 use super::Result;
 use crate::domain::case_figures::{CaseFigures, Member};
@@ -173,21 +174,23 @@ fn encoded_parties(conn: &Connection, f: &CaseFigures) -> Result<Vec<u8>> {
     encode(&f.parties, |k| vendor_id(conn, k))
 }
 
-/// Keeps a case's figures, valid until `valid_until` (its next change).
+/// Keeps a case's figures, valid until its next change, in `into`.
 pub(super) fn write_figures(
     conn: &Connection,
+    into: Tables,
     case: &Case,
-    f: &CaseFigures,
-    valid_until: Option<DateTime<Utc>>,
+    s: &Summary,
 ) -> Result<()> {
+    let (f, valid_until, settled_at) = (&s.figures, s.next_change, s.settled_at);
     let channels = encoded_channels(conn, f)?;
     let parties = encoded_parties(conn, f)?;
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO case_figures (case_id, opened_at, vendor_id, category, stage,
-            valid_until, ball, ball_since, record, channels, parties)
-         SELECT id, opened_at, vendor_id, category, stage, ?2, ?3, ?4, ?5, ?6, ?7
-         FROM cases WHERE id = ?1",
-    )?
+    conn.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO {} (case_id, opened_at, vendor_id, category, stage,
+            valid_until, ball, ball_since, record, channels, parties, settled_at)
+         SELECT id, opened_at, vendor_id, category, stage, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+         FROM {} WHERE id = ?1",
+        into.figures, into.cases
+    ))?
     .execute(params![
         case.id,
         valid_until.map(millis),
@@ -196,6 +199,7 @@ pub(super) fn write_figures(
         record(f, valid_until),
         channels,
         parties,
+        settled_at.map(millis),
     ])?;
     Ok(())
 }

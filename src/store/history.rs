@@ -141,6 +141,8 @@ fn restore_case_in(
         th,
         rates,
         sla,
+        // A case comes back as it was deleted, whenever its times lie.
+        true,
     )
 }
 

@@ -1,6 +1,7 @@
 //! The only place with SQL. Opens the file (pragmas, migrations), and reads
 //! and writes cases, touchpoints, vendors and events as domain types.
 
+mod as_of;
 mod cases;
 pub mod charts;
 mod edits;
@@ -42,6 +43,8 @@ pub enum StoreError {
     },
     #[error("{0} is read-only: it was opened read-only, so nothing can be changed (check the file's permissions)")]
     ReadOnly(PathBuf),
+    #[error("this is the casebook as it stood at {} (--as-of): a view of the past writes nothing; drop --as-of to change it", crate::domain::time::local_text(*.0))]
+    PastView(chrono::DateTime<chrono::Utc>),
     #[error("the database is locked by another process; try again in a moment")]
     Locked,
     #[error("{0} does not exist (nothing was created: give --db the right file, or create one with 'casebook add', 'import' or 'demo')")]

@@ -36,6 +36,18 @@ pub struct Store {
     pub(crate) sla_cache: super::sla::SetupCache,
     /// From how wide a range of case ids a report reads on two connections.
     pub split_reports_from: i64,
+    /// A view of the file as it stood at this moment (`--as-of`): computed
+    /// in memory, never written (src/store/as_of.rs).
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether the view's tables stand in for the file's (else a report
+    /// measures what the moment needs itself).
+    pub(crate) as_of_tables: bool,
+    /// Whether `now` is the machine's clock (false under --as-of): only the
+    /// real clock set back by more than a day takes the file's clock back.
+    pub real_clock: bool,
+    /// Whether times more than a day ahead are meant (`--future`, or a yes
+    /// in the app): else a write with one is refused.
+    pub allow_future: bool,
 }
 
 /// Below this range of case ids a second connection costs more than it saves.
@@ -140,6 +152,10 @@ impl Store {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
             split_reports_from: SPLIT_REPORTS_FROM,
+            as_of: None,
+            as_of_tables: false,
+            real_clock: true,
+            allow_future: false,
         };
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
@@ -164,6 +180,10 @@ impl Store {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
             split_reports_from: SPLIT_REPORTS_FROM,
+            as_of: None,
+            as_of_tables: false,
+            real_clock: true,
+            allow_future: false,
         };
         store.prepare()?;
         Ok(store)
@@ -276,6 +296,9 @@ impl Store {
 
     /// Fails with a clear message when the file was opened read-only.
     pub(crate) fn writable(&self) -> Result<()> {
+        if let Some(t) = self.as_of {
+            return Err(StoreError::PastView(t));
+        }
         if self.read_only {
             Err(StoreError::ReadOnly(self.path.clone()))
         } else {

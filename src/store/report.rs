@@ -104,7 +104,9 @@ impl Store {
                     crate::domain::case::in_time_order(&mut ts);
                     f(c, ts)?;
                 }
-                current = Some((case_from_row(row, 0)?, Vec::new()));
+                let mut case = case_from_row(row, 0)?;
+                super::events::with_past_resolutions(&self.conn, &mut case)?;
+                current = Some((case, Vec::new()));
             }
             if row.get::<_, Option<i64>>(T)?.is_some() {
                 if let Some((_, ts)) = current.as_mut() {
@@ -209,19 +211,28 @@ impl Store {
         } else {
             charts
         };
+        // A view of the past with its own tables is this connection's alone.
         let second = match &view {
-            Some(_) => self.second_reader()?,
-            None => None,
+            Some(_) if !self.as_of_tables => self.second_reader()?,
+            _ => None,
         };
+        // Without them, the pass itself keeps to what had happened by then.
+        let as_of = self.as_of.filter(|_| !self.as_of_tables).map(millis);
+        let went_back = went_back && !self.as_of_tables;
         let pass = kept_pass(
-            &self.conn, second, by, window, at, went_back, numbered, charts,
+            &self.conn, second, by, window, at, went_back, as_of, numbered, charts,
         );
         self.conn.pragma_update(None, "cache_size", cache)?;
         let (mut tally, live) = pass?;
         let sla = self.sla_setup()?;
         for id in live {
-            let case = load_case(&self.conn, id)?;
-            let touches = load_touches(&self.conn, id)?;
+            let (case, touches) = match as_of {
+                Some(_) => match super::as_of::case_at(&self.conn, id, now)? {
+                    Some(found) => found,
+                    None => continue,
+                },
+                None => (load_case(&self.conn, id)?, load_touches(&self.conn, id)?),
+            };
             let (_, figures) = derived_and_figures(
                 &case,
                 &touches,

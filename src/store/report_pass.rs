@@ -66,6 +66,9 @@ struct Pass {
     window: Window,
     at: i64,
     went_back: bool,
+    /// A view of the past without its own tables (`--as-of`): the cases
+    /// opened by then, kept figures only for those settled by then.
+    as_of: Option<i64>,
 }
 
 /// Adds up the kept figures of the cases in the window under `by`; returns
@@ -80,6 +83,7 @@ pub(super) fn kept_pass(
     window: Window,
     at: i64,
     went_back: bool,
+    as_of: Option<i64>,
     numbered: Numbered,
     charts: ChartBuckets,
 ) -> Result<(ReportTally, Vec<i64>)> {
@@ -88,6 +92,7 @@ pub(super) fn kept_pass(
         window,
         at,
         went_back,
+        as_of,
     };
     let split = second.as_ref().map_or(i64::MAX, |s| s.from_case);
     std::thread::scope(|scope| {
@@ -130,15 +135,16 @@ fn add_up(
         GroupBy::Party => "parties",
     };
     let mut stmt = conn.prepare(&format!(
-        "SELECT {key_column}, record, case_id, opened_at FROM case_figures
+        "SELECT {key_column}, record, case_id, opened_at, settled_at FROM case_figures
          WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)
-           AND case_id >= ?3 AND case_id < ?4"
+           AND case_id >= ?3 AND case_id < ?4 AND (?5 IS NULL OR opened_at <= ?5)"
     ))?;
     let mut rows = stmt.query(rusqlite::params![
         millis_opt(pass.window.since),
         millis_opt(pass.window.until),
         cases.0,
-        cases.1
+        cases.1,
+        pass.as_of,
     ])?;
     let mut tally = ReportTally::with_charts(charts);
     let mut live = Vec::new();
@@ -148,7 +154,14 @@ fn add_up(
             ValueRef::Blob(b) if !b.is_empty() => Some(b),
             _ => None,
         };
-        let Some((facts, patterns)) = kept_facts(record, pass.at, pass.went_back) else {
+        let settled = match pass.as_of {
+            Some(t) => r.get::<_, Option<i64>>(4)?.is_some_and(|s| s <= t),
+            None => true,
+        };
+        let kept = settled
+            .then(|| kept_facts(record, pass.at, pass.went_back))
+            .flatten();
+        let Some((facts, patterns)) = kept else {
             live.push(r.get(2)?);
             continue;
         };

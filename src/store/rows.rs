@@ -103,6 +103,7 @@ pub fn case_from_row(row: &Row, o: usize) -> rusqlite::Result<Case> {
         reopens: row.get(o + 25)?,
         stage: Some(parsed(row, o + 26)?),
         tags: Vec::new(),
+        resolved_before: Vec::new(),
     })
 }
 

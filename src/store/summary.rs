@@ -7,6 +7,7 @@
 use super::cases::SummaryRates;
 use super::rows::millis;
 use super::Result;
+use crate::domain::as_of::settled_at;
 use crate::domain::case::in_time_order;
 use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented};
@@ -62,6 +63,8 @@ pub struct Summary {
     pub(super) flags: Vec<&'static str>,
     pub(super) figures: CaseFigures,
     pub(super) next_change: Option<DateTime<Utc>>,
+    /// From when the figures hold at any clock (see `as_of::settled_at`).
+    pub(super) settled_at: Option<DateTime<Utc>>,
 }
 
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
@@ -144,6 +147,7 @@ pub fn summary_of(
         flags,
         figures,
         next_change: derived.next_change,
+        settled_at: settled_at(case, touches, derived.next_change),
     }
 }
 
@@ -157,6 +161,35 @@ pub(super) fn write(
     in_row: bool,
     fresh: bool,
 ) -> Result<()> {
+    write_into(conn, Tables::FILE, case, s, in_row, fresh)
+}
+
+/// Where a summary is written: the file's own tables, or a view of the
+/// past's tables in memory (src/store/as_of.rs).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tables {
+    pub cases: &'static str,
+    pub flags: &'static str,
+    pub figures: &'static str,
+}
+
+impl Tables {
+    pub const FILE: Tables = Tables {
+        cases: "cases",
+        flags: "case_flags",
+        figures: "case_figures",
+    };
+}
+
+/// Writes a summary into `into`.
+pub(super) fn write_into(
+    conn: &Connection,
+    into: Tables,
+    case: &Case,
+    s: &Summary,
+    in_row: bool,
+    fresh: bool,
+) -> Result<()> {
     if !in_row {
         // One statement for the whole row: each UPDATE rewrites all of it.
         let sets: Vec<String> = SUMMARY_COLUMNS
@@ -164,7 +197,11 @@ pub(super) fn write(
             .enumerate()
             .map(|(i, c)| format!("{c} = ?{}", i + 2))
             .collect();
-        let sql = format!("UPDATE cases SET {} WHERE id = ?1", sets.join(", "));
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = ?1",
+            into.cases,
+            sets.join(", ")
+        );
         let mut stmt = conn.prepare_cached(&sql)?;
         stmt.raw_bind_parameter(1, case.id)?;
         for (i, v) in s.columns.iter().enumerate() {
@@ -173,15 +210,17 @@ pub(super) fn write(
         stmt.raw_execute()?;
     }
     if !fresh {
-        conn.prepare_cached("DELETE FROM case_flags WHERE case_id = ?1")?
+        conn.prepare_cached(&format!("DELETE FROM {} WHERE case_id = ?1", into.flags))?
             .execute([case.id])?;
     }
-    let mut insert =
-        conn.prepare_cached("INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)")?;
+    let mut insert = conn.prepare_cached(&format!(
+        "INSERT INTO {} (case_id, pattern) VALUES (?1, ?2)",
+        into.flags
+    ))?;
     for f in &s.flags {
         insert.execute(params![case.id, f])?;
     }
-    super::figures::write_figures(conn, case, &s.figures, s.next_change)
+    super::figures::write_figures(conn, into, case, s)
 }
 
 /// What a case's summary is computed with, to compute it away from the

@@ -108,9 +108,17 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         (false, true) => "working…  ? help ",
         (false, false) => "? help ",
     };
+    // A fixed clock (--as-of) is said first: every figure is as of it.
+    let right = match app.as_of_set || app.store.as_of.is_some() {
+        false => right.to_string(),
+        true => format!(
+            "as of {}  {right}",
+            crate::domain::time::local_text(app.now)
+        ),
+    };
     let room = (area.width as usize).saturating_sub(used);
-    if room > right.len() {
-        spans.push(Span::raw(" ".repeat(room - text::width(right))));
+    if room > text::width(&right) {
+        spans.push(Span::raw(" ".repeat(room - text::width(&right))));
         spans.push(Span::styled(right, theme.dim));
     }
     frame.render_widget(

@@ -167,6 +167,8 @@ pub fn resolution_clock(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>)
     let end = clock_end(case, now);
     let mut runs: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::new();
     let first = touches.first().map_or(end, |t| t.at.min(end));
+    // A resolution since reopened, before any touch: paused from there.
+    let first = super::measures::paused_from(case, case.opened_at, first).unwrap_or(first);
     if first > case.opened_at {
         runs.push((case.opened_at, Some(first)));
     }
@@ -183,7 +185,9 @@ pub fn resolution_clock(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>)
     if !done {
         match runs.last_mut() {
             Some(last) if last.1 == Some(end) => last.1 = None,
-            _ if touches.is_empty() => runs.push((case.opened_at, None)),
+            _ if touches.is_empty() && case.resolved_before.is_empty() => {
+                runs.push((case.opened_at, None))
+            }
             _ => {}
         }
     }
