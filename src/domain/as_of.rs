@@ -116,6 +116,7 @@ pub fn case_as_of(
             _ => {}
         }
     }
+    let (had_resolution, had_closing) = (c.resolved_at.is_some(), c.closed_at.is_some());
     if c.resolved_at.is_some_and(|r| r > t) {
         c.resolved_at = None;
         c.closed_at = None;
@@ -125,9 +126,10 @@ pub fn case_as_of(
         c.closed_at = None;
     }
     if c.status.is_done() {
+        // A done status stands unless the time it came with did not come yet.
         let stands = match c.status {
-            Status::Resolved => c.resolved_at.is_some(),
-            _ => c.closed_at.is_some() || c.resolved_at.is_some(),
+            Status::Resolved => c.resolved_at.is_some() || !had_resolution,
+            _ => c.closed_at.is_some() || !had_closing,
         };
         if !stands {
             c.status = if c.resolved_at.is_some() {
