@@ -102,7 +102,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
             t
         }
-        None => store.clock(chrono::Utc::now())?,
+        None => store.clock(cli::machine_clock()?)?,
     };
     if !stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");

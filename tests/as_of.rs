@@ -493,11 +493,7 @@ fn a_reopened_case_s_clock_stays_paused_until_its_next_touch() {
     assert!(r["due_at"].is_null(), "{r}");
     // The list says the same: paused, no due time.
     let listed = json(&db, "2026-03-02T18:00:00Z", &["list", "--json"]);
-    assert!(
-        listed[0]["sla"]["resolution"]["due_at"].is_null()
-            || listed[0].get("sla_due_at").is_none_or(Value::is_null),
-        "{listed}"
-    );
+    assert!(listed[0]["sla_due_at"].is_null(), "{listed}");
     run(
         &db,
         "2026-03-02T16:00:00Z",
@@ -575,4 +571,123 @@ fn a_promise_due_now_gives_one_next_action_everywhere() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+#[test]
+fn a_paused_breached_case_has_no_due_time_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite3");
+    let at = |s: &str| format!("2026-03-02T{s}:00Z");
+    run(
+        &db,
+        &at("09:00"),
+        &[
+            "add",
+            "--vendor",
+            "Acme",
+            "--title",
+            "t",
+            "--opened",
+            &at("09:00"),
+        ],
+    );
+    run(
+        &db,
+        &at("09:00"),
+        &[
+            "sla",
+            "policy",
+            "add",
+            "p",
+            "--calendar",
+            "24x7",
+            "--first-response",
+            "1",
+            "--resolution",
+            "2",
+        ],
+    );
+    run(
+        &db,
+        &at("09:00"),
+        &[
+            "touch",
+            "1",
+            "--channel",
+            "email",
+            "--from",
+            "customer",
+            "--outcome",
+            "sent",
+            "--at",
+            &at("09:00"),
+        ],
+    );
+    run(
+        &db,
+        &at("12:00"),
+        &[
+            "touch",
+            "1",
+            "--channel",
+            "email",
+            "--from",
+            "vendor",
+            "--outcome",
+            "info_request",
+            "--at",
+            &at("12:00"),
+        ],
+    );
+    let t = at("18:00");
+    let shown = json(&db, &t, &["show", "1", "--json"]);
+    assert_eq!(shown["sla"]["resolution"]["state"], "breached", "{shown}");
+    assert!(shown["sla"]["resolution"]["due_at"].is_null(), "{shown}");
+    let listed = json(&db, &t, &["list", "--json"]);
+    assert_eq!(listed[0]["sla_state"], "breached", "{listed}");
+    assert!(listed[0]["sla_due_at"].is_null(), "{listed}");
+    let table = run(&db, &t, &["list"]);
+    assert!(
+        table.contains("breached") && !table.contains("breached 6h"),
+        "{table}"
+    );
+    // Without --as-of the file's own stored row says the same.
+    let live = casebook_at(&db, &t)
+        .env_remove("CASEBOOK_NOW")
+        .args(["list", "--json"])
+        .output()
+        .unwrap();
+    let live: Value = serde_json::from_slice(&live.stdout).unwrap();
+    assert!(live[0]["sla_due_at"].is_null(), "{live}");
+}
+
+/// The file's own stored next action changes at the instant a promise falls
+/// due (to `wait`), as a fresh derivation at that instant says.
+#[test]
+fn the_stored_next_action_changes_the_instant_a_promise_falls_due() {
+    use casebook::domain::{Case, Channel, StartedBy, TouchOutcome, Touchpoint};
+    use casebook::store::Store;
+    let at = |h: u32, m: u32| {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 2, h, m, 0).unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("p.sqlite3")).unwrap();
+    let mut promise = Touchpoint::new(
+        at(9, 0),
+        Channel::new("phone").unwrap(),
+        StartedBy::Customer,
+        TouchOutcome::Promise,
+    );
+    promise.promise_due = Some(at(12, 0));
+    store
+        .create_case(Case::new("t", "Acme", at(9, 0)), vec![promise], at(9, 0))
+        .unwrap();
+    for now in [at(11, 59), at(12, 0), at(12, 1)] {
+        store.refresh_due(now).unwrap();
+        assert_eq!(
+            store.derived_mismatches(now).unwrap(),
+            Vec::<String>::new(),
+            "at {now}"
+        );
+    }
 }

@@ -15,3 +15,9 @@ WHERE valid_until IS NULL AND record IS NOT NULL;
 UPDATE cases SET next_change_at = 0
  WHERE reopens > 0 OR resolved_at < opened_at OR closed_at < opened_at
     OR EXISTS (SELECT 1 FROM touchpoints t WHERE t.case_id = cases.id AND t.at < cases.opened_at);
+-- Whether no service-level clock runs: a paused case shows no due time
+-- (filled when its service level is next derived).
+ALTER TABLE cases ADD COLUMN sla_paused INTEGER NOT NULL DEFAULT 0;
+UPDATE cases SET next_change_at = 0 WHERE sla_policy IS NOT NULL;
+-- An awaited promise's next action now changes at its due time itself.
+UPDATE cases SET next_change_at = 0 WHERE status NOT IN ('resolved', 'closed');

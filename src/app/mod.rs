@@ -276,7 +276,9 @@ impl App {
     /// Each tick: the clock, a change from another process, expired messages.
     fn tick(&mut self) {
         if self.live_clock {
-            let now = Utc::now();
+            // The file's clock: never behind the newest it has seen.
+            let machine = crate::domain::time::machine_clock().unwrap_or_else(|_| Utc::now());
+            let now = self.store.clock(machine).unwrap_or(machine);
             if now.timestamp() / 60 != self.now.timestamp() / 60 {
                 self.dirty = true;
             }

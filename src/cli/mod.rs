@@ -268,9 +268,18 @@ pub fn load_config(cli: &Cli) -> Result<Config> {
 
 pub fn now(cli: &Cli) -> Result<DateTime<Utc>> {
     match &cli.as_of {
-        Some(t) => Ok(parse_at(t, Utc::now(), &Local)?),
-        None => Ok(Utc::now()),
+        Some(t) => Ok(parse_at(t, machine_clock()?, &Local)?),
+        None => machine_clock(),
     }
+}
+
+/// The machine's clock: what it reads, or, for benchmarks and tests that
+/// need the real clock at a chosen instant (the file's clock moves with it,
+/// as with the real one, unlike --as-of), the RFC 3339 time in the
+/// environment variable CASEBOOK_CLOCK.
+pub fn machine_clock() -> Result<DateTime<Utc>> {
+    crate::domain::time::machine_clock()
+        .map_err(|t| anyhow::anyhow!("CASEBOOK_CLOCK '{t}' is not an RFC 3339 time"))
 }
 
 /// Opens the store with the user's config. Only `create` opens may make a
@@ -342,7 +351,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
             }
             t
         }
-        None => store.clock(Utc::now())?,
+        None => store.clock(machine_clock()?)?,
     };
     let mut cx = Context {
         store,

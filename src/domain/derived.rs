@@ -169,7 +169,17 @@ mod tests {
             at(2),
             &Thresholds::default(),
         );
-        assert_eq!(d.next_change, Some(at(5) + Duration::milliseconds(1)));
+        // The awaited promise's next action changes at the due time itself,
+        // the flag just after it.
+        assert_eq!(d.next_change, Some(at(5)));
+        let due = derive(
+            &case,
+            std::slice::from_ref(&promise),
+            at(5),
+            &Thresholds::default(),
+        );
+        assert!(due.flags.is_empty());
+        assert_eq!(due.next_change, Some(at(5) + Duration::milliseconds(1)));
         let broken = derive(
             &case,
             std::slice::from_ref(&promise),

@@ -383,10 +383,11 @@ pub fn next_change(
     if case.status.is_done() {
         return None;
     }
-    // A promise breaks once `now` is past its due time (friction rules: due < now).
+    // A promise is awaited until its due time (then the action changes)
+    // and breaks once `now` is past it (friction rules: due < now).
     let promises = pending_promises(touches, now)
         .filter_map(|t| t.promise_due)
-        .map(|d| d + Duration::milliseconds(1));
+        .flat_map(|d| [d, d + Duration::milliseconds(1)]);
     let (on, since) = ball(case, touches);
     let threshold = match on {
         WaitingOn::Customer => Some(hours(settings.nudge_customer_hours)),

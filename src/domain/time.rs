@@ -108,6 +108,17 @@ pub fn to_rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// The machine's clock, or the RFC 3339 time in CASEBOOK_CLOCK (benchmarks
+/// and tests that need the real clock at a chosen instant); Err: that text.
+pub fn machine_clock() -> Result<DateTime<Utc>, String> {
+    match std::env::var("CASEBOOK_CLOCK") {
+        Ok(t) => DateTime::parse_from_rfc3339(&t)
+            .map(|x| x.with_timezone(&Utc))
+            .map_err(|_| t),
+        Err(_) => Ok(Utc::now()),
+    }
+}
+
 /// A time as people read it here: local, to the minute ("2026-03-02 09:00").
 pub fn local_text(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono::Local)

@@ -117,8 +117,8 @@ fn equal(p: &Part, x: &Value, values: &mut Vec<Value>) -> String {
 
 const ROW_COLUMNS: &str = "c.id, c.ref, c.title, v.name, c.status, c.priority, c.opened_at, \
      c.resolved_at, c.last_channel, c.last_touch_at, c.touch_count, c.flag_list, \
-     c.sla_state, c.sla_due_at, c.sla_left_hours, c.next_action";
-const KEY_AT: usize = 16;
+     c.sla_state, c.sla_due_at, c.sla_left_hours, c.next_action, c.sla_paused";
+const KEY_AT: usize = 17;
 
 fn row_of(r: &rusqlite::Row, key_len: usize) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
@@ -139,7 +139,8 @@ fn row_of(r: &rusqlite::Row, key_len: usize) -> rusqlite::Result<CaseRow> {
             .map(String::from)
             .collect(),
         sla_state: r.get(12)?,
-        sla_due_at: time_opt(r, 13)?,
+        // Paused: no due time (the order by time left still reads it).
+        sla_due_at: time_opt(r, 13)?.filter(|_| !r.get::<_, bool>(16).unwrap_or(false)),
         sla_left_hours: r.get(14)?,
         next_action: r.get(15)?,
         key: (0..key_len)

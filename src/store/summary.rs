@@ -22,7 +22,7 @@ use rusqlite::{params, Connection};
 use std::sync::Arc;
 
 /// The summary columns of `cases`, in the order of `Summary::columns`.
-pub(super) const SUMMARY_COLUMNS: [&str; 28] = [
+pub(super) const SUMMARY_COLUMNS: [&str; 29] = [
     "touch_count",
     "contact_count",
     "first_channel",
@@ -53,13 +53,16 @@ pub(super) const SUMMARY_COLUMNS: [&str; 28] = [
     "effort_estimate",
     "sale_prevented",
     "next_action",
+    // Whether no service-level clock runs (migration 09): a paused case
+    // has no due time to show, as `show` says.
+    "sla_paused",
 ];
 
 /// A case's stored summary, ready to write.
 #[derive(Debug, Clone)]
 pub struct Summary {
     /// The values of `SUMMARY_COLUMNS`.
-    pub(super) columns: [Value; 28],
+    pub(super) columns: [Value; 29],
     pub(super) flags: Vec<&'static str>,
     pub(super) figures: CaseFigures,
     pub(super) next_change: Option<DateTime<Utc>>,
@@ -69,6 +72,17 @@ pub struct Summary {
 
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
     v.map_or(Value::Null, Into::into)
+}
+
+/// Whether an open case under a policy has no clock running (paused while
+/// the ball is with the customer or nobody): it has no due time then.
+fn sla_paused(case: &Case, sla: Option<&crate::domain::sla::CaseSla>) -> bool {
+    sla.is_some_and(|s| {
+        !case.status.is_done()
+            && s.first_response.due_at.is_none()
+            && s.resolution.due_at.is_none()
+            && s.due().is_some()
+    })
 }
 
 /// What a case's stored data is made of, fresh at `now`: its derived data
@@ -141,6 +155,7 @@ pub fn summary_of(
         Value::Integer(estimated_effort(touches).into()),
         Value::from(is_sale_prevented(case, friction)),
         opt(derived.next_action.as_ref().map(|n| n.id.to_string())),
+        Value::from(sla_paused(case, derived.sla.as_ref())),
     ];
     Summary {
         columns,
