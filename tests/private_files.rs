@@ -9,6 +9,7 @@
 mod common;
 mod tui_support;
 
+use assert_cmd::prelude::*;
 use casebook::app::App;
 use casebook::store::Store;
 use common::{stderr_of, stdout_of, Db, NOW};
@@ -184,31 +185,41 @@ fn export_and_backup_write_0600_files() {
     assert!(stdout_of(casebook(&backup).arg("check")).starts_with("ok:"));
 }
 
+/// Runs `check`, which must succeed; its output and its warnings.
+fn check(db: &Path) -> (String, String) {
+    let out = casebook(db).arg("check").assert().success();
+    let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
+    (
+        text(&out.get_output().stdout),
+        text(&out.get_output().stderr),
+    )
+}
+
 #[test]
 fn check_warns_of_a_file_others_can_read_and_leaves_it_alone() {
     let db = Db::new();
     stdout_of(casebook(&db.path).args(ADD));
-    let out = stdout_of(casebook(&db.path).arg("check"));
-    assert!(!out.contains("warning"), "{out}");
+    let (out, err) = check(&db.path);
     assert!(out.starts_with("ok:"), "{out}");
+    assert!(!err.contains("warning"), "{err}");
 
     chmod(&db.path, 0o644);
-    // A warning, not a problem: check still succeeds.
-    let out = stdout_of(casebook(&db.path).arg("check"));
+    // A warning, not a problem: check still succeeds and says ok.
+    let (out, err) = check(&db.path);
     let path = db.path.display();
     assert!(
-        out.contains(&format!(
+        err.contains(&format!(
             "warning: other accounts can read {path} (mode 0644)"
         )),
-        "{out}"
+        "{err}"
     );
-    assert!(out.contains(&format!("chmod 600 {path}")), "{out}");
-    assert!(out.contains("ok:"), "{out}");
+    assert!(err.contains(&format!("chmod 600 {path}")), "{err}");
+    assert!(out.starts_with("ok:"), "{out}");
     assert_eq!(mode(&db.path), 0o644, "the file is left as it was");
 
     // Group access alone is enough to be warned of.
     chmod(&db.path, 0o640);
-    assert!(stdout_of(casebook(&db.path).arg("check")).contains("(mode 0640)"));
+    assert!(check(&db.path).1.contains("(mode 0640)"));
 }
 
 #[test]

@@ -52,10 +52,12 @@ pub fn backup(cx: &mut Context, path: &Path, out: &mut dyn Write) -> Result<()> 
 }
 
 pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
-    // A file others can read is left as it is, but said so: a warning, not a
-    // problem, so the exit status is the integrity check's.
+    // A file others can read is left as it is, but said so: a warning on
+    // stderr, not a problem, so the report and the exit status are the
+    // integrity check's.
     if let Some(exposure) = crate::private_files::exposure(&cx.store.path) {
-        writeln!(out, "warning: {exposure}")?;
+        let warning = format!("warning: {exposure}");
+        eprintln!("{}", crate::ui::text::safe_text(&warning));
     }
     let mut problems = cx.store.check()?;
     // The stored flags and triage order agree with a fresh derivation of
