@@ -12,7 +12,8 @@ casebook's peak memory (RSS). Python 3 standard library only; uses tmux for
 the app (as benches/tui_latency.py does), /usr/bin/time -v for peak memory if
 present, and the sqlite3 shell for the floor.
 
-Every command runs at a fixed clock (--as-of), so the figures are reproducible:
+Every command runs at a fixed machine clock (CASEBOOK_CLOCK), so the figures
+are reproducible:
 the data is generated as of GEN_AT; a first `list` brings the derived data to
 WARM_AT, then `list` is timed after each of three 5-minute moves of the clock
 (the median is shown), the app 5 minutes after that, and everything else at
@@ -89,6 +90,13 @@ def casebook(db, *args):
     return [BIN, "--db", db, *args]
 
 
+def at_clock(clock, db, *args):
+    """casebook with the machine's clock reading `clock` (CASEBOOK_CLOCK): the
+    file's clock moves with it, as with the real clock. (--as-of is a view of
+    a moment, computed in memory, that never moves the file's clock.)"""
+    return ["env", f"CASEBOOK_CLOCK={clock}", BIN, "--db", db, *args]
+
+
 def sql_value(db, query):
     out = subprocess.run(["sqlite3", db, query], capture_output=True, text=True)
     if out.returncode != 0:
@@ -142,7 +150,7 @@ def cached(db, cases):
         remove_db(db)
     os.makedirs(os.path.dirname(os.path.abspath(db)), exist_ok=True)
     say(f"generating {cases} cases into {db} …")
-    took, _ = measured(casebook(db, "--as-of", GEN_AT, "generate", "--cases", str(cases), "--seed", SEED))
+    took, _ = measured(at_clock(GEN_AT, db, "generate", "--cases", str(cases), "--seed", SEED))
     return took
 
 
@@ -159,7 +167,7 @@ def app_latency(db, at, keys=5):
     time.sleep(0.5)
     wrap = f"{GNU_TIME} -v -o {report} " if GNU_TIME else ""
     start = time.perf_counter()
-    subprocess.run(tmux + ["send-keys", "-t", "m", f"{wrap}{BIN} --db {db} --as-of {at}", "Enter"])
+    subprocess.run(tmux + ["send-keys", "-t", "m", f"CASEBOOK_CLOCK={at} {wrap}{BIN} --db {db}", "Enter"])
     first = None
     while time.perf_counter() - start < 120:
         out = pane()
@@ -196,6 +204,31 @@ def app_latency(db, at, keys=5):
     subprocess.run(tmux + ["kill-server"], stderr=subprocess.DEVNULL)
     os.remove(report)
     return first, (statistics.median(latencies) if latencies else None), peak
+
+
+PAST = "2026-06-30"
+
+
+def point_in_time(db, now, runs, row, notes):
+    """--as-of a past date (a view computed in memory: only the cases not
+    settled by then are measured), and what a command at the machine's clock
+    pays after one (nothing: the view wrote nothing)."""
+    before = os.path.getmtime(db), os.path.getsize(db)
+    for by in ("vendor", "channel"):
+        took, peak = best(at_clock(now, db, "--as-of", PAST, "report", "--by", by), runs)
+        row(f"`report --by {by} --as-of {PAST}`", took, None, peak)
+    took, peak = best(at_clock(now, db, "--as-of", PAST, "list", "--limit", "50"), 1)
+    row(f"`list --limit 50 --as-of {PAST}` (the moment's tables, every unsettled case)", took, None, peak)
+    if (os.path.getmtime(db), os.path.getsize(db)) != before:
+        notes.append("the --as-of commands changed the file's time or size (they should write nothing)")
+    plain, _ = best(at_clock(now, db, "list", "--limit", "50"), runs)
+    after = []
+    for t in ("2026-06-30", "2025-01-01", "2026-11-01"):
+        measured(at_clock(now, db, "--as-of", t, "report"))
+        after.append(measured(at_clock(now, db, "list", "--limit", "50"))[0])
+    row("`list --limit 50` at the machine's clock right after an `--as-of` (worst of 3)", max(after), plain)
+    notes.append(f"`list --limit 50` at the machine's clock: {seconds(plain)} (best of {runs}); "
+                 "right after an --as-of of 2026-06-30, 2025-01-01, 2026-11-01: " + ", ".join(seconds(t) for t in after))
 
 
 def seconds(s):
@@ -235,12 +268,12 @@ def main():
         notes.append(f"generate: {generated:.0f} s, {touches / generated:,.0f} touches/s")
     say("list after the clock moved …")
     clock = first_clock(db)
-    warm, _ = measured(casebook(db, "--as-of", iso(clock), "list", "--limit", "50"))
+    warm, _ = measured(at_clock(iso(clock), db, "list", "--limit", "50"))
     notes.append(f"the first `list` at {iso(clock)} (derived data brought forward from the file's last clock): {seconds(warm)}")
     moved = []
     for _ in range(3):
         clock += MOVE
-        moved.append(measured(casebook(db, "--as-of", iso(clock), "list", "--limit", "50")))
+        moved.append(measured(at_clock(iso(clock), db, "list", "--limit", "50")))
     took = statistics.median(t for t, _ in moved)
     row("first `list --limit 50` after the clock moved 5 min (median of 3 moves)", took, None, max(p or 0 for _, p in moved))
     notes.append("`list --limit 50` after each 5-minute move: " + ", ".join(seconds(t) for t, _ in moved))
@@ -261,32 +294,35 @@ def main():
         # The floor just before each report: the machine's page cache is
         # small beside the file, so each is timed with its own pages read.
         scan, _ = best(["sqlite3", db, SCAN], a.runs + 2)
-        took, peak = best(casebook(db, "--as-of", app_at, "report", "--by", by), a.runs + 2)
+        took, peak = best(at_clock(app_at, db, "report", "--by", by), a.runs + 2)
         row(f"`report --by {by}`", took, scan, peak)
 
     say("flags, list, export …")
-    took, peak = best(casebook(db, "--as-of", app_at, "flags", "--json"), a.runs)
+    took, peak = best(at_clock(app_at, db, "flags", "--json"), a.runs)
     floor, _ = best(["sqlite3", "-json", db, "SELECT * FROM touchpoints WHERE case_id IN (SELECT case_id FROM case_flags)"], a.runs)
     row("`flags --json > /dev/null`", took, floor, peak)
-    took, peak = best(casebook(db, "--as-of", app_at, "list", "--json"), a.runs)
+    took, peak = best(at_clock(app_at, db, "list", "--json"), a.runs)
     floor, _ = best(["sqlite3", "-json", db, "SELECT * FROM cases"], a.runs)
     row("`list --json > /dev/null`", took, floor, peak)
-    took, peak = best(casebook(db, "--as-of", app_at, "export", "--format", "jsonl"), a.runs)
+    took, peak = best(at_clock(app_at, db, "export", "--format", "jsonl"), a.runs)
     floor, _ = best(["sqlite3", "-json", db, "SELECT * FROM cases; SELECT * FROM touchpoints"], a.runs)
     row("`export --format jsonl > /dev/null`", took, floor, peak)
+
+    say("as of a past date …")
+    point_in_time(db, app_at, a.runs, row, notes)
 
     say(f"JSON Lines import of a {a.slice}-case slice …")
     part = os.path.join(bench, f"cases-{a.slice}.sqlite3")
     cached(part, a.slice)
     lines = part[: -len(".sqlite3")] + ".jsonl"
     with open(lines, "wb") as out:
-        measured(casebook(part, "--as-of", GEN_AT, "export", "--format", "jsonl"), stdout=out)
+        measured(at_clock(GEN_AT, part, "export", "--format", "jsonl"), stdout=out)
     into = os.path.join(bench, "import-into.sqlite3")
     # Each run into a new, empty file: the best of --runs, all of them noted.
     runs, peak = [], 0
     for _ in range(a.runs):
         remove_db(into)
-        took, p = measured(casebook(into, "--as-of", GEN_AT, "import", lines))
+        took, p = measured(at_clock(GEN_AT, into, "import", lines))
         runs.append(took)
         peak = max(peak, p or 0)
     imported = int(sql_value(into, "SELECT count(*) FROM touchpoints"))
@@ -295,6 +331,13 @@ def main():
     row(f"JSON Lines import ({a.slice:,} cases, {imported:,} touches, into an empty file; best of {a.runs})",
         f"{took:.2f} s = {imported / took:,.0f} touches/s", None, peak or None)
     notes.append("import runs: " + ", ".join(f"{t:.2f} s = {imported / t:,.0f}/s" for t in runs))
+
+    say("the first list a day after the last look …")
+    day_after = datetime.datetime.strptime(app_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc) + datetime.timedelta(days=1)
+    due = sql_value(db, f"SELECT count(*) FROM cases WHERE next_change_at <= {int(day_after.timestamp()) * 1000}")
+    took, peak = measured(at_clock(iso(day_after), db, "list", "--limit", "50"))
+    row(f"the first `list --limit 50` a day after the last look ({int(due):,} cases due)", took, None, peak)
+    keep_clock(db, day_after)
 
     size = sum(os.path.getsize(db + s) for s in ("", "-wal") if os.path.exists(db + s))
     row("file size", f"{size:,} bytes = {size / touches:.0f} bytes per touch")

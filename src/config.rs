@@ -1,6 +1,7 @@
 //! The config file (TOML): friction thresholds under `[friction]`, cost rates
 //! under `[cost]`, the next action's thresholds under `[next_action]`.
-//! A missing file means the defaults; a bad one is an error naming the key.
+//! A missing file means the defaults; a bad one is an error naming the key;
+//! one that holds a database password and that others can read is refused.
 
 use crate::domain::cost::CostRates;
 use crate::domain::friction::Thresholds;
@@ -40,6 +41,11 @@ pub enum ConfigError {
     Unreadable { path: PathBuf, reason: String },
     #[error("bad config file {path}: {reason}")]
     Bad { path: PathBuf, reason: String },
+    #[error(
+        "refused the config file {path}: it holds a database password and other accounts can read it (mode {mode:04o}); \
+         make it yours alone (chmod 600 {path}), as psql ignores a .pgpass that others can read"
+    )]
+    Exposed { path: PathBuf, mode: u32 },
 }
 
 /// `config.toml` in the platform's config directory.
@@ -62,9 +68,19 @@ impl Config {
                 })
             }
         };
+        // As psql with a .pgpass: a password that others can read is no secret.
+        if crate::db_url::holds_password(&text) {
+            if let Some(mode) = crate::private_files::loose_mode(path) {
+                return Err(ConfigError::Exposed {
+                    path: path.into(),
+                    mode,
+                });
+            }
+        }
+        // A parse error quotes the line it is about.
         Self::parse(&text).map_err(|reason| ConfigError::Bad {
             path: path.into(),
-            reason,
+            reason: crate::db_url::redacted(&reason),
         })
     }
 

@@ -4,8 +4,10 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod db_url;
 pub mod domain;
 pub mod io;
+pub mod private_files;
 pub mod store;
 pub mod tui;
 pub mod ui;

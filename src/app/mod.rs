@@ -123,17 +123,28 @@ impl App {
         };
         app.resize(80, 24);
         app.cases.load(&app.store, now)?;
+        let mut notes = Vec::new();
         if app.store.read_only {
-            app.say(format!(
+            notes.push(format!(
                 "{} is read-only: you can look, not change",
                 app.store.path.display()
             ));
         }
         if let Some(t) = app.store.as_of {
-            app.say(format!(
+            notes.push(format!(
                 "the casebook as it stood at {}: you can look, not change",
                 crate::domain::time::local_text(t)
             ));
+        }
+        // Said once, at the start: the file is left as it is.
+        let exposure = crate::private_files::exposure(&app.store.path);
+        if let Some(exposure) = &exposure {
+            notes.push(exposure.to_string());
+        }
+        if exposure.is_some() {
+            app.complain(notes.join("; "));
+        } else if !notes.is_empty() {
+            app.say(notes.join("; "));
         }
         Ok(app)
     }

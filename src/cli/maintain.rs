@@ -52,6 +52,13 @@ pub fn backup(cx: &mut Context, path: &Path, out: &mut dyn Write) -> Result<()> 
 }
 
 pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
+    // A file others can read is left as it is, but said so: a warning on
+    // stderr, not a problem, so the report and the exit status are the
+    // integrity check's.
+    if let Some(exposure) = crate::private_files::exposure(&cx.store.path) {
+        let warning = format!("warning: {exposure}");
+        eprintln!("{}", crate::ui::text::safe_text(&warning));
+    }
     let mut problems = cx.store.check()?;
     problems.extend(cx.store.impossible_times()?);
     // The stored flags and triage order agree with a fresh derivation of

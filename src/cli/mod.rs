@@ -247,13 +247,39 @@ pub struct OutputArgs {
     pub json: bool,
 }
 
-/// The database path the user chose, or the default.
+/// The database path the user chose, or the default. A PostgreSQL URL is
+/// refused (not built yet), without repeating it: it may hold a password.
 pub fn db_path(cli: &Cli) -> Result<PathBuf> {
     match &cli.db {
-        Some(p) => Ok(p.clone()),
+        Some(p) => {
+            let text = p.to_string_lossy();
+            if crate::db_url::is_postgres_url(&text) {
+                if crate::db_url::holds_password(&text)
+                    && on_command_line(&text, std::env::args_os())
+                {
+                    eprintln!("{PASSWORD_IN_ARGUMENTS}");
+                }
+                anyhow::bail!(
+                    "--db (or CASEBOOK_DB) is a PostgreSQL URL, and this casebook keeps its cases in a SQLite file only; give the file's path"
+                );
+            }
+            Ok(p.clone())
+        }
         None => crate::store::default_path()
             .context("no home directory: give --db PATH or set CASEBOOK_DB"),
     }
+}
+
+/// Printed when a password is given in the arguments, where any account on
+/// the machine can read it (`ps`); libpq's own places for it are private.
+pub const PASSWORD_IN_ARGUMENTS: &str = "warning: the password in --db can be seen by every account on this machine in the process list (ps); \
+keep it in ~/.pgpass (mode 0600) or in the PGPASSWORD variable, and leave it out of the URL";
+
+/// Whether `value` (CASEBOOK_DB's, or --db's) was written in the arguments,
+/// as `--db VALUE` or `--db=VALUE`, rather than taken from the environment.
+fn on_command_line(value: &str, args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.skip(1)
+        .any(|arg| arg.to_string_lossy().contains(value))
 }
 
 pub fn load_config(cli: &Cli) -> Result<Config> {

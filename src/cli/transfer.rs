@@ -191,9 +191,10 @@ pub fn export(cx: &mut Context, a: &ExportArgs, out: &mut dyn Write) -> Result<(
     match &a.output {
         None => json::export(&cx.store, a.format, out),
         Some(path) => {
-            // Write beside the target and rename, so a failed export leaves no half file.
+            // Write beside the target and rename, so a failed export leaves no
+            // half file; readable by its owner alone, as the database is.
             let tmp = path.with_extension("part");
-            let file = std::fs::File::create(&tmp)
+            let file = crate::private_files::create(&tmp)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?;
             let mut w = std::io::BufWriter::new(file);
             json::export(&cx.store, a.format, &mut w)?;

@@ -3,6 +3,7 @@
 use super::cases::SummaryRates;
 use super::{Result, StoreError};
 use crate::domain::friction::Thresholds;
+use crate::private_files::privately;
 use include_dir::{include_dir, Dir};
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::Migrations;
@@ -88,22 +89,24 @@ impl Store {
     /// drop SQLite's locks, and another program could then delete the
     /// write-ahead log under us (tests/durability.rs). `stat` opens nothing,
     /// so it is the one look at the file taken here.
+    /// A file (and folder) created here is its owner's alone: SQLite makes
+    /// it under a umask of 077 (`private_files::privately`).
     fn open_as(path: &Path, create: bool) -> Result<Store> {
-        let user_read_only = match std::fs::metadata(path) {
+        let (user_read_only, creating) = match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => return Err(cannot_open(path, "it is a directory")),
             // A file without write permission is read-only even to root, who
             // could write it anyway: the user's intent is what counts.
-            Ok(meta) => meta.permissions().readonly(),
+            Ok(meta) => (meta.permissions().readonly(), false),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !create {
                     return Err(StoreError::NoSuchFile(path.to_path_buf()));
                 }
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| {
+                    privately(|| std::fs::create_dir_all(dir)).map_err(|e| {
                         cannot_open(path, format!("cannot create {}: {e}", dir.display()))
                     })?;
                 }
-                false
+                (false, true)
             }
             Err(e) => return Err(cannot_open(path, e)),
         };
@@ -118,15 +121,20 @@ impl Store {
         let conn = if user_read_only {
             Connection::open_with_flags(path, read_only | no_mutex)
         } else {
+            let open_read_write = || Connection::open_with_flags(path, read_write | no_mutex);
+            // SQLite creates the file as it opens it.
+            let opened = if creating {
+                privately(open_read_write)
+            } else {
+                open_read_write()
+            };
             // SQLite falls back to reading by itself where the system refuses
             // writing; where it cannot even do that, ask for reading alone.
-            Connection::open_with_flags(path, read_write | no_mutex).or_else(|e| {
-                match e.sqlite_error_code() {
-                    Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly) => {
-                        Connection::open_with_flags(path, read_only | no_mutex)
-                    }
-                    _ => Err(e),
+            opened.or_else(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly) => {
+                    Connection::open_with_flags(path, read_only | no_mutex)
                 }
+                _ => Err(e),
             })
         }
         .map_err(|e| cannot_open(path, e))?;
@@ -314,7 +322,8 @@ impl Store {
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
-    /// An online, consistent copy of the database at `dest`.
+    /// An online, consistent copy of the database at `dest`, readable by
+    /// its owner alone.
     pub fn backup(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
             return Err(cannot_open(
@@ -322,7 +331,7 @@ impl Store {
                 "it already exists; choose a new file for the backup",
             ));
         }
-        let mut out = Connection::open(dest).map_err(|e| cannot_open(dest, e))?;
+        let mut out = privately(|| Connection::open(dest)).map_err(|e| cannot_open(dest, e))?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
         Ok(())
