@@ -691,3 +691,27 @@ fn the_stored_next_action_changes_the_instant_a_promise_falls_due() {
         );
     }
 }
+
+/// A report of the past measured on two threads (two connections, half the
+/// cases each) is the report measured on one.
+#[test]
+fn a_report_of_the_past_on_two_threads_is_the_report_on_one() {
+    use casebook::store::report::{GroupBy, Window};
+    use casebook::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let t: chrono::DateTime<chrono::Utc> = "2026-10-15T00:00:00Z".parse().unwrap();
+    let window = Window {
+        since: None,
+        until: None,
+    };
+    for by in [GroupBy::Vendor, GroupBy::Channel, GroupBy::Party] {
+        let report = |threads: usize| {
+            let mut s = Store::open_existing(&db).unwrap();
+            s.live_on_two_threads = threads;
+            s.view_as_of(t, false).unwrap();
+            serde_json::to_string(&s.report(by, window, t).unwrap()).unwrap()
+        };
+        assert_eq!(report(0), report(usize::MAX), "{}", by.as_str());
+    }
+}

@@ -13,11 +13,13 @@
 //! `writes` count stay as they were.
 
 use super::cases::{load_case, load_touches};
-use super::events::timed_changes;
-use super::rows::millis;
+use super::event_value::StoredText;
+use super::rows::{case_from_row, millis, touch_from_row, CASE_COLUMNS, CASE_FROM, TOUCH_COLUMNS};
 use super::summary::{summary_of, write_into, Tables};
 use super::{Result, Store};
-use crate::domain::as_of::case_as_of;
+use crate::domain::as_of::{case_as_of, resolutions_before_reopening, FieldChange};
+use crate::domain::case::in_time_order;
+use crate::domain::time::from_millis;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -41,16 +43,108 @@ pub(super) fn unsettled_by(conn: &Connection, t: DateTime<Utc>) -> Result<Vec<i6
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A case and its touches as they stood at `t` (None: not opened yet).
-pub(super) fn case_at(
+/// Calls `f` with each of the cases `ids` (ascending) as it stood at `t`,
+/// read in one pass (cases with their touches up to `t`, and their trail's
+/// changes to the timed fields beside them) rather than case by case. Tags
+/// are not read; notes only when `with_notes`.
+pub(super) fn each_case_at(
     conn: &Connection,
-    id: i64,
+    ids: &[i64],
     t: DateTime<Utc>,
-) -> Result<Option<(Case, Vec<Touchpoint>)>> {
-    let case = load_case(conn, id)?;
-    let touches = load_touches(conn, id)?;
-    let changes = timed_changes(conn, id)?;
-    Ok(case_as_of(&case, &touches, &changes, t))
+    with_notes: bool,
+    mut f: impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
+) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS as_of_ids (id INTEGER PRIMARY KEY);
+         DELETE FROM temp.as_of_ids;",
+    )?;
+    {
+        let mut add = conn.prepare_cached("INSERT INTO temp.as_of_ids (id) VALUES (?1)")?;
+        for id in ids {
+            add.execute([id])?;
+        }
+    }
+    let touch_columns = if with_notes {
+        TOUCH_COLUMNS.to_string()
+    } else {
+        TOUCH_COLUMNS.replace("t.note", "''")
+    };
+    let mut cases = conn.prepare(&format!(
+        "SELECT {CASE_COLUMNS}, {touch_columns} FROM {CASE_FROM}
+         LEFT JOIN touchpoints t ON t.case_id = c.id AND t.at <= ?1
+         LEFT JOIN vendors p ON p.id = t.party_id
+         WHERE c.id IN (SELECT id FROM temp.as_of_ids)
+         ORDER BY c.id, t.at, t.id"
+    ))?;
+    let mut changes = conn.prepare(
+        "SELECT case_id, at, field, old_value, new_value FROM events
+         WHERE case_id IN (SELECT id FROM temp.as_of_ids)
+           AND kind IN ('status_changed', 'field_changed')
+           AND field IN ('status', 'resolved_at', 'closed_at', 'outcome', 'reopens')
+         ORDER BY case_id, id",
+    )?;
+    let mut changes = changes.query([])?;
+    let mut pending: Option<(i64, FieldChange)> = None;
+    let mut changes_of = |id: i64| -> Result<Vec<FieldChange>> {
+        let mut out = Vec::new();
+        loop {
+            if pending.is_none() {
+                let Some(r) = changes.next()? else {
+                    return Ok(out);
+                };
+                pending = Some((
+                    r.get(0)?,
+                    FieldChange {
+                        at: from_millis(r.get(1)?),
+                        field: r.get(2)?,
+                        old: r.get::<_, StoredText>(3)?.json(),
+                        new: r.get::<_, StoredText>(4)?.json(),
+                    },
+                ));
+            }
+            match pending.take() {
+                Some((case, c)) if case == id => out.push(c),
+                Some((case, c)) if case < id => drop(c),
+                other => {
+                    pending = other;
+                    return Ok(out);
+                }
+            }
+        }
+    };
+    let mut finish = |case: Case, mut touches: Vec<Touchpoint>| -> Result<()> {
+        let mut case = case;
+        let trail = changes_of(case.id)?;
+        if case.reopens > 0 {
+            case.resolved_before = resolutions_before_reopening(&trail);
+        }
+        in_time_order(&mut touches);
+        match case_as_of(&case, &touches, &trail, t) {
+            Some((c, ts)) => f(c, ts),
+            None => Ok(()),
+        }
+    };
+    let mut rows = cases.query([millis(t)])?;
+    let mut current: Option<(Case, Vec<Touchpoint>)> = None;
+    const T: usize = 27;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        if current.as_ref().is_none_or(|(c, _)| c.id != id) {
+            if let Some((c, ts)) = current.take() {
+                finish(c, ts)?;
+            }
+            current = Some((case_from_row(row, 0)?, Vec::new()));
+        }
+        if row.get::<_, Option<i64>>(T)?.is_some() {
+            if let Some((_, ts)) = current.as_mut() {
+                ts.push(touch_from_row(row, T)?);
+            }
+        }
+    }
+    if let Some((c, ts)) = current {
+        finish(c, ts)?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -94,30 +188,22 @@ impl Store {
                  outcome = ?5, reopens = ?6 WHERE id = ?1",
         )?;
         let mut measured = 0;
-        for id in ids {
-            let Some((case, touches)) = case_at(&self.conn, id, t)? else {
-                continue;
-            };
-            copy.execute([id])?;
+        let (th, rates) = (&self.thresholds, &self.summary_rates);
+        each_case_at(&self.conn, &ids, t, true, |case, touches| {
+            copy.execute([case.id])?;
             timed.execute(rusqlite::params![
-                id,
+                case.id,
                 case.status.as_str(),
                 case.resolved_at.map(millis),
                 case.closed_at.map(millis),
                 case.outcome.map(|o| o.as_str()),
                 case.reopens,
             ])?;
-            let s = summary_of(
-                &case,
-                &touches,
-                t,
-                &self.thresholds,
-                &self.summary_rates,
-                sla.as_deref(),
-            );
+            let s = summary_of(&case, &touches, t, th, rates, sla.as_deref());
             write_into(&self.conn, PAST, &case, &s, false, true)?;
             measured += 1;
-        }
+            Ok(())
+        })?;
         drop((copy, timed));
         // The file's rows stand for the cases settled by `t` (none when the
         // kept figures do not hold).

@@ -37,6 +37,9 @@ pub struct Store {
     pub(crate) sla_cache: super::sla::SetupCache,
     /// From how wide a range of case ids a report reads on two connections.
     pub split_reports_from: i64,
+    /// From how many cases measured at a moment of the past (`--as-of`) a
+    /// report measures them on two threads.
+    pub live_on_two_threads: usize,
     /// A view of the file as it stood at this moment (`--as-of`): computed
     /// in memory, never written (src/store/as_of.rs).
     pub as_of: Option<chrono::DateTime<chrono::Utc>>,
@@ -160,6 +163,7 @@ impl Store {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
             split_reports_from: SPLIT_REPORTS_FROM,
+            live_on_two_threads: 5_000,
             as_of: None,
             as_of_tables: false,
             real_clock: true,
@@ -188,6 +192,7 @@ impl Store {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             sla_cache: Default::default(),
             split_reports_from: SPLIT_REPORTS_FROM,
+            live_on_two_threads: 5_000,
             as_of: None,
             as_of_tables: false,
             real_clock: true,

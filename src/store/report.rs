@@ -1,6 +1,7 @@
 //! The report: group figures and friction rates per vendor, channel,
 //! category or party, computed one case at a time in a single pass.
 
+use super::as_of::each_case_at;
 use super::cases::{load_case, load_touches};
 use super::charts::Counts;
 use super::report_pass::{kept_pass, Numbered, SecondReader};
@@ -10,7 +11,7 @@ use super::{Result, Store};
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag};
 use crate::domain::measures::GroupFigures;
-use crate::domain::report_tally::ChartBuckets;
+use crate::domain::report_tally::{ChartBuckets, ReportTally};
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
@@ -67,6 +68,53 @@ pub struct Report {
     /// The same figures over every case in the window.
     pub overall: Group,
     pub notes: Vec<String>,
+}
+
+/// What a report measures a case live with, and adds it to a tally.
+struct Live<'a> {
+    by: GroupBy,
+    now: DateTime<Utc>,
+    th: &'a crate::domain::friction::Thresholds,
+    rates: &'a super::cases::SummaryRates,
+    sla: Option<&'a crate::domain::sla::SlaSetup>,
+}
+
+impl Live<'_> {
+    fn add(&self, tally: &mut ReportTally, case: &Case, touches: &[Touchpoint]) {
+        let (_, figures) =
+            derived_and_figures(case, touches, self.now, self.th, self.rates, self.sla);
+        let facts = figures.at(self.now);
+        let opened_at = millis(case.opened_at);
+        let single = match self.by {
+            GroupBy::Vendor => Some(case.vendor.clone()),
+            GroupBy::Category => Some(case.category.to_string()),
+            GroupBy::Stage => Some(case.stage().to_string()),
+            GroupBy::Channel | GroupBy::Party => None,
+        };
+        match (single, self.by) {
+            (Some(key), _) => tally.add(
+                &facts,
+                opened_at,
+                figures.patterns,
+                [(key.as_str(), figures.patterns)],
+            ),
+            (None, GroupBy::Channel) => tally.add(
+                &facts,
+                opened_at,
+                figures.patterns,
+                figures
+                    .channels
+                    .iter()
+                    .map(|m| (m.key.as_str(), m.patterns)),
+            ),
+            (None, _) => tally.add(
+                &facts,
+                opened_at,
+                figures.patterns,
+                figures.parties.iter().map(|m| (m.key.as_str(), m.patterns)),
+            ),
+        }
+    }
 }
 
 impl Store {
@@ -219,58 +267,66 @@ impl Store {
         // Without them, the pass itself keeps to what had happened by then.
         let as_of = self.as_of.filter(|_| !self.as_of_tables).map(millis);
         let went_back = went_back && !self.as_of_tables;
+        let live_charts = charts.clone();
         let pass = kept_pass(
             &self.conn, second, by, window, at, went_back, as_of, numbered, charts,
         );
         self.conn.pragma_update(None, "cache_size", cache)?;
         let (mut tally, live) = pass?;
         let sla = self.sla_setup()?;
-        for id in live {
-            let (case, touches) = match as_of {
-                Some(_) => match super::as_of::case_at(&self.conn, id, now)? {
-                    Some(found) => found,
-                    None => continue,
-                },
-                None => (load_case(&self.conn, id)?, load_touches(&self.conn, id)?),
-            };
-            let (_, figures) = derived_and_figures(
-                &case,
-                &touches,
-                now,
-                th,
-                &self.summary_rates,
-                sla.as_deref(),
-            );
-            let facts = figures.at(now);
-            let opened_at = millis(case.opened_at);
-            let single = match by {
-                GroupBy::Vendor => Some(case.vendor.clone()),
-                GroupBy::Category => Some(case.category.to_string()),
-                GroupBy::Stage => Some(case.stage().to_string()),
-                GroupBy::Channel | GroupBy::Party => None,
-            };
-            match (single, by) {
-                (Some(key), _) => tally.add(
-                    &facts,
-                    opened_at,
-                    figures.patterns,
-                    [(key.as_str(), figures.patterns)],
-                ),
-                (None, GroupBy::Channel) => tally.add(
-                    &facts,
-                    opened_at,
-                    figures.patterns,
-                    figures
-                        .channels
-                        .iter()
-                        .map(|m| (m.key.as_str(), m.patterns)),
-                ),
-                (None, _) => tally.add(
-                    &facts,
-                    opened_at,
-                    figures.patterns,
-                    figures.parties.iter().map(|m| (m.key.as_str(), m.patterns)),
-                ),
+        let measure = Live {
+            by,
+            now,
+            th,
+            rates: &self.summary_rates,
+            sla: sla.as_deref(),
+        };
+        match as_of {
+            // A few cases past their next change, or from after the clock.
+            None => {
+                for id in live {
+                    let case = load_case(&self.conn, id)?;
+                    let touches = load_touches(&self.conn, id)?;
+                    measure.add(&mut tally, &case, &touches);
+                }
+            }
+            // Every case not settled by then, as it stood then: read in one
+            // pass, half of them on a second connection's thread when many.
+            Some(_) => {
+                let other = match live.len() >= self.live_on_two_threads && view.is_some() {
+                    true => self.reader_of_the_same_view()?,
+                    false => None,
+                };
+                let (mine, theirs) = match &other {
+                    Some(_) => live.split_at(live.len() / 2),
+                    None => (&live[..], &[][..]),
+                };
+                let theirs = std::thread::scope(|scope| {
+                    let handle = other.map(|conn| {
+                        let (measure, charts) = (&measure, live_charts.clone());
+                        scope.spawn(move || -> Result<ReportTally> {
+                            let mut t = ReportTally::with_charts(charts);
+                            each_case_at(&conn, theirs, now, false, |c, ts| {
+                                measure.add(&mut t, &c, &ts);
+                                Ok(())
+                            })?;
+                            Ok(t)
+                        })
+                    });
+                    each_case_at(&self.conn, mine, now, false, |c, ts| {
+                        measure.add(&mut tally, &c, &ts);
+                        Ok(())
+                    })?;
+                    handle
+                        .map(|h| {
+                            h.join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        })
+                        .transpose()
+                })?;
+                if let Some(t) = theirs {
+                    tally.merge(t);
+                }
             }
         }
         drop(view);
@@ -320,6 +376,25 @@ impl Store {
         Ok((report, opened, histogram))
     }
 
+    /// Another connection to the file that sees it as of the same write as
+    /// this one's open read (None where there can be none).
+    fn reader_of_the_same_view(&self) -> Result<Option<rusqlite::Connection>> {
+        if self.path.as_os_str() == ":memory:" {
+            return Ok(None);
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let Ok(conn) = rusqlite::Connection::open_with_flags(&self.path, flags) else {
+            return Ok(None);
+        };
+        conn.busy_timeout(self.busy_timeout)?;
+        conn.execute_batch("BEGIN")?;
+        if super::writes_seen(&conn)? != super::writes_seen(&self.conn)? {
+            return Ok(None);
+        }
+        Ok(Some(conn))
+    }
+
     /// A second connection for the report's pass when the file is large
     /// enough to gain from reading on two threads, seeing the file as of the
     /// same write as this one's open read (else none: the pass reads alone).
@@ -332,21 +407,14 @@ impl Store {
         let (Some(first), Some(last)) = (first, last) else {
             return Ok(None);
         };
-        if last - first < self.split_reports_from || self.path.as_os_str() == ":memory:" {
+        if last - first < self.split_reports_from {
             return Ok(None);
         }
-        let flags =
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let Ok(conn) = rusqlite::Connection::open_with_flags(&self.path, flags) else {
+        // The second view starts now; the first started at the count above.
+        let Some(conn) = self.reader_of_the_same_view()? else {
             return Ok(None);
         };
-        conn.busy_timeout(self.busy_timeout)?;
         conn.pragma_update(None, "cache_size", -2000)?;
-        conn.execute_batch("BEGIN")?;
-        // The second view starts now; the first started at the count above.
-        if super::writes_seen(&conn)? != super::writes_seen(&self.conn)? {
-            return Ok(None);
-        }
         Ok(Some(SecondReader {
             conn,
             from_case: first + (last - first) / 2,
