@@ -86,7 +86,7 @@ impl CaseFigures {
     pub fn at(&self, now: DateTime<Utc>) -> CaseFacts {
         let mut facts = self.facts.clone();
         if let Some(since) = self.ball_since {
-            let running = hours(now - since);
+            let running = hours((now - since).max(chrono::Duration::zero()));
             match self.ball {
                 WaitingOn::Vendor => facts.measures.vendor_wait_hours += running,
                 WaitingOn::Customer => facts.measures.customer_wait_hours += running,

@@ -195,6 +195,8 @@ where
 /// A case's age in at most 7 characters, for table columns: "5h 12m",
 /// "12d 16h", past 99 days only the days ("211d"), past a year "1y 32d".
 pub fn age_text(d: Duration) -> String {
+    // An age is never negative (a case logged ahead of the clock is 0m old).
+    let d = d.max(Duration::zero());
     let days = d.num_days();
     if (100..365).contains(&days) {
         format!("{days}d")

@@ -579,6 +579,10 @@ fn same_contact(a: &Touchpoint, b: &Touchpoint) -> bool {
 /// the clock was wrong and is corrected: the file's clock goes back, once.
 const CLOCK_CORRECTED_MS: i64 = 24 * 3_600_000;
 
+/// The page cache while re-deriving the cases that came due (KiB, negative
+/// as SQLite's `cache_size` takes it): 64 MiB.
+const REFRESH_CACHE_KIB: i64 = -65_536;
+
 impl Store {
     /// What a write at `now` is checked against.
     pub(super) fn write_clock(&self, now: DateTime<Utc>) -> WriteClock {
@@ -804,7 +808,6 @@ impl Store {
         // due, and a reader must not wait for another process's long import.
         // Changed cost rates re-derive every case too (their cost is kept).
         let same_thresholds = self.derived_setup_current()?;
-        let rates_json = self.summary_rates.to_json();
         let derived_at: Option<i64> = meta(&self.conn, "derived_at")?.and_then(|v| v.parse().ok());
         // The stored data never goes back with a clock a little behind (a
         // teammate's skewed clock, an --as-of write): it stays as of the
@@ -833,6 +836,28 @@ impl Store {
                 other => Err(other),
             };
         }
+        // Room for the pages a day's due cases touch, so that none is
+        // written out twice (the cache spilling mid-transaction).
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", REFRESH_CACHE_KIB)?;
+        let result = self.refresh_in_tx(at, went_back, same_thresholds, derived_at, th_json);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        result
+    }
+
+    /// `refresh_due`'s transaction.
+    fn refresh_in_tx(
+        &mut self,
+        at: i64,
+        went_back: bool,
+        same_thresholds: bool,
+        derived_at: Option<i64>,
+        th_json: String,
+    ) -> Result<usize> {
+        let rates_json = self.summary_rates.to_json();
         let tx = super::write_tx(&mut self.conn)?;
         let (sql, bound) = if !same_thresholds {
             ("SELECT id FROM cases", None)

@@ -18,7 +18,7 @@ use crate::domain::sla::SlaSetup;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::Arc;
 
 /// The summary columns of `cases`, in the order of `Summary::columns`.
@@ -205,24 +205,59 @@ pub(super) fn write_into(
     in_row: bool,
     fresh: bool,
 ) -> Result<()> {
-    if !in_row {
-        // One statement for the whole row: each UPDATE rewrites all of it.
-        let sets: Vec<String> = SUMMARY_COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", i + 2))
-            .collect();
-        let sql = format!(
-            "UPDATE {} SET {} WHERE id = ?1",
-            into.cases,
-            sets.join(", ")
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        stmt.raw_bind_parameter(1, case.id)?;
-        for (i, v) in s.columns.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 2, v)?;
+    // What the row holds now (nothing to compare for a new case): only the
+    // columns that changed are written, so that the indexes over the others
+    // are left alone (a case re-derived as the clock moves changes little).
+    let kept: Option<Vec<Value>> = match (in_row, fresh) {
+        (false, false) => {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE id = ?1",
+                SUMMARY_COLUMNS.join(", "),
+                into.cases
+            );
+            conn.prepare_cached(&sql)?
+                .query_row([case.id], |r| {
+                    (0..SUMMARY_COLUMNS.len())
+                        .map(|i| r.get::<_, Value>(i))
+                        .collect::<rusqlite::Result<Vec<Value>>>()
+                })
+                .optional()?
         }
-        stmt.raw_execute()?;
+        _ => None,
+    };
+    if !in_row {
+        let changed: Vec<usize> = (0..SUMMARY_COLUMNS.len())
+            .filter(|&i| {
+                kept.as_ref()
+                    .is_none_or(|k| !same_value(&k[i], &s.columns[i]))
+            })
+            .collect();
+        if !changed.is_empty() {
+            let sets: Vec<String> = changed
+                .iter()
+                .enumerate()
+                .map(|(n, &i)| format!("{} = ?{}", SUMMARY_COLUMNS[i], n + 2))
+                .collect();
+            let sql = format!(
+                "UPDATE {} SET {} WHERE id = ?1",
+                into.cases,
+                sets.join(", ")
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            stmt.raw_bind_parameter(1, case.id)?;
+            for (n, &i) in changed.iter().enumerate() {
+                stmt.raw_bind_parameter(n + 2, &s.columns[i])?;
+            }
+            stmt.raw_execute()?;
+        }
+    }
+    // The flags, unless they are the ones kept (their list is a column).
+    const FLAG_LIST: usize = 5;
+    if kept
+        .as_ref()
+        .is_some_and(|k| same_value(&k[FLAG_LIST], &s.columns[FLAG_LIST]))
+    {
+        return super::figures::write_figures(conn, into, case, s);
     }
     if !fresh {
         conn.prepare_cached(&format!("DELETE FROM {} WHERE case_id = ?1", into.flags))?
@@ -236,6 +271,17 @@ pub(super) fn write_into(
         insert.execute(params![case.id, f])?;
     }
     super::figures::write_figures(conn, into, case, s)
+}
+
+/// Whether a kept value is the one to write (a whole REAL may come back as
+/// an INTEGER, and the other way round).
+fn same_value(kept: &Value, new: &Value) -> bool {
+    match (kept, new) {
+        (Value::Integer(a), Value::Real(b)) | (Value::Real(b), Value::Integer(a)) => {
+            (*a as f64) == *b
+        }
+        _ => kept == new,
+    }
 }
 
 /// What a case's summary is computed with, to compute it away from the
