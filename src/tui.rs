@@ -97,7 +97,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             store.real_clock = false;
             // Earlier than the newest clock the file has seen: a view of
             // the past, computed in memory, that writes nothing.
-            if store.clock(t)? > t {
+            if store.newest_clock()?.is_some_and(|newest| newest > t) {
                 store.view_as_of(t, true)?;
             }
             t

@@ -124,3 +124,26 @@ fn the_timeline_shows_the_year_when_it_is_not_this_one() {
     let s = render(&mut app, 100, 60).join("\n");
     assert!(s.contains("\n  08-05 13:40 in_person"), "{s}");
 }
+
+/// The app on a view of the past (--as-of earlier than the file's newest
+/// clock): the header says so, cases opened later are not there, and no key
+/// opens a form or a status menu: a view changes nothing.
+#[test]
+fn the_app_on_a_view_of_the_past_shows_it_and_changes_nothing() {
+    utc();
+    let mut store = demo_store();
+    // Before the cable sign-up (2020-06-01) but after the missing screw.
+    let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2019, 6, 1, 0, 0, 0).unwrap();
+    store.view_as_of(t, true).unwrap();
+    let mut app = casebook::app::App::new(store, t, false).unwrap();
+    app.update(casebook::app::Action::Resize(100, 24));
+    let s = screen(&mut app);
+    assert!(s.contains("as of 2019-06-01 00:00"), "{s}");
+    assert_eq!(listed(&app), vec![1], "{s}");
+    for k in ['a', 't', 'x', 'r'] {
+        key(&mut app, KeyCode::Char(k));
+        assert!(app.modal.is_none(), "{k}: {}", screen(&mut app));
+    }
+    let s = screen(&mut app);
+    assert!(s.contains("as it stood at 2019-06-01 00:00"), "{s}");
+}

@@ -125,13 +125,7 @@ impl App {
             | Action::SetAtRisk
             | Action::EditSla
             | Action::Delete
-                if self.store.read_only =>
-            {
-                self.complain(format!(
-                    "{} is read-only: nothing can be changed",
-                    self.store.path.display()
-                ))
-            }
+                if !self.writable() => {}
             Action::NewPolicy => {
                 let form = sla_form::policy(None, &self.sla.calendars, now);
                 self.open_form(form);

@@ -30,7 +30,14 @@ impl App {
         None
     }
 
-    fn writable(&mut self) -> bool {
+    pub(super) fn writable(&mut self) -> bool {
+        if let Some(t) = self.store.as_of {
+            self.complain(format!(
+                "this is the casebook as it stood at {}: a view of the past changes nothing",
+                crate::domain::time::local_text(t)
+            ));
+            return false;
+        }
         if self.store.read_only {
             self.complain(format!(
                 "{} is read-only: nothing can be changed",

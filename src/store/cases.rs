@@ -758,15 +758,37 @@ impl Store {
         )
     }
 
-    /// The clock the stored derived data is as of (the newest the file has
-    /// seen), if any: a clock a little behind it reads the file as of it.
-    pub fn clock(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-        let derived_at: Option<i64> = self
+    /// The newest clock the file has seen, if any: the one its stored
+    /// derived data was last brought to, or its last write's.
+    pub fn newest_clock(&self) -> Result<Option<DateTime<Utc>>> {
+        let derived: Option<i64> = self
             .conn
             .prepare_cached("SELECT value FROM meta WHERE key = 'derived_at'")?
             .query_row([], |r| r.get::<_, String>(0))
             .optional()?
             .and_then(|v| v.parse().ok());
+        let written: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT at FROM events ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(derived.max(written).map(from_millis))
+    }
+
+    /// The clock the stored derived data was last brought to, if any.
+    fn derived_clock(&self) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'derived_at'")?
+            .query_row([], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|v| v.parse().ok()))
+    }
+
+    /// The clock the stored derived data is as of (the newest the file has
+    /// seen), if any: a clock a little behind it reads the file as of it.
+    pub fn clock(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        let derived_at = self.derived_clock()?;
         Ok(match derived_at {
             Some(d) if d > millis(now) && d - millis(now) <= CLOCK_CORRECTED_MS => from_millis(d),
             _ => now,

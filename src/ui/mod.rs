@@ -109,14 +109,18 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         (false, false) => "? help ",
     };
     // A fixed clock (--as-of) is said first: every figure is as of it.
+    let room = (area.width as usize).saturating_sub(used);
     let right = match app.as_of_set || app.store.as_of.is_some() {
         false => right.to_string(),
-        true => format!(
-            "as of {}  {right}",
-            crate::domain::time::local_text(app.now)
-        ),
+        true => {
+            let as_of = format!("as of {} ", crate::domain::time::local_text(app.now));
+            // Said first: every figure is as of it.
+            match room > text::width(&as_of) + text::width(right) + 1 {
+                true => format!("{as_of} {right}"),
+                false => as_of,
+            }
+        }
     };
-    let room = (area.width as usize).saturating_sub(used);
     if room > text::width(&right) {
         spans.push(Span::raw(" ".repeat(room - text::width(&right))));
         spans.push(Span::styled(right, theme.dim));
