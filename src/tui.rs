@@ -108,6 +108,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");
     }
     let mut app = App::new(store, now, cli.as_of.is_none())?;
+    app.typeahead_guard = true;
     app.as_of_set = cli.as_of.is_some();
     // A slow filter stops for the next key (the key is read, the filter runs
     // again after a pause in the typing).
@@ -155,6 +156,8 @@ fn event_loop(
         if app.dirty {
             terminal.draw(|frame| ui::draw(frame, app, theme))?;
             app.dirty = false;
+            // Keys already waiting were typed before this frame was seen.
+            app.shown(event::poll(Duration::ZERO).unwrap_or(true));
         }
         let timeout = TICK.saturating_sub(last_tick.elapsed());
         let ready = match event::poll(timeout) {

@@ -278,3 +278,72 @@ fn an_import_shows_its_progress_on_a_terminal_and_clears_it() {
         "the progress line was left on the screen:\n{pane}"
     );
 }
+
+/// Every event of the demo stories' trails, by `casebook history`.
+fn trail_events(db: &Path) -> usize {
+    (1..=4)
+        .map(|id| {
+            let out = Command::new(BIN)
+                .arg("--db")
+                .arg(db)
+                .args(["history", &id.to_string(), "--json"])
+                .env("CASEBOOK_NOW", NOW)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            v.as_array().map_or(0, Vec::len)
+        })
+        .sum()
+}
+
+/// A filter typed on every screen filters the cases and edits nothing; keys
+/// typed in one burst after a key that opens a form or a popup are not
+/// taken by it (issue 20: "Parcel never arrived → ndor:comcast").
+#[test]
+fn a_filter_typed_on_every_screen_leaves_the_trail_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let before = trail_events(&db);
+    assert!(before > 0);
+    let Some(tmux) = Tmux::start("filter", &db) else {
+        return;
+    };
+    tmux.prompt();
+    tmux.text(BIN);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("1 of 4 · sort urgency");
+    let filter_everywhere = |go: &[&str], shows: &str| {
+        tmux.keys(go);
+        tmux.wait_for(shows);
+        tmux.text("/vendor:comcast");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("/ vendor:comcast");
+        tmux.wait_for(" of 2 · sort urgency");
+        // Back to every case for the next screen.
+        tmux.keys(&["Escape"]);
+        tmux.wait_for("1 of 4");
+    };
+    filter_everywhere(&["1"], "sort urgency");
+    filter_everywhere(&["Enter"], "› case 2");
+    filter_everywhere(&["2"], "friction");
+    filter_everywhere(&["3"], "friction");
+    filter_everywhere(&["4"], "polic");
+    // On the Case screen, `e` and the rest of a word in one burst: the form
+    // opens, the rest is not typed into it, Enter saves nothing.
+    tmux.keys(&["1", "Enter"]);
+    tmux.wait_for("› case 2");
+    tmux.text("endor:comcast\r");
+    tmux.wait_for("were not taken");
+    tmux.keys(&["Escape"]);
+    // `x` and a letter in one burst: the status popup sets nothing.
+    tmux.text("xc");
+    tmux.wait_for("were not taken");
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("1 of 4 · sort urgency");
+    tmux.keys(&["q"]);
+    tmux.shell_is_back();
+    assert_eq!(trail_events(&db), before);
+    assert_eq!(show_json(&db, "2")["status"], "waiting_vendor");
+}
