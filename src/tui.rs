@@ -90,7 +90,7 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
 
 pub fn run(cli: &Cli) -> Result<()> {
     // Open everything before taking over the screen, so errors print plainly.
-    let mut store = cli::open(cli, false)?;
+    let (mut store, first_run) = cli::first_run::open_for_app(cli)?;
     let now = match &cli.as_of {
         Some(_) => {
             let t = cli::now(cli)?;
@@ -109,6 +109,11 @@ pub fn run(cli: &Cli) -> Result<()> {
     }
     let mut app = App::new(store, now, cli.as_of.is_none())?;
     app.typeahead_guard = true;
+    if let Some(note) = first_run {
+        // On the status line, and under the app once it is gone.
+        eprintln!("{note}");
+        app.say(note);
+    }
     app.as_of_set = cli.as_of.is_some();
     // A slow filter stops for the next key (the key is read, the filter runs
     // again after a pause in the typing).

@@ -3,6 +3,7 @@
 mod cases;
 mod docs;
 mod edit;
+pub mod first_run;
 mod history;
 mod journey;
 mod json_array;
