@@ -13,12 +13,17 @@ c AS (
 t AS (
   SELECT t.case_id, t.at, t.started_by, t.outcome,
          lead(t.at) OVER (PARTITION BY t.case_id ORDER BY t.at, t.id) AS next_at,
-         CASE WHEN t.waiting_on IS NOT NULL THEN t.waiting_on
+         -- after the last touch, a status that names who has the ball has the last word
+         CASE WHEN lead(t.at) OVER (PARTITION BY t.case_id ORDER BY t.at, t.id) IS NULL
+                   AND cs.status = 'waiting_customer' THEN 'customer'
+              WHEN lead(t.at) OVER (PARTITION BY t.case_id ORDER BY t.at, t.id) IS NULL
+                   AND cs.status IN ('waiting_vendor', 'escalated') THEN 'vendor'
+              WHEN t.waiting_on IS NOT NULL THEN t.waiting_on
               WHEN t.outcome IN ('info_request', 'offer') THEN 'customer'
               WHEN t.outcome IN ('resolved', 'delight') THEN 'nobody'
               WHEN t.ask IS NOT NULL AND t.ask NOT IN ('none', 'wait') THEN 'customer'
               ELSE 'vendor' END AS who
-  FROM touchpoints t
+  FROM touchpoints t JOIN cases cs ON cs.id = t.case_id
 ),
 per_case AS (
   SELECT c.id, c.vendor_id, c.status, c.refund, c.cost,

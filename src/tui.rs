@@ -90,7 +90,7 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
 
 pub fn run(cli: &Cli) -> Result<()> {
     // Open everything before taking over the screen, so errors print plainly.
-    let mut store = cli::open(cli, false)?;
+    let (mut store, first_run) = cli::first_run::open_for_app(cli)?;
     let now = match &cli.as_of {
         Some(_) => {
             let t = cli::now(cli)?;
@@ -108,6 +108,12 @@ pub fn run(cli: &Cli) -> Result<()> {
         bail!("the terminal app needs a terminal; for scripts, use a subcommand (casebook --help)");
     }
     let mut app = App::new(store, now, cli.as_of.is_none())?;
+    app.typeahead_guard = true;
+    if let Some(note) = first_run {
+        // On the status line, and under the app once it is gone.
+        eprintln!("{note}");
+        app.say(note);
+    }
     app.as_of_set = cli.as_of.is_some();
     // A slow filter stops for the next key (the key is read, the filter runs
     // again after a pause in the typing).
@@ -155,6 +161,8 @@ fn event_loop(
         if app.dirty {
             terminal.draw(|frame| ui::draw(frame, app, theme))?;
             app.dirty = false;
+            // Keys already waiting were typed before this frame was seen.
+            app.shown(event::poll(Duration::ZERO).unwrap_or(true));
         }
         let timeout = TICK.saturating_sub(last_tick.elapsed());
         let ready = match event::poll(timeout) {

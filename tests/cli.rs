@@ -857,7 +857,7 @@ fn an_older_file_is_migrated_without_losing_anything() {
     )
     .unwrap();
     drop(conn);
-    // Migrating fills the triage order by the rule of Case::urgency: open work
+    // Migrating fills the triage order by the rule of domain::urgency: open work
     // 1 000 000 + a broken promise 100 000 + high priority 20 000 + 2 flags × 100.
     // (Opening migrates; the first look after it derives the case afresh.)
     drop(casebook::store::Store::open(&db.path).unwrap());
@@ -868,7 +868,9 @@ fn an_older_file_is_migrated_without_losing_anything() {
     assert_eq!(urgency, 1_120_200);
     let mut case = casebook::domain::Case::new("x", "v", chrono::Utc::now());
     case.priority = casebook::domain::Priority::High;
-    assert_eq!(case.urgency(&["broken_promise", "slow_response"]), urgency);
+    let fresh =
+        casebook::domain::urgency::urgency(&case, &["broken_promise", "slow_response"], None);
+    assert_eq!((fresh.rank, fresh.due), (urgency, 0));
     drop(conn);
     let out = db.run(&["list", "silent", "--json"]);
     let rows: Value = serde_json::from_str(&out).unwrap();

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 /// Every case of the file worked out live, from its fields and touches
 /// alone (nothing stored is read): the open ones, in triage order
-/// (urgency, then oldest, then id), each with its next action.
+/// (urgency and time left, then oldest, then id), each with its next action.
 fn live(db: &Db, now: &str) -> Value {
     let now: DateTime<Utc> = now.parse().unwrap();
     let store = Store::open(&db.path).unwrap();
@@ -45,7 +45,12 @@ fn live(db: &Db, now: &str) -> Value {
             continue;
         };
         let ids: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
-        let key = (-case.urgency(&ids), case.opened_at, case.id);
+        let sla = store
+            .sla_setup()
+            .unwrap()
+            .and_then(|s| s.case_sla(&case, &touches, now));
+        let u = casebook::domain::urgency::urgency(&case, &ids, sla.as_ref());
+        let key = (-u.rank, u.due, case.opened_at, case.id);
         let record = json!({"case": case.id, "ref": case.reference, "title": case.title,
             "vendor": case.vendor, "status": case.status.as_str(),
             "next_action": action});

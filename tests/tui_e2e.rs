@@ -19,34 +19,40 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, db: &Path) -> Option<Tmux> {
+        Tmux::start_with(name, &[&format!("CASEBOOK_DB={}", db.display())])
+    }
+
+    /// A session whose shell has these variables (`NAME=VALUE`) besides the
+    /// time zone and the clock.
+    fn start_with(name: &str, vars: &[&str]) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             eprintln!("skipped: tmux is not installed (the end-to-end test needs it)");
             return None;
         }
         let socket = format!("casebook-e2e-{name}-{}", std::process::id());
         let t = Tmux { socket };
-        let ok = t
-            .cmd(&[
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "e2e",
-                "-x",
-                "100",
-                "-y",
-                "30",
-                "-e",
-                "TZ=UTC",
-                "-e",
-                &format!("CASEBOOK_NOW={NOW}"),
-                "-e",
-                &format!("CASEBOOK_DB={}", db.display()),
-                "sh",
-            ])
-            .status
-            .success();
+        let mut args = vec![
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-e",
+            "TZ=UTC",
+            "-e",
+        ];
+        let now = format!("CASEBOOK_NOW={NOW}");
+        args.push(&now);
+        for v in vars {
+            args.extend(["-e", v]);
+        }
+        args.push("sh");
+        let ok = t.cmd(&args).status.success();
         assert!(ok, "tmux would not start a session");
         Some(t)
     }
@@ -277,4 +283,133 @@ fn an_import_shows_its_progress_on_a_terminal_and_clears_it() {
         !pane.contains("cases, "),
         "the progress line was left on the screen:\n{pane}"
     );
+}
+
+/// Every event of the demo stories' trails, by `casebook history`.
+fn trail_events(db: &Path) -> usize {
+    (1..=4)
+        .map(|id| {
+            let out = Command::new(BIN)
+                .arg("--db")
+                .arg(db)
+                .args(["history", &id.to_string(), "--json"])
+                .env("CASEBOOK_NOW", NOW)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            v.as_array().map_or(0, Vec::len)
+        })
+        .sum()
+}
+
+/// A filter typed on every screen filters the cases and edits nothing; keys
+/// typed in one burst after a key that opens a form or a popup are not
+/// taken by it (issue 20: "Parcel never arrived → ndor:comcast").
+#[test]
+fn a_filter_typed_on_every_screen_leaves_the_trail_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let before = trail_events(&db);
+    assert!(before > 0);
+    let Some(tmux) = Tmux::start("filter", &db) else {
+        return;
+    };
+    tmux.prompt();
+    tmux.text(BIN);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("1 of 4 · sort urgency");
+    let filter_everywhere = |go: &[&str], shows: &str| {
+        tmux.keys(go);
+        tmux.wait_for(shows);
+        tmux.text("/vendor:comcast");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("/ vendor:comcast");
+        tmux.wait_for(" of 2 · sort urgency");
+        // Back to every case for the next screen.
+        tmux.keys(&["Escape"]);
+        tmux.wait_for("1 of 4");
+    };
+    filter_everywhere(&["1"], "sort urgency");
+    filter_everywhere(&["Enter"], "› case 2");
+    filter_everywhere(&["2"], "friction");
+    filter_everywhere(&["3"], "friction");
+    filter_everywhere(&["4"], "polic");
+    // On the Case screen, `e` and the rest of a word in one burst: the form
+    // opens, the rest is not typed into it, Enter saves nothing.
+    tmux.keys(&["1", "Enter"]);
+    tmux.wait_for("› case 2");
+    tmux.text("endor:comcast\r");
+    tmux.wait_for("Tab/↑↓ fields");
+    // The form was seen once the burst was over: Esc closes it unchanged.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!tmux.pane().contains("comcast"), "{}", tmux.pane());
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the form closed", |pane| !pane.contains("Tab/↑↓ fields"));
+    // `x` and a letter in one burst: the status popup sets nothing.
+    tmux.text("xc");
+    tmux.wait_for("Status of case 2");
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the popup closed", |pane| {
+        !pane.contains("Status of case 2")
+    });
+    tmux.keys(&["q"]);
+    tmux.wait_for("1 of 4 · sort urgency");
+    tmux.keys(&["q"]);
+    tmux.shell_is_back();
+    assert_eq!(trail_events(&db), before);
+    assert_eq!(show_json(&db, "2")["status"], "waiting_vendor");
+}
+
+/// The first run starts (issue 20): with no file at the default path the app
+/// makes it in its own data folder and says where; a missing `--db PATH` is
+/// asked about before the terminal is taken over ("n" creates nothing).
+#[test]
+fn the_first_run_creates_the_file_and_asks_about_a_named_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let Some(tmux) = Tmux::start_with("first", &[&format!("XDG_DATA_HOME={}", data.display())])
+    else {
+        return;
+    };
+    tmux.prompt();
+    // The default path: $XDG_DATA_HOME/casebook/casebook.sqlite3.
+    tmux.text(&format!("env -u CASEBOOK_DB {BIN}"));
+    tmux.keys(&["Enter"]);
+    let made = data.join("casebook").join("casebook.sqlite3");
+    tmux.wait_for("a new casebook: created");
+    tmux.wait_for("sort urgency");
+    assert!(made.exists(), "{} was not made", made.display());
+    tmux.keys(&["q"]);
+    tmux.shell_is_back();
+    // It said where, and the words stay under the app once it is gone.
+    tmux.wait_for(&format!("created {}", made.display()));
+
+    // A named file: asked first; "n" leaves nothing behind.
+    let named = dir.path().join("mine").join("cases.sqlite3");
+    tmux.text(&format!(
+        "clear; env -u CASEBOOK_DB {BIN} --db {}",
+        named.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("create {}? (y/n)", named.display()));
+    assert!(!tmux.alternate_screen(), "asked inside the app");
+    tmux.text("n");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("nothing was created");
+    assert!(!named.exists() && !dir.path().join("mine").exists());
+    // "y" makes it and opens the app on it.
+    tmux.text(&format!(
+        "clear; env -u CASEBOOK_DB {BIN} --db {}",
+        named.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("(y/n)");
+    tmux.text("y");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("sort urgency");
+    assert!(named.exists());
+    tmux.keys(&["q"]);
+    tmux.shell_is_back();
 }

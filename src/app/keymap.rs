@@ -62,9 +62,14 @@ const F1: Key = code(KeyCode::F(1));
 static GLOBAL: &[Binding] = &[
     b(&[ch('?'), F1], Action::ShowHelp, "this help"),
     b(
+        &[ch('/')],
+        Action::EditFilter,
+        "filter the cases: type a query (from any screen; see the Cases help)",
+    ),
+    b(
         &[ch('1')],
         Action::Tab(Tab::Cases),
-        "Cases: the triage table",
+        "Cases: the triage table (from a case too)",
     ),
     b(
         &[ch('2')],
@@ -118,11 +123,6 @@ static CASES: &[Binding] = &[
         &[ENTER, ch('l'), RIGHT],
         Action::Open,
         "open the selected case",
-    ),
-    b(
-        &[ch('/')],
-        Action::EditFilter,
-        "filter: type a query (see below)",
     ),
     b(&[ch('s')], Action::SortNext, "sort by the next column"),
     b(&[ch('S')], Action::SortPrev, "sort by the previous column"),

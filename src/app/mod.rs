@@ -77,6 +77,13 @@ pub struct App {
     flags_refreshed: Instant,
     /// The changes made in this session, newest last, for `u`.
     undo: Vec<Done>,
+    /// Keys typed before a form, popup or question was on screen are not
+    /// taken by it: a key never leads, through screens the user did not see,
+    /// to a change. The event loop turns it on and says when a frame has
+    /// been seen (`shown`); tests that drive `update` directly leave it off.
+    pub typeahead_guard: bool,
+    /// The modal on screen has been seen with no key waiting.
+    modal_seen: bool,
 }
 
 /// One change made in the app: the events it appended to one case's trail.
@@ -120,6 +127,8 @@ impl App {
             data_version,
             flags_refreshed: Instant::now(),
             undo: Vec::new(),
+            typeahead_guard: false,
+            modal_seen: true,
         };
         app.resize(80, 24);
         app.cases.load(&app.store, now)?;
@@ -215,7 +224,34 @@ impl App {
         }
     }
 
+    /// A frame was drawn; `keys_waiting`: keys had already been typed when
+    /// it was (the user could not have seen it before typing them).
+    pub fn shown(&mut self, keys_waiting: bool) {
+        if !keys_waiting {
+            self.modal_seen = true;
+        }
+    }
+
     pub fn update(&mut self, action: Action) {
+        let before = self.modal.as_ref().map(std::mem::discriminant);
+        let typed = !matches!(
+            action,
+            Action::Tick | Action::None | Action::Resize(..) | Action::Quit
+        );
+        if typed && self.modal.is_some() && !self.modal_seen {
+            // Typed ahead of the modal: not for it.
+            self.dirty = true;
+            self.say("keys typed before this showed were not taken: nothing changed");
+            return;
+        }
+        self.update_now(action);
+        let after = self.modal.as_ref().map(std::mem::discriminant);
+        if after.is_some() && after != before {
+            self.modal_seen = !self.typeahead_guard;
+        }
+    }
+
+    fn update_now(&mut self, action: Action) {
         if !matches!(action, Action::Tick | Action::None) {
             self.dirty = true;
         }
@@ -238,7 +274,13 @@ impl App {
                     scroll: 0,
                 })
             }
+            Action::Tab(Tab::Cases) => self.show_table(),
             Action::Tab(t) => self.switch(t),
+            // From any screen: the table's filter line, the table under it.
+            Action::EditFilter => {
+                self.show_table();
+                self.cases.start_editing();
+            }
             Action::NextTab | Action::PrevTab => {
                 let step = if action == Action::NextTab { 1 } else { 2 };
                 self.switch(Tab::ALL[(self.tab.index() + step) % Tab::ALL.len()]);

@@ -13,6 +13,15 @@ impl App {
         self.load_report(true);
     }
 
+    /// The Cases table itself, from anywhere: a case open over it closes,
+    /// its row selected (`1`, and the filter line).
+    pub(super) fn show_table(&mut self) {
+        if let Some(case) = self.case.take() {
+            self.cases.select_id(case.case.id);
+        }
+        self.switch(Tab::Cases);
+    }
+
     /// Makes the report of the report screen on show (only when stale, or always).
     pub(super) fn load_report(&mut self, only_stale: bool) {
         let now = self.now;
@@ -119,10 +128,6 @@ impl App {
             Action::SortNext => self.cases.cycle_sort(1, s, now),
             Action::SortPrev => self.cases.cycle_sort(-1, s, now),
             Action::SortReverse => self.cases.reverse(s, now),
-            Action::EditFilter => {
-                self.cases.start_editing();
-                Ok(())
-            }
             Action::Back => {
                 if self.cases.query_text.is_empty() {
                     self.say("q quits");

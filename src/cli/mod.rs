@@ -3,6 +3,7 @@
 mod cases;
 mod docs;
 mod edit;
+pub mod first_run;
 mod history;
 mod journey;
 mod json_array;
@@ -96,7 +97,7 @@ pub enum Command {
     List {
         /// The filter, in the query language (negate a term with a leading '!', or '-' after '--')
         query: Vec<String>,
-        /// Sort by: urgency, id, age, vendor, channel, status, flags, touches, sla (time left, breached first)
+        /// Sort by: urgency (open work; SLA breached, then at risk, by time left; broken promises; priority; flags; age), id, age, vendor, channel, status, flags, touches, sla (time left, breached first)
         #[arg(long, default_value = "urgency")]
         sort: String,
         /// Print at most this many
@@ -116,7 +117,7 @@ pub enum Command {
     },
     /// Change a case's own fields (stage, category, priority, title, owner)
     Edit(edit::EditArgs),
-    /// Open cases in urgency order, each with its next action (and why)
+    /// Open cases in urgency order (SLA breached, then at risk, by time left; then broken promises, priority, flags, age), each with its next action (and why)
     Next {
         /// A filter in the query language, as for list
         query: Vec<String>,

@@ -147,9 +147,6 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
 /// Longest text accepted in any field; notes may be long, names may not.
 pub const MAX_NAME_CHARS: usize = 500;
 pub const MAX_NOTE_CHARS: usize = 100_000;
-/// The part of `Case::urgency` that open work has and done work has not:
-/// every open case's urgency is at least this, every done case's below it.
-pub const OPEN_WORK_URGENCY: i64 = 1_000_000;
 
 /// Trims a name and rejects control characters; emoji, combining marks and
 /// right-to-left text are all kept as they are.
@@ -299,30 +296,6 @@ impl Case {
     pub fn stage(&self) -> JourneyStage {
         self.stage
             .unwrap_or_else(|| JourneyStage::of_category(self.category))
-    }
-
-    /// Where the case stands in the triage order (higher first): open work
-    /// before done, then a broken promise, then priority, then more friction
-    /// flags; ties go to the oldest. migrations/03-triage-order/up.sql fills
-    /// old files by the same rule.
-    pub fn urgency(&self, flags: &[&str]) -> i64 {
-        let open = if self.status.is_done() {
-            0
-        } else {
-            OPEN_WORK_URGENCY
-        };
-        let promise = if flags.contains(&"broken_promise") {
-            100_000
-        } else {
-            0
-        };
-        let priority = match self.priority {
-            Priority::Urgent => 30_000,
-            Priority::High => 20_000,
-            Priority::Normal => 10_000,
-            Priority::Low => 0,
-        };
-        open + promise + priority + 100 * flags.len() as i64
     }
 
     /// Moves the case to a new status at a time, keeping the resolution and

@@ -11,7 +11,7 @@ use super::cost::CostRates;
 use super::cost_group::CostFacts;
 use super::enums::WaitingOn;
 use super::friction::{Flag, Pattern, PatternSet};
-use super::measures::{measure, waiting_on_after, CaseFacts};
+use super::measures::{ball_after_last, measure, CaseFacts};
 use super::sla::tally::SlaFacts;
 use super::time::hours;
 use chrono::{DateTime, Utc};
@@ -74,7 +74,7 @@ impl CaseFigures {
         let home_party = touches.first().map_or(case.vendor.clone(), party);
         CaseFigures {
             facts,
-            ball: last.map_or(WaitingOn::Nobody, waiting_on_after),
+            ball: last.map_or(WaitingOn::Nobody, |_| ball_after_last(case, touches)),
             ball_since: last.map(|t| t.at),
             patterns,
             channels: members(touches, flags, home_channel, channel),

@@ -15,13 +15,15 @@ use super::next_action::{
     self, ChannelAnswers, NextAction, NextActionInput, NextActionSettings, SlaUrgency,
 };
 use super::sla::{CaseSla, SlaSetup, SlaState};
+use super::urgency::{self, Urgency};
 use chrono::{DateTime, Utc};
 
 /// A case's derived data at one moment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Derived {
     pub flags: Vec<Flag>,
-    pub urgency: i64,
+    /// The triage order (see `urgency`).
+    pub urgency: Urgency,
     /// The next action, its id at least: the channel answer rates are not
     /// read here (they only name the channel of `switch_channel`).
     pub next_action: Option<NextAction>,
@@ -83,8 +85,8 @@ pub fn derive_all(
     let view = CaseView { case, touches, now };
     let flags = friction::flags(&view, th);
     let ids: Vec<&str> = flags.iter().map(|f| f.pattern.id()).collect();
-    let urgency = case.urgency(&ids);
     let sla = sla.and_then(|s| s.case_sla(case, touches, now));
+    let urgency = urgency::urgency(case, &ids, sla.as_ref());
     let sla_change = sla.as_ref().and_then(CaseSla::next_change);
     let urgent = sla.as_ref().and_then(sla_urgency);
     let next_action = next_action::next_action(&NextActionInput {
@@ -154,7 +156,7 @@ mod tests {
         );
         assert_eq!(later.flag_ids(), vec!["slow_response"]);
         assert_eq!(later.next_change, None);
-        assert!(later.urgency > d.urgency);
+        assert!(later.urgency.rank > d.urgency.rank);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::case::{Case, Touchpoint};
 use super::cost_group::{CostFacts, CostFigures, CostTally};
-use super::enums::{Ask, Channel, StartedBy, TouchOutcome, WaitingOn};
+use super::enums::{Ask, Channel, StartedBy, Status, TouchOutcome, WaitingOn};
 use super::money::Money;
 use super::sla::tally::{SlaFacts, SlaFigures, SlaTally};
 use super::time::hours;
@@ -35,6 +35,43 @@ pub fn waiting_on_after(t: &Touchpoint) -> WaitingOn {
         TouchOutcome::Resolved | TouchOutcome::Delight => WaitingOn::Nobody,
         _ if t.ask.is_some_and(|a| !matches!(a, Ask::None | Ask::Wait)) => WaitingOn::Customer,
         _ => WaitingOn::Vendor,
+    }
+}
+
+/// Who the case's status says holds the ball, when it names someone:
+/// `waiting_customer` the customer; `waiting_vendor` and `escalated` the
+/// vendor (as a help desk's "pending" pauses the clock). `open` and the done
+/// statuses name nobody.
+pub fn status_ball(case: &Case) -> Option<WaitingOn> {
+    match case.status {
+        Status::WaitingCustomer => Some(WaitingOn::Customer),
+        Status::WaitingVendor | Status::Escalated => Some(WaitingOn::Vendor),
+        Status::Open | Status::Resolved | Status::Closed => None,
+    }
+}
+
+/// Who the case waits on after its touch `i` (`touches` in time order): the
+/// touch's own rule, except after the last touch of a case not resolved,
+/// where a status that names someone has the last word (ball in court).
+/// Every figure that asks who held the ball asks here.
+pub fn ball_after(case: &Case, touches: &[Touchpoint], i: usize) -> WaitingOn {
+    let last = i + 1 >= touches.len();
+    match touches.get(i) {
+        Some(t) if !last => waiting_on_after(t),
+        Some(t) => status_ball(case).unwrap_or_else(|| waiting_on_after(t)),
+        None => ball_after_last(case, touches),
+    }
+}
+
+/// Who holds the ball now, after the last touch: `ball_after` of it; for a
+/// case without touches, the vendor (it owes an answer), unless the status
+/// names the customer. (Time before the first touch is still nobody's wait:
+/// this says whose move it is, for the service-level clock and the next
+/// action.)
+pub fn ball_after_last(case: &Case, touches: &[Touchpoint]) -> WaitingOn {
+    match touches.len() {
+        0 => status_ball(case).unwrap_or(WaitingOn::Vendor),
+        n => ball_after(case, touches, n - 1),
     }
 }
 
@@ -98,7 +135,7 @@ pub fn channel_map(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>) -> V
                 party: t.party_or(&case.vendor).to_string(),
                 start,
                 end: next,
-                waiting_on: waiting_on_after(t),
+                waiting_on: ball_after(case, touches, i),
             });
         }
     }
@@ -534,6 +571,41 @@ mod tests {
                 "{values:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_status_has_the_last_word_after_the_last_touch() {
+        use chrono::TimeZone;
+        let t0 = Utc.with_ymd_and_hms(2025, 1, 6, 9, 0, 0).unwrap();
+        let touch = |h: i64, outcome| {
+            Touchpoint::new(
+                t0 + chrono::Duration::hours(h),
+                Channel::new("email").unwrap(),
+                StartedBy::Vendor,
+                outcome,
+            )
+        };
+        let mut case = Case::new("x", "Acme", t0);
+        let touches = [
+            touch(1, TouchOutcome::InfoGiven),
+            touch(2, TouchOutcome::InfoRequest),
+        ];
+        assert_eq!(ball_after(&case, &touches, 1), WaitingOn::Customer);
+        case.status = Status::WaitingVendor;
+        assert_eq!(ball_after(&case, &touches, 1), WaitingOn::Vendor);
+        case.status = Status::Escalated;
+        assert_eq!(ball_after_last(&case, &touches), WaitingOn::Vendor);
+        case.status = Status::WaitingCustomer;
+        // Only the last touch: the earlier one keeps its own rule.
+        assert_eq!(ball_after(&case, &touches, 0), WaitingOn::Vendor);
+        assert_eq!(ball_after(&case, &touches[..1], 0), WaitingOn::Customer);
+        // No touch: the vendor owes an answer, unless the customer has the ball.
+        assert_eq!(ball_after_last(&case, &[]), WaitingOn::Customer);
+        case.status = Status::Open;
+        assert_eq!(ball_after_last(&case, &[]), WaitingOn::Vendor);
+        // A done case's status names nobody: the touch's rule.
+        case.status = Status::Resolved;
+        assert_eq!(ball_after(&case, &touches, 1), WaitingOn::Customer);
     }
 
     #[test]

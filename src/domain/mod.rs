@@ -17,6 +17,7 @@ pub mod report_tally;
 pub mod sla;
 pub mod time;
 pub mod time_rules;
+pub mod urgency;
 
 pub use case::{Case, Touchpoint};
 pub use enums::*;

@@ -5,7 +5,7 @@ use super::action_words::{customer_owes, outcome_words, since_phrase, touch_phra
 use super::case::{Case, Touchpoint};
 use super::enums::{StartedBy, TouchOutcome, WaitingOn};
 use super::friction::{Flag, Pattern, Thresholds};
-use super::measures::{is_vendor_answer, waiting_on_after};
+use super::measures::{ball_after_last, is_vendor_answer};
 use super::time::age_text;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -138,14 +138,11 @@ fn pending_promises(
     })
 }
 
-/// The time and party the ball has been with since the last touch (or the
-/// opening, on the vendor, when there is none).
+/// Who has held the ball since when: since the last touch (or the opening
+/// when there is none), as `measures::ball_after_last` says.
 fn ball(case: &Case, touches: &[Touchpoint]) -> (WaitingOn, DateTime<Utc>) {
-    let (with, since) = touches
-        .last()
-        .map_or((WaitingOn::Vendor, case.opened_at), |t| {
-            (waiting_on_after(t), t.at)
-        });
+    let with = ball_after_last(case, touches);
+    let since = touches.last().map_or(case.opened_at, |t| t.at);
     // A resolution since reopened, after the last touch: nobody's ball.
     match case
         .resolved_before

@@ -928,7 +928,7 @@ impl Store {
     /// `check` and the tests.
     pub fn derived_mismatches(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, flag_list, urgency, next_change_at, next_action FROM cases ORDER BY id",
+            "SELECT id, flag_list, urgency, next_change_at, next_action, urgency_due FROM cases ORDER BY id",
         )?;
         let stored = stmt.query_map([], |r| {
             Ok((
@@ -937,12 +937,14 @@ impl Store {
                 r.get::<_, i64>(2)?,
                 r.get::<_, Option<i64>>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, i64>(5)?,
             ))
         })?;
         let mut problems = Vec::new();
         let sla = self.sla_cache.get(&self.conn)?;
         for row in stored {
-            let (id, flags, urgency, next, action) = row?;
+            let (id, flags, rank, next, action, due) = row?;
+            let urgency = (rank, due);
             let case = load_case(&self.conn, id)?;
             let touches = load_touches(&self.conn, id)?;
             let (fresh, figures) = derived_and_figures(
@@ -961,14 +963,14 @@ impl Store {
             let fresh_flags = fresh.flag_ids().join(" ");
             let fresh_action = fresh.next_action.as_ref().map(|a| a.id);
             if flags != fresh_flags
-                || urgency != fresh.urgency
+                || urgency != (fresh.urgency.rank, fresh.urgency.due)
                 || next != fresh.next_change.map(millis)
                 || action.as_deref() != fresh_action
             {
                 problems.push(format!(
-                    "case {id}: stored flags '{flags}', urgency {urgency}, next change {next:?}, \
-                     next action {action:?}; fresh '{fresh_flags}', {}, {:?}, {fresh_action:?}",
-                    fresh.urgency,
+                    "case {id}: stored flags '{flags}', urgency {urgency:?}, next change {next:?}, \
+                     next action {action:?}; fresh '{fresh_flags}', {:?}, {:?}, {fresh_action:?}",
+                    (fresh.urgency.rank, fresh.urgency.due),
                     fresh.next_change.map(millis)
                 ));
             }

@@ -4,7 +4,6 @@
 
 use super::query::compile_for;
 use super::{Result, Store, StoreError};
-use crate::domain::case::OPEN_WORK_URGENCY;
 use crate::domain::derived::sla_urgency;
 use crate::domain::enums::{StartedBy, TouchOutcome};
 use crate::domain::friction::{self, CaseView, Flag};
@@ -13,6 +12,7 @@ use crate::domain::next_action::{
 };
 use crate::domain::query::Query;
 use crate::domain::sla::SlaSetup;
+use crate::domain::urgency::OPEN_WORK_URGENCY;
 use crate::domain::{Case, Channel, Touchpoint};
 use crate::store::query::SortKey;
 use chrono::{DateTime, Utc};
@@ -120,7 +120,7 @@ impl Store {
     }
 
     /// The open cases matching a query, in triage order (the stored
-    /// urgency, then oldest), each with its next action, given to `each` one
+    /// urgency and time left, then oldest), each with its next action, given to `each` one
     /// at a time as SQL reads them: the stored next action (kept by
     /// `write_summary`) picks the cases, and only those given are loaded and
     /// their action's text and evidence worked out. At most `limit`; how
@@ -145,7 +145,7 @@ impl Store {
         let sql = format!(
             "SELECT c.id FROM cases c JOIN vendors v ON v.id = c.vendor_id
              WHERE ({}) AND c.urgency >= ?{floor} AND c.next_action IS NOT NULL
-             ORDER BY c.urgency DESC, c.opened_at ASC, c.id ASC LIMIT ?{}",
+             ORDER BY c.urgency DESC, c.urgency_due ASC, c.opened_at ASC, c.id ASC LIMIT ?{}",
             w.sql,
             floor + 1
         );

@@ -39,9 +39,11 @@ fn nullable(expr: &'static str, ascending: bool) -> Part {
 fn parts(sort: SortKey, descending: bool, reverse: bool) -> Vec<Part> {
     let dir = !descending;
     let mut ps = match sort {
-        // Stored and indexed (see Case::urgency): higher first, then oldest.
+        // Stored and indexed (see domain/urgency.rs): higher first, then
+        // the least time left, then oldest.
         SortKey::Urgency => vec![
             part("c.urgency", !dir),
+            part("c.urgency_due", dir),
             part("c.opened_at", dir),
             part("c.id", dir),
         ],

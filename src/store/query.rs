@@ -40,7 +40,8 @@ pub struct CaseRow {
 /// What the triage table can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
-    /// Open work first; then broken promises, priority, more flags, oldest.
+    /// Open work first; then service level breached, at risk (by time
+    /// left); then broken promises, priority, more flags, oldest.
     #[default]
     Urgency,
     Id,

@@ -22,7 +22,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::Arc;
 
 /// The summary columns of `cases`, in the order of `Summary::columns`.
-pub(super) const SUMMARY_COLUMNS: [&str; 29] = [
+pub(super) const SUMMARY_COLUMNS: [&str; 30] = [
     "touch_count",
     "contact_count",
     "first_channel",
@@ -56,13 +56,16 @@ pub(super) const SUMMARY_COLUMNS: [&str; 29] = [
     // Whether no service-level clock runs (migration 09): a paused case
     // has no due time to show, as `show` says.
     "sla_paused",
+    // The triage order's second number (migration 11, domain/urgency.rs):
+    // a breached or at-risk case's time left.
+    "urgency_due",
 ];
 
 /// A case's stored summary, ready to write.
 #[derive(Debug, Clone)]
 pub struct Summary {
     /// The values of `SUMMARY_COLUMNS`.
-    pub(super) columns: [Value; 29],
+    pub(super) columns: [Value; 30],
     pub(super) flags: Vec<&'static str>,
     pub(super) figures: CaseFigures,
     pub(super) next_change: Option<DateTime<Utc>>,
@@ -133,7 +136,7 @@ pub fn summary_of(
         channel(touches.last()),
         opt(touches.last().map(|t| millis(t.at))),
         Value::Text(flags.join(" ")),
-        Value::Integer(derived.urgency),
+        Value::Integer(derived.urgency.rank),
         Value::from(done.is_some()),
         opt(done.and_then(|f| f.measures.ttfr_hours)),
         opt(done.and_then(|f| f.measures.ttr_hours)),
@@ -156,6 +159,7 @@ pub fn summary_of(
         Value::from(is_sale_prevented(case, friction)),
         opt(derived.next_action.as_ref().map(|n| n.id.to_string())),
         Value::from(sla_paused(case, derived.sla.as_ref())),
+        Value::Integer(derived.urgency.due),
     ];
     Summary {
         columns,

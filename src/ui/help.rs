@@ -109,7 +109,10 @@ pub fn lines(mode: Mode, theme: &Theme) -> Vec<Line<'static>> {
                 "  last ch: channel of the latest touch · ▲▼: the sort column and direction",
             ));
             lines.push(Line::raw(
-                "  sort urgency: open first, then broken promises, priority, more flags, oldest",
+                "  sort urgency: open first; then SLA breached, then at risk, by time left;",
+            ));
+            lines.push(Line::raw(
+                "    then broken promises, priority, more flags, oldest",
             ));
         }
         Mode::Vendors | Mode::Channels => {

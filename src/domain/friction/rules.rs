@@ -504,7 +504,7 @@ pub fn clock_instants(v: &CaseView, th: &Thresholds) -> Vec<DateTime<Utc>> {
         }
         // slow_response: this touch's stretch grows with the clock until the
         // next touch; it fires just after it passes the threshold.
-        if crate::domain::measures::waiting_on_after(t) == WaitingOn::Vendor {
+        if crate::domain::measures::ball_after(v.case, v.touches, i) == WaitingOn::Vendor {
             let Ok(threshold) = chrono::Duration::from_std(std::time::Duration::from_secs_f64(
                 th.slow_response_hours.max(0.0) * 3600.0,
             )) else {

@@ -20,7 +20,7 @@ pub use calendar::{Calendar, ALWAYS_OPEN};
 
 use super::case::{Case, Touchpoint};
 use super::enums::{Priority, WaitingOn};
-use super::measures::{channel_map, clock_end, is_vendor_answer, round4};
+use super::measures::{ball_after_last, channel_map, clock_end, is_vendor_answer, round4};
 use super::time::hours;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -169,7 +169,11 @@ pub fn resolution_clock(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>)
     let first = touches.first().map_or(end, |t| t.at.min(end));
     // A resolution since reopened, before any touch: paused from there.
     let first = super::measures::paused_from(case, case.opened_at, first).unwrap_or(first);
-    if first > case.opened_at {
+    // Before the first touch the vendor owes an answer, unless the case has
+    // no touch at all and its status puts the ball with the customer.
+    let before_first_runs =
+        ball_after_last(case, touches) == WaitingOn::Vendor || !touches.is_empty();
+    if first > case.opened_at && before_first_runs {
         runs.push((case.opened_at, Some(first)));
     }
     for s in channel_map(case, touches, now) {
@@ -185,7 +189,7 @@ pub fn resolution_clock(case: &Case, touches: &[Touchpoint], now: DateTime<Utc>)
     if !done {
         match runs.last_mut() {
             Some(last) if last.1 == Some(end) => last.1 = None,
-            _ if touches.is_empty() && case.resolved_before.is_empty() => {
+            _ if touches.is_empty() && case.resolved_before.is_empty() && before_first_runs => {
                 runs.push((case.opened_at, None))
             }
             _ => {}
