@@ -30,7 +30,7 @@ trap cleanup EXIT INT TERM
 
 # The day after the last demo story, in the stories' own time zone.
 export TZ=America/Los_Angeles
-export CASEBOOK_NOW=2022-08-06T12:00:00Z
+export CASEBOOK_CLOCK=2022-08-06T12:00:00Z
 db="$tmp/demo.sqlite3"
 "$bin" --db "$db" demo >/dev/null
 # Service levels: a New York business calendar for Comcast's high-priority
@@ -41,7 +41,7 @@ db="$tmp/demo.sqlite3"
 "$bin" --db "$db" sla policy add everyone --calendar 24x7 --first-response 24 --resolution 120 >/dev/null
 
 tmux -L "$socket" -f /dev/null new-session -d -s shots -x 100 -y 30 \
-    -e "TZ=$TZ" -e "CASEBOOK_NOW=$CASEBOOK_NOW" "$bin --db '$db'"
+    -e "TZ=$TZ" -e "CASEBOOK_CLOCK=$CASEBOOK_CLOCK" "$bin --db '$db'"
 
 keys() { tmux -L "$socket" send-keys -t shots "$@"; sleep 0.4; }
 text() { tmux -L "$socket" send-keys -t shots -l "$1"; sleep 0.4; }

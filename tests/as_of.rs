@@ -491,6 +491,11 @@ fn a_reopened_case_s_clock_stays_paused_until_its_next_touch() {
     let r = &shown["sla"]["resolution"];
     assert_eq!(r["used_hours"], 3.0, "{shown}");
     assert!(r["due_at"].is_null(), "{r}");
+    // The report's waits agree with the case's: nothing since 12:00.
+    let r = json(&db, "2026-03-02T15:00:00Z", &["report", "--json"]);
+    assert_eq!(r["overall"]["vendor_wait_hours"], 3.0, "{r}");
+    let shown = json(&db, "2026-03-02T15:00:00Z", &["show", "1", "--json"]);
+    assert_eq!(shown["measures"]["vendor_wait_hours"], 3.0, "{shown}");
     // The list says the same: paused, no due time.
     let listed = json(&db, "2026-03-02T18:00:00Z", &["list", "--json"]);
     assert!(listed[0]["sla_due_at"].is_null(), "{listed}");

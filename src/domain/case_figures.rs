@@ -11,7 +11,7 @@ use super::cost::CostRates;
 use super::cost_group::CostFacts;
 use super::enums::WaitingOn;
 use super::friction::{Flag, Pattern, PatternSet};
-use super::measures::{ball_after_last, measure, CaseFacts};
+use super::measures::{ball_after_last, measure, paused_from, CaseFacts};
 use super::sla::tally::SlaFacts;
 use super::time::hours;
 use chrono::{DateTime, Utc};
@@ -54,8 +54,13 @@ impl CaseFigures {
     ) -> CaseFigures {
         let open = !case.status.is_done();
         let last = touches.last().filter(|_| open);
-        // An open case measured at its last touch: what runs after is added by `at`.
-        let measured_at = last.map_or(now, |t| t.at);
+        // A resolution since reopened, after the last touch: nobody has held
+        // the ball since.
+        let paused = last.and_then(|t| paused_from(case, t.at, DateTime::<Utc>::MAX_UTC));
+        // An open case measured at its last touch (or that resolution): what
+        // runs after is added by `at`.
+        let since = paused.or(last.map(|t| t.at));
+        let measured_at = since.unwrap_or(now);
         let patterns = PatternSet::of(flags.iter().map(|f| f.pattern));
         let self_resolved = patterns.contains(Pattern::SelfResolved);
         let mut facts = CaseFacts::of(
@@ -74,8 +79,11 @@ impl CaseFigures {
         let home_party = touches.first().map_or(case.vendor.clone(), party);
         CaseFigures {
             facts,
-            ball: last.map_or(WaitingOn::Nobody, |_| ball_after_last(case, touches)),
-            ball_since: last.map(|t| t.at),
+            ball: match (last, paused) {
+                (Some(_), None) => ball_after_last(case, touches),
+                _ => WaitingOn::Nobody,
+            },
+            ball_since: since,
             patterns,
             channels: members(touches, flags, home_channel, channel),
             parties: members(touches, flags, home_party, party),
