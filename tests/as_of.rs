@@ -720,3 +720,31 @@ fn a_report_of_the_past_on_two_threads_is_the_report_on_one() {
         assert_eq!(report(0), report(usize::MAX), "{}", by.as_str());
     }
 }
+
+/// The machine's clock a little behind the file's newest one (a teammate's
+/// clock that runs slow): a command writes nothing and reads the file as of
+/// its newest clock, at no cost.
+#[test]
+fn a_clock_a_little_behind_reads_as_of_the_newest_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let at_clock = |clock: &str, args: &[&str]| {
+        let mut c = casebook_at(&db, NOW);
+        c.env_remove("CASEBOOK_NOW").env("CASEBOOK_CLOCK", clock);
+        stdout_of(c.args(args))
+    };
+    let ahead = at_clock("2026-11-25T12:00:00Z", &["list", "--json"]);
+    let before = file_state(&db);
+    let behind = at_clock("2026-11-25T11:00:00Z", &["list", "--json"]);
+    assert!(
+        before == file_state(&db),
+        "a clock behind wrote to the file"
+    );
+    assert_eq!(ahead, behind);
+    // Set back by more than a day (it was wrong), the file's clock follows once.
+    let corrected = at_clock("2026-11-23T12:00:00Z", &["list", "--json"]);
+    assert_ne!(corrected, ahead);
+    let state = file_state(&db);
+    at_clock("2026-11-23T12:00:00Z", &["list", "--json"]);
+    assert!(state == file_state(&db), "the corrected clock wrote twice");
+}
