@@ -6,7 +6,7 @@ use super::cases::{load_case, load_touches};
 use super::charts::Counts;
 use super::report_pass::{kept_pass, Numbered, SecondReader};
 use super::rows::*;
-use super::summary::derived_and_figures;
+use super::summary::figures_at;
 use super::{Result, Store};
 use crate::domain::friction::stats::{PatternRate, PatternTally};
 use crate::domain::friction::{self, CaseView, Flag};
@@ -81,8 +81,7 @@ struct Live<'a> {
 
 impl Live<'_> {
     fn add(&self, tally: &mut ReportTally, case: &Case, touches: &[Touchpoint]) {
-        let (_, figures) =
-            derived_and_figures(case, touches, self.now, self.th, self.rates, self.sla);
+        let figures = figures_at(case, touches, self.now, self.th, self.rates, self.sla);
         let facts = figures.at(self.now);
         let opened_at = millis(case.opened_at);
         let single = match self.by {

@@ -110,6 +110,31 @@ pub fn derived_and_figures(
     (derived, figures)
 }
 
+/// A case's report figures at `now` alone (its flags and service level, not
+/// its next action or next change): what a report measures a case with.
+pub fn figures_at(
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    th: &Thresholds,
+    rates: &SummaryRates,
+    sla: Option<&SlaSetup>,
+) -> CaseFigures {
+    let flags = crate::domain::friction::flags(
+        &crate::domain::friction::CaseView { case, touches, now },
+        th,
+    );
+    let sla = sla.and_then(|s| s.case_sla(case, touches, now));
+    CaseFigures::of(
+        case,
+        touches,
+        now,
+        &flags,
+        sla.as_ref().map(|s| s.facts()),
+        &rates.cost,
+    )
+}
+
 /// The summary of a case from the case and its touches in time order. It
 /// reads the touches' ids (a flag's evidence): it holds for those ids only.
 pub fn summary_of(
