@@ -25,7 +25,7 @@ fn zendesk_export_imports_with_its_statuses_and_channels() {
     assert_eq!(t["priority"], "high");
     assert_eq!(t["vendor"], "Accounts");
     assert_eq!(t["tags"], serde_json::json!(["login", "vip"]));
-    assert_eq!(t["touchpoints"][0]["channel"], "web_form");
+    assert_eq!(t["touchpoints"][0]["channel"], "web");
     // 09:56:38 -0700 → next day 11:56:38 -0700: 26 h.
     assert_eq!(t["measures"]["ttr_hours"], 26.0);
     let p: Value = serde_json::from_str(&db.run(&["show", "zendesk-102", "--json"])).unwrap();
@@ -410,4 +410,37 @@ fn stage_is_mapped_from_a_column_refused_when_unknown_and_exported() {
     );
     let r: Value = serde_json::from_str(&db.run(&["report", "--json"])).unwrap();
     assert_eq!(r["overall"]["cases"], 2);
+}
+
+/// A bad row is named by the line it is on, whatever the line ends: the CSV
+/// reader's own count is a line short after CRLF.
+#[test]
+fn a_bad_row_s_line_is_right_with_crlf_and_quoted_line_breaks() {
+    for end in ["\n", "\r\n"] {
+        let db = Db::new();
+        let text = [
+            "when,who,what",
+            "2024-01-02 10:00,Acme,\"Two",
+            "lines\"",
+            "2024-01-03 10:00,Acme,Fine",
+            "yesterday-ish,Acme,Bad time",
+            "",
+        ]
+        .join(end);
+        let f = db.file_arg("bad.csv", &text);
+        let err = db.fails(&[
+            "import",
+            &f,
+            "--map",
+            "opened_at=when",
+            "--map",
+            "vendor=who",
+            "--map",
+            "title=what",
+        ]);
+        assert!(
+            err.contains("bad.csv: line 5: column 'when'"),
+            "{end:?}: {err}"
+        );
+    }
 }

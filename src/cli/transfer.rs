@@ -27,6 +27,9 @@ pub struct ImportArgs {
     /// Report what would happen and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// CSV: refuse a value no mapping knows (a channel) instead of taking it as other
+    #[arg(long)]
+    pub strict: bool,
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
@@ -121,7 +124,7 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
             mapping.apply(spec).map_err(anyhow::Error::msg)?;
         }
         let text = read_whole(&a.file, &name)?;
-        let (records, notes) = csv_import::parse(&name, &text, &mapping)?;
+        let (records, notes) = csv_import::parse_strictly(&name, &text, &mapping, a.strict)?;
         for n in &notes.missing {
             bar.suspend(|| eprintln!("note: {n}"));
         }
@@ -139,14 +142,25 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
                 notes.folded_titles
             )?;
         }
-        json::import_each(
+        let mut summary = json::import_each(
             &mut cx.store,
             &[],
             records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
             |s| show_progress(&bar, s, true),
-        )?
+        )?;
+        summary.blank_vendors = notes.blank_vendors;
+        summary.unknown_values = notes
+            .unknown_values
+            .into_iter()
+            .map(|((column, value), rows)| crate::io::UnknownValueCount {
+                column,
+                value,
+                rows,
+            })
+            .collect();
+        summary
     } else if format == Format::Jsonl {
         let lines = open_lines(&a.file, &name, &bar)?;
         json_lines::import_stream(&mut cx.store, &name, lines, a.dry_run, cx.now, |s| {
@@ -183,6 +197,21 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
             summary.unchanged,
             summary.touchpoints
         )?;
+        if summary.blank_vendors > 0 {
+            writeln!(
+                out,
+                "{} case(s) with a blank vendor: filed under the vendor {}",
+                summary.blank_vendors,
+                csv_import::UNKNOWN_VENDOR
+            )?;
+        }
+        for u in &summary.unknown_values {
+            writeln!(
+                out,
+                "'{}' in column '{}' is a value no mapping knows: taken as other ({} row(s); --strict refuses it)",
+                u.value, u.column, u.rows
+            )?;
+        }
     }
     Ok(())
 }
