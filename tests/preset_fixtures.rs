@@ -221,7 +221,7 @@ fn cfpb_submitted_via_and_responses() {
     // The narrative is the first touch's note, its line breaks as written.
     assert_eq!(
         debt["touchpoints"][0]["note"],
-        "transworld systems inc. \nis trying to collect a debt that is not mine, not owed and is inaccurate.\nI asked them, twice, to stop."
+        "transworld systems inc. \nis trying to collect a debt that is not mine, not owed and is inaccurate.\r\nI asked them, twice, to stop."
     );
 }
 
