@@ -444,3 +444,39 @@ fn a_bad_row_s_line_is_right_with_crlf_and_quoted_line_breaks() {
         );
     }
 }
+
+/// A Latin-1 byte stops a UTF-8 read at its line and column, with the option
+/// that reads it; `--encoding latin1` (or windows-1252) then reads the file.
+#[test]
+fn a_latin1_file_is_named_where_it_stops_and_reads_with_encoding() {
+    let db = Db::new();
+    let path = db.dir.path().join("latin1.csv");
+    std::fs::write(
+        &path,
+        b"when,who,what\r\n2024-01-02 10:00,Acme,Kettle\r\n2024-01-03 10:00,Caf\xe9 Noir,Cold\xa0coffee\r\n",
+    )
+    .unwrap();
+    let f = path.to_str().unwrap();
+    let map = [
+        "--map",
+        "opened_at=when",
+        "--map",
+        "vendor=who",
+        "--map",
+        "title=what",
+    ];
+    let err = db.fails(&[&["import", f][..], &map].concat());
+    assert!(
+        err.contains("latin1.csv: line 3: column 21: byte 0xE9 is not UTF-8 text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--encoding latin1, windows-1252 or utf-16"),
+        "{err}"
+    );
+    let out = db.run(&[&["import", f, "--encoding", "latin1"][..], &map].concat());
+    assert!(out.contains("2 new"), "{out}");
+    let v: Value = serde_json::from_str(&db.run(&["export"])).unwrap();
+    assert_eq!(v["cases"][1]["vendor"], "Café Noir");
+    assert_eq!(v["cases"][1]["title"], "Cold coffee");
+}

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod json;
 pub mod json_lines;
 pub mod json_read;
+pub mod text_encoding;
 
 use std::path::PathBuf;
 
