@@ -25,7 +25,7 @@ fn zendesk_export_imports_with_its_statuses_and_channels() {
     assert_eq!(t["priority"], "high");
     assert_eq!(t["vendor"], "Accounts");
     assert_eq!(t["tags"], serde_json::json!(["login", "vip"]));
-    assert_eq!(t["touchpoints"][0]["channel"], "web_form");
+    assert_eq!(t["touchpoints"][0]["channel"], "web");
     // 09:56:38 -0700 → next day 11:56:38 -0700: 26 h.
     assert_eq!(t["measures"]["ttr_hours"], 26.0);
     let p: Value = serde_json::from_str(&db.run(&["show", "zendesk-102", "--json"])).unwrap();
@@ -410,4 +410,100 @@ fn stage_is_mapped_from_a_column_refused_when_unknown_and_exported() {
     );
     let r: Value = serde_json::from_str(&db.run(&["report", "--json"])).unwrap();
     assert_eq!(r["overall"]["cases"], 2);
+}
+
+/// A bad row is named by the line it is on, whatever the line ends: the CSV
+/// reader's own count is a line short after CRLF.
+#[test]
+fn a_bad_row_s_line_is_right_with_crlf_and_quoted_line_breaks() {
+    for end in ["\n", "\r\n"] {
+        let db = Db::new();
+        let text = [
+            "when,who,what",
+            "2024-01-02 10:00,Acme,\"Two",
+            "lines\"",
+            "2024-01-03 10:00,Acme,Fine",
+            "yesterday-ish,Acme,Bad time",
+            "",
+        ]
+        .join(end);
+        let f = db.file_arg("bad.csv", &text);
+        let err = db.fails(&[
+            "import",
+            &f,
+            "--map",
+            "opened_at=when",
+            "--map",
+            "vendor=who",
+            "--map",
+            "title=what",
+        ]);
+        assert!(
+            err.contains("bad.csv: line 5: column 'when'"),
+            "{end:?}: {err}"
+        );
+    }
+}
+
+/// A Latin-1 byte stops a UTF-8 read at its line and column, with the option
+/// that reads it; `--encoding latin1` (or windows-1252) then reads the file.
+#[test]
+fn a_latin1_file_is_named_where_it_stops_and_reads_with_encoding() {
+    let db = Db::new();
+    let path = db.dir.path().join("latin1.csv");
+    std::fs::write(
+        &path,
+        b"when,who,what\r\n2024-01-02 10:00,Acme,Kettle\r\n2024-01-03 10:00,Caf\xe9 Noir,Cold\xa0coffee\r\n",
+    )
+    .unwrap();
+    let f = path.to_str().unwrap();
+    let map = [
+        "--map",
+        "opened_at=when",
+        "--map",
+        "vendor=who",
+        "--map",
+        "title=what",
+    ];
+    let err = db.fails(&[&["import", f][..], &map].concat());
+    assert!(
+        err.contains("latin1.csv: line 3: column 21: byte 0xE9 is not UTF-8 text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--encoding latin1, windows-1252 or utf-16"),
+        "{err}"
+    );
+    let out = db.run(&[&["import", f, "--encoding", "latin1"][..], &map].concat());
+    assert!(out.contains("2 new"), "{out}");
+    let v: Value = serde_json::from_str(&db.run(&["export"])).unwrap();
+    assert_eq!(v["cases"][1]["vendor"], "Café Noir");
+    assert_eq!(v["cases"][1]["title"], "Cold coffee");
+}
+
+/// Without a preset, a mapped channel no table knows is a channel of its
+/// own, kept lower-case (the spec: imports may add others).
+#[test]
+fn a_plain_mapping_keeps_a_new_channel_of_its_own() {
+    let db = Db::new();
+    let f = db.file_arg(
+        "own.csv",
+        "ref,title,vendor,opened,how\nt1,Parcel,Acme,2026-11-01 09:00,Telegram\n",
+    );
+    db.run(&[
+        "import",
+        &f,
+        "--map",
+        "ref=ref",
+        "--map",
+        "title=title",
+        "--map",
+        "vendor=vendor",
+        "--map",
+        "opened_at=opened",
+        "--map",
+        "channel=how",
+    ]);
+    let shown = db.json(&["show", "t1", "--json"]);
+    assert_eq!(shown["touchpoints"][0]["channel"], "telegram", "{shown}");
 }

@@ -65,7 +65,7 @@ fn the_command_line_shows_stand_ins_never_raw_controls() {
     assert!(shown.contains("Invoice �gnp.exe�"), "{shown}");
     // Whole notes keep their line breaks, every line made safe.
     assert!(
-        shown.contains("first line\n        second line �evil\n        third [2J"),
+        shown.contains("first line\n        second line �evil\n        third ␛[2J"),
         "{shown}"
     );
     // JSON keeps the text as it is (its escapes are safe), for scripts.
@@ -115,5 +115,15 @@ fn the_app_shows_stand_ins_and_the_notes_line_breaks() {
     assert!(detail > first, "{text}");
     assert!(!case[detail].contains("second"), "{text}");
     assert!(case[detail + 1].starts_with("second line �evil"), "{text}");
-    assert!(case[detail + 2].starts_with("third [2J31m"), "{text}");
+    // The note keeps its escape and C1 control; the screen shows stand-ins.
+    assert!(case[detail + 2].starts_with("third ␛[2J�31m"), "{text}");
+    // Editing the touch puts the note as it is in the input, which draws no
+    // control raw.
+    app.update(casebook::app::Action::Down);
+    app.update(casebook::app::Action::EditTouch);
+    let form = render(&mut app, 100, 30);
+    let text = form.join("\n");
+    assert!(text.contains("Touch #1 on case 1"), "{text}");
+    assert!(text.contains("third [2J31m"), "{text}");
+    assert_eq!(raw_controls(&text), Vec::<char>::new(), "{text}");
 }

@@ -312,9 +312,16 @@ pub fn machine_clock() -> Result<DateTime<Utc>> {
 /// Opens the store with the user's config. Only `create` opens may make a
 /// new file: commands that only read say that the file is missing instead.
 pub fn open(cli: &Cli, create: bool) -> Result<Store> {
+    open_as(cli, create, false)
+}
+
+/// `open`, or for a dry run a store that changes no file and creates none.
+fn open_as(cli: &Cli, create: bool, dry_run: bool) -> Result<Store> {
     let config = load_config(cli)?;
     let path = db_path(cli)?;
-    let mut store = if create {
+    let mut store = if dry_run {
+        Store::open_dry_run(&path)?
+    } else if create {
         Store::open(&path)?
     } else {
         Store::open_existing(&path)?
@@ -364,7 +371,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         command,
         Command::Demo { .. } | Command::Add(_) | Command::Import(_) | Command::Generate { .. }
     );
-    let mut store = open(cli, creates)?;
+    let dry_run = matches!(command, Command::Import(a) if a.dry_run);
+    let mut store = open_as(cli, creates && !dry_run, dry_run)?;
     store.allow_future = cli.future;
     let now = match &cli.as_of {
         Some(_) => {

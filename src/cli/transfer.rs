@@ -5,6 +5,7 @@ use crate::io::csv_import;
 use crate::io::csv_map::Mapping;
 use crate::io::json::{self, Format};
 use crate::io::json_lines;
+use crate::io::text_encoding::{self, TextEncoding};
 use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
@@ -27,6 +28,12 @@ pub struct ImportArgs {
     /// Report what would happen and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// The file's text encoding, when it is not UTF-8 (CSV and JSON)
+    #[arg(long, value_enum)]
+    pub encoding: Option<TextEncoding>,
+    /// CSV: refuse a value no mapping knows (a channel) instead of taking it as other
+    #[arg(long)]
+    pub strict: bool,
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
@@ -42,8 +49,9 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 }
 
-/// The whole file, for the formats that are not read as a stream.
-fn read_whole(file: &Path, name: &str) -> Result<String> {
+/// The whole file, for the formats that are not read as a stream, as text
+/// in its encoding (UTF-8 unless `--encoding` says otherwise).
+fn read_whole(file: &Path, name: &str, encoding: Option<TextEncoding>) -> Result<String> {
     let bytes = if name == "-" {
         let mut bytes = Vec::new();
         std::io::stdin().read_to_end(&mut bytes)?;
@@ -51,12 +59,7 @@ fn read_whole(file: &Path, name: &str) -> Result<String> {
     } else {
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?
     };
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{name}: not UTF-8 text (byte {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    Ok(text_encoding::decode(name, bytes, encoding)?)
 }
 
 /// The file (or standard input) as a stream of lines.
@@ -120,8 +123,8 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         for spec in &a.map {
             mapping.apply(spec).map_err(anyhow::Error::msg)?;
         }
-        let text = read_whole(&a.file, &name)?;
-        let (records, notes) = csv_import::parse(&name, &text, &mapping)?;
+        let text = read_whole(&a.file, &name, a.encoding)?;
+        let (records, notes) = csv_import::parse_strictly(&name, &text, &mapping, a.strict)?;
         for n in &notes.missing {
             bar.suspend(|| eprintln!("note: {n}"));
         }
@@ -139,21 +142,32 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
                 notes.folded_titles
             )?;
         }
-        json::import_each(
+        let mut summary = json::import_each(
             &mut cx.store,
             &[],
             records.into_iter().map(|r| Ok(r.into())),
             a.dry_run,
             cx.now,
             |s| show_progress(&bar, s, true),
-        )?
-    } else if format == Format::Jsonl {
+        )?;
+        summary.blank_vendors = notes.blank_vendors;
+        summary.unknown_values = notes
+            .unknown_values
+            .into_iter()
+            .map(|((column, value), rows)| crate::io::UnknownValueCount {
+                column,
+                value,
+                rows,
+            })
+            .collect();
+        summary
+    } else if format == Format::Jsonl && a.encoding.is_none() {
         let lines = open_lines(&a.file, &name, &bar)?;
         json_lines::import_stream(&mut cx.store, &name, lines, a.dry_run, cx.now, |s| {
             show_progress(&bar, s, false)
         })?
     } else {
-        let text = read_whole(&a.file, &name)?;
+        let text = read_whole(&a.file, &name, a.encoding)?;
         let (vendors, records) = json::parse_with_now(&name, &text, format, cx.now)?;
         by_cases(records.len());
         json::import_each(
@@ -183,6 +197,21 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
             summary.unchanged,
             summary.touchpoints
         )?;
+        if summary.blank_vendors > 0 {
+            writeln!(
+                out,
+                "{} case(s) with a blank vendor: filed under the vendor {}",
+                summary.blank_vendors,
+                csv_import::UNKNOWN_VENDOR
+            )?;
+        }
+        for u in &summary.unknown_values {
+            writeln!(
+                out,
+                "'{}' in column '{}' is a value no mapping knows: taken as other ({} row(s); --strict refuses it)",
+                u.value, u.column, u.rows
+            )?;
+        }
     }
     Ok(())
 }

@@ -144,9 +144,8 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
     }
 }
 
-/// Longest text accepted in any field; notes may be long, names may not.
+/// Longest text accepted in a name (a title, a vendor…); a note has any length.
 pub const MAX_NAME_CHARS: usize = 500;
-pub const MAX_NOTE_CHARS: usize = 100_000;
 
 /// Trims a name and rejects control characters; emoji, combining marks and
 /// right-to-left text are all kept as they are.
@@ -170,19 +169,12 @@ pub fn clean_name(field: &'static str, text: &str) -> Result<String, Invalid> {
     Ok(t.to_string())
 }
 
-/// Notes keep newlines and tabs but lose other control characters, which
-/// could drive a terminal.
+/// A note is kept exactly as given, of any length and with every character
+/// (escapes, bells, carriage returns, C1 controls included), so that JSON
+/// reads it back as it was written. What could drive a terminal is made
+/// harmless where it is drawn (`src/ui/text.rs`, the CLI's `SafeOut`).
 pub fn clean_note(text: &str) -> Result<String, Invalid> {
-    if text.chars().count() > MAX_NOTE_CHARS {
-        return Err(invalid(
-            "note",
-            format!("is longer than {MAX_NOTE_CHARS} characters"),
-        ));
-    }
-    Ok(text
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect())
+    Ok(text.to_string())
 }
 
 impl Case {

@@ -2,12 +2,16 @@
 //! read as UTC, so durations are the file's own wall-clock differences.
 
 use super::csv_map::{EventLog, Field, Mapping, Source};
+use super::csv_values::lookup;
 use super::json::CaseRecord;
 use super::ImportError;
 use crate::domain::time_rules::{time_problems, WriteClock};
 use crate::domain::{Case, Channel, Money, StartedBy, Status, TouchOutcome, Touchpoint};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The vendor of a row whose vendor cell is blank.
+pub const UNKNOWN_VENDOR: &str = "(unknown)";
 
 const NAIVE_FORMATS: &[&str] = &[
     "%m/%d/%Y %I:%M:%S %p",
@@ -47,12 +51,23 @@ pub fn fold_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// What a CSV file gave, beside its cases: notes on columns it lacks, and
-/// how many titles had their whitespace folded to single spaces.
+/// What a CSV file gave, beside its cases: notes on columns it lacks, how
+/// many titles had their whitespace folded to single spaces, how many cases
+/// had no vendor (they go to `(unknown)`), and the values no mapping knows
+/// (taken as `other`), by column and value, with how many rows had each.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CsvNotes {
     pub missing: Vec<String>,
     pub folded_titles: usize,
+    pub blank_vendors: usize,
+    pub unknown_values: BTreeMap<(String, String), usize>,
+}
+
+/// How a CSV file is read: strictly (a value no mapping knows stops the
+/// import), and what it gave besides its cases.
+struct Reading {
+    strict: bool,
+    notes: CsvNotes,
 }
 
 /// One data row with its header, and where it is in the file.
@@ -146,10 +161,11 @@ impl Row<'_> {
     }
 
     /// The case this row describes (for event logs: the first event's row).
-    fn case(&self, m: &Mapping) -> Result<Case, ImportError> {
-        let vendor = self
-            .text(m, Field::Vendor)
-            .ok_or_else(|| self.bad(&Self::column(m, Field::Vendor), "the vendor is empty"))?;
+    fn case(&self, m: &Mapping, r: &mut Reading) -> Result<Case, ImportError> {
+        let vendor = self.text(m, Field::Vendor).unwrap_or_else(|| {
+            r.notes.blank_vendors += 1;
+            UNKNOWN_VENDOR.to_string()
+        });
         let opened = self.time(m, Field::OpenedAt)?;
         let opened = opened.ok_or_else(|| {
             self.bad(
@@ -170,11 +186,19 @@ impl Row<'_> {
         case.currency = self.text(m, Field::Currency);
         case.category = self.parsed(m, Field::Category)?.unwrap_or(case.category);
         case.stage = self.parsed(m, Field::Stage)?;
-        case.priority = self.parsed(m, Field::Priority)?.unwrap_or(case.priority);
+        case.priority = match self.text(m, Field::Priority) {
+            None => case.priority,
+            Some(p) => match lookup(&m.priority_values, &p) {
+                Some(p) => p,
+                None => p
+                    .parse()
+                    .map_err(|e| self.bad(&Self::column(m, Field::Priority), e))?,
+            },
+        };
         case.purchase_amount = self.money(m, Field::PurchaseAmount)?;
         case.refund_amount = self.money(m, Field::RefundAmount)?;
         case.tags = self.text(m, Field::Tags).map_or(Vec::new(), |t| {
-            t.split([',', ';'])
+            t.split(m.tag_separators)
                 .map(|s| s.trim().to_lowercase())
                 .filter(|s| !s.is_empty())
                 .collect()
@@ -201,27 +225,58 @@ impl Row<'_> {
         let Some(s) = self.text(m, Field::Status) else {
             return Ok(None);
         };
-        if let Some((_, st)) = m
-            .status_values
-            .iter()
-            .find(|(v, _)| v.eq_ignore_ascii_case(&s))
-        {
-            return Ok(Some(*st));
+        if let Some(st) = lookup(&m.status_values, &s) {
+            return Ok(Some(st));
         }
         s.parse()
             .map(Some)
             .map_err(|e| self.bad(&Self::column(m, Field::Status), e))
     }
 
-    fn channel(&self, m: &Mapping) -> Result<Option<Channel>, ImportError> {
-        self.text(m, Field::Channel)
-            .map(|c| Channel::new(&c).map_err(|e| self.bad(&Self::column(m, Field::Channel), e)))
-            .transpose()
+    /// The channel a row's value means: the mapping's word for it, else a
+    /// casebook channel, else `other` (counted; refused when strict). A
+    /// fixed text given with `--map channel==TEXT` is taken as it is.
+    fn channel(&self, m: &Mapping, r: &mut Reading) -> Result<Option<Channel>, ImportError> {
+        let Some(value) = self.text(m, Field::Channel) else {
+            return Ok(None);
+        };
+        let column = Self::column(m, Field::Channel);
+        let name = if matches!(m.source(Field::Channel), Some(Source::Literal(_))) {
+            value
+        } else if let Some(ch) = lookup(&m.channel_values, &value) {
+            ch.to_string()
+        } else if Channel::known(&value).is_ok() || value.eq_ignore_ascii_case("other") {
+            value
+        } else if m.channel_values.is_empty() {
+            // No preset's table: the spec's rule, a channel of its own
+            // (kept lower-case).
+            value
+        } else if r.strict {
+            let mut known: Vec<&str> = m.channel_values.iter().map(|(v, _)| *v).collect();
+            known.extend(Channel::KNOWN);
+            known.push("other");
+            return Err(self.bad(
+                &column,
+                format!(
+                    "'{value}' is a channel no mapping knows (--strict refuses it; without --strict it is taken as other); known: {}",
+                    known.join(", ")
+                ),
+            ));
+        } else {
+            *r.notes
+                .unknown_values
+                .entry((column.clone(), value))
+                .or_default() += 1;
+            "other".to_string()
+        };
+        Channel::new(&name)
+            .map(Some)
+            .map_err(|e| self.bad(&column, e))
     }
 
     /// A flat row: one case, with a first touch on its channel when there is one.
-    fn record(&self, m: &Mapping) -> Result<CaseRecord, ImportError> {
-        let mut case = self.case(m)?;
+    fn record(&self, m: &Mapping, r: &mut Reading) -> Result<CaseRecord, ImportError> {
+        let mut case = self.case(m, r)?;
         let resolved = self.time(m, Field::ResolvedAt)?;
         let closed = self.time(m, Field::ClosedAt)?;
         // A status column decides; without one, a resolution time resolves.
@@ -239,7 +294,7 @@ impl Row<'_> {
         let mut touches = Vec::new();
         let note = self.text(m, Field::Note);
         // A note without a channel still needs a touch to live on: channel `other`.
-        let channel = match (self.channel(m)?, &note) {
+        let channel = match (self.channel(m, r)?, &note) {
             (Some(ch), _) => Some(ch),
             (None, Some(_)) => Some(Channel::new("other").map_err(|e| self.bad("note", e))?),
             (None, None) => None,
@@ -315,6 +370,19 @@ pub fn parse(
     text: &str,
     m: &Mapping,
 ) -> Result<(Vec<CaseRecord>, CsvNotes), ImportError> {
+    parse_strictly(file, text, m, false)
+}
+
+/// `parse`, and when `strict`, a value no mapping knows stops the import
+/// instead of being taken as `other`.
+pub fn parse_strictly(
+    file: &str,
+    text: &str,
+    m: &Mapping,
+    strict: bool,
+) -> Result<(Vec<CaseRecord>, CsvNotes), ImportError> {
+    // A byte-order mark (spreadsheets write one) is not part of the first column's name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if m.source(Field::Vendor).is_none()
         || (m.source(Field::OpenedAt).is_none() && m.event_log.is_none())
     {
@@ -348,18 +416,31 @@ pub fn parse(
         .collect();
     missing.dedup();
     let mut rows = Vec::new();
+    let mut lines = Lines {
+        text: &text.as_bytes()[offset..],
+        at: 0,
+        line: header_line + 1,
+    };
     for rec in reader.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize) + header_line;
-            ImportError::BadRecord {
-                file: file.into(),
-                line,
-                reason: e.to_string(),
-            }
+        let rec = rec.map_err(|e| ImportError::BadRecord {
+            file: file.into(),
+            line: e
+                .position()
+                .map_or(header_line + 1, |p| lines.of(p.byte() as usize)),
+            reason: e.to_string(),
         })?;
-        let line = rec.position().map_or(0, |p| p.line() as usize) + header_line;
+        let line = rec
+            .position()
+            .map_or(header_line + 1, |p| lines.of(p.byte() as usize));
         rows.push((line, rec));
     }
+    let mut reading = Reading {
+        strict,
+        notes: CsvNotes {
+            missing,
+            ..CsvNotes::default()
+        },
+    };
     let records = match &m.event_log {
         None => rows
             .iter()
@@ -370,10 +451,10 @@ pub fn parse(
                     file,
                     line: *line,
                 }
-                .record(m)
+                .record(m, &mut reading)
             })
             .collect::<Result<Vec<_>, _>>()?,
-        Some(log) => event_log(file, &rows, &index, m, log)?,
+        Some(log) => event_log(file, &rows, &index, m, log, &mut reading)?,
     };
     let folded_titles = rows
         .iter()
@@ -391,10 +472,37 @@ pub fn parse(
     Ok((
         records,
         CsvNotes {
-            missing,
             folded_titles,
+            ..reading.notes
         },
     ))
+}
+
+/// The line (from 1) a record starts on, from the byte it starts at. The
+/// CSV reader's own count is a line short after a CRLF line end: it ends a
+/// record at the CR and counts the LF with the next one.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// Records come in order, so each count goes on from the last.
+    fn of(&mut self, byte: usize) -> usize {
+        let mut start = byte.min(self.text.len());
+        // A record starts after the line end the reader left behind.
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let start = start.max(self.at);
+        self.line += self.text[self.at..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.at = start;
+        self.line
+    }
 }
 
 /// Folds an event log into one case per case id, one touch per event.
@@ -404,6 +512,7 @@ fn event_log(
     index: &HashMap<String, usize>,
     m: &Mapping,
     log: &EventLog,
+    r: &mut Reading,
 ) -> Result<Vec<CaseRecord>, ImportError> {
     let m = &Mapping {
         fields: without_opened(m),
@@ -437,7 +546,7 @@ fn event_log(
         };
         events.sort_by_key(|(at, r)| (*at, r.line));
         let (opened, first) = &events[0];
-        let mut case = first.case(m)?;
+        let mut case = first.case(m, r)?;
         case.opened_at = *opened;
         let mut touches = Vec::with_capacity(events.len());
         for (at, row) in &events {
@@ -449,7 +558,7 @@ fn event_log(
                 case.closed_at = Some(*at);
             }
             let channel = row
-                .channel(m)?
+                .channel(m, r)?
                 .unwrap_or_else(|| Channel::new("other").unwrap_or_else(|_| unreachable!()));
             let outcome = if activity.eq_ignore_ascii_case(&log.resolve_activity) {
                 TouchOutcome::Resolved

@@ -2,7 +2,8 @@
 //! (or `FIELD==TEXT` for a fixed value), and presets for exports people
 //! already have.
 
-use crate::domain::{Resolution, Status};
+use super::csv_values::*;
+use crate::domain::{Priority, Resolution, Status};
 
 /// A field of a case that a CSV column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,6 +91,13 @@ pub struct Mapping {
     /// Values of the status column and what they mean; anything else must be a casebook status.
     pub status_values: Vec<(&'static str, Status)>,
     pub outcome_values: Vec<(&'static str, Resolution)>,
+    /// Values of the priority column and what they mean; anything else must be a casebook priority.
+    pub priority_values: Vec<(&'static str, Priority)>,
+    /// Values of the channel column and the casebook channel each means;
+    /// anything else must be a casebook channel, else it becomes `other`.
+    pub channel_values: Vec<(&'static str, &'static str)>,
+    /// Where the tags column splits into tags.
+    pub tag_separators: &'static [char],
     /// Put before the ref column's value, so refs from different sources never meet.
     pub ref_prefix: String,
     pub event_log: Option<EventLog>,
@@ -109,6 +117,9 @@ impl Mapping {
             fields: Vec::new(),
             status_values: Vec::new(),
             outcome_values: Vec::new(),
+            priority_values: Vec::new(),
+            channel_values: Vec::new(),
+            tag_separators: &[',', ';'],
             ref_prefix: String::new(),
             event_log: None,
             explicit: Vec::new(),
@@ -201,11 +212,34 @@ impl Mapping {
                     Field::Ref if !self.ref_prefix.is_empty() => {
                         format!("the case's ref, after '{}'", self.ref_prefix)
                     }
-                    Field::Channel => "the channel of a first touch (from the customer, outcome sent, at the opening time)".into(),
                     Field::Note if has_channel => "the note of that first touch (on channel other when the row has no channel)".into(),
                     Field::Note => "the note of a first touch on channel other (from the customer, outcome sent, at the opening time)".into(),
                     Field::Title => "the title (line breaks and runs of spaces folded to one space)".into(),
-                    Field::Tags => "tags (split at commas and semicolons)".into(),
+                    Field::Tags => format!(
+                        "tags (split at {})",
+                        if self.tag_separators.contains(&' ') {
+                            "spaces"
+                        } else {
+                            "commas and semicolons"
+                        }
+                    ),
+                    Field::Channel if !self.channel_values.is_empty() => format!(
+                        "the channel of a first touch (from the customer, outcome sent, at the opening time): {}; any other value → other, counted",
+                        self.channel_values
+                            .iter()
+                            .map(|(v, ch)| format!("{v} → {ch}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    Field::Channel => "the channel of a first touch (from the customer, outcome sent, at the opening time)".into(),
+                    Field::Priority if !self.priority_values.is_empty() => format!(
+                        "the priority ({} or a casebook priority)",
+                        self.priority_values
+                            .iter()
+                            .map(|(v, p)| format!("{v} → {p}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                     Field::Status if !self.status_values.is_empty() => format!(
                         "the status ({} or a casebook status)",
                         self.status_values
@@ -258,13 +292,10 @@ impl Mapping {
                     (Field::Owner, col("Assignee")),
                     (Field::Tags, col("Tags")),
                 ];
-                m.status_values = vec![
-                    ("new", Status::Open),
-                    ("pending", Status::WaitingCustomer),
-                    ("hold", Status::WaitingVendor),
-                    ("on-hold", Status::WaitingVendor),
-                    ("solved", Status::Resolved),
-                ];
+                m.status_values = ZENDESK_STATUSES.to_vec();
+                m.priority_values = ZENDESK_PRIORITIES.to_vec();
+                m.channel_values = ZENDESK_CHANNELS.to_vec();
+                m.tag_separators = &[' ', ',', ';'];
             }
             // NYC 311 service requests (NYC Open Data, erm2-nwe9).
             "nyc311" => {
@@ -281,15 +312,8 @@ impl Mapping {
                     (Field::Status, col("Status")),
                     (Field::Channel, col("Open Data Channel Type")),
                 ];
-                m.status_values = vec![
-                    ("closed", Status::Resolved),
-                    ("pending", Status::Open),
-                    ("assigned", Status::Open),
-                    ("in progress", Status::Open),
-                    ("started", Status::Open),
-                    ("email sent", Status::WaitingCustomer),
-                    ("unspecified", Status::Open),
-                ];
+                m.status_values = NYC311_STATUSES.to_vec();
+                m.channel_values = NYC311_CHANNELS.to_vec();
             }
             // The US CFPB consumer complaint database.
             "cfpb" => {
@@ -312,22 +336,9 @@ impl Mapping {
                     (Field::Tags, col("Tags")),
                     (Field::Note, col("Consumer complaint narrative")),
                 ];
-                // The database has no closing time: answered complaints are closed, untimed.
-                m.status_values = vec![
-                    ("in progress", Status::Open),
-                    ("closed with explanation", Status::Closed),
-                    ("closed with non-monetary relief", Status::Closed),
-                    ("closed with monetary relief", Status::Closed),
-                    ("closed with relief", Status::Closed),
-                    ("closed without relief", Status::Closed),
-                    ("untimely response", Status::Closed),
-                    ("closed", Status::Closed),
-                ];
-                m.outcome_values = vec![
-                    ("closed with explanation", Resolution::Explained),
-                    ("closed with non-monetary relief", Resolution::Workaround),
-                    ("closed with monetary relief", Resolution::PartialRefund),
-                ];
+                m.status_values = CFPB_STATUSES.to_vec();
+                m.outcome_values = CFPB_OUTCOMES.to_vec();
+                m.channel_values = CFPB_CHANNELS.to_vec();
             }
             // An event log with one row per help-desk event (case, activity, time).
             "helpdesk-log" | "helpdesk" => {

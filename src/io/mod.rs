@@ -5,11 +5,13 @@ pub mod content_key;
 pub mod csv_export;
 pub mod csv_import;
 pub mod csv_map;
+pub mod csv_values;
 pub mod demo;
 pub mod generate;
 pub mod json;
 pub mod json_lines;
 pub mod json_read;
+pub mod text_encoding;
 
 use std::path::PathBuf;
 
@@ -37,6 +39,24 @@ pub struct ImportSummary {
     pub unchanged: usize,
     pub touchpoints: usize,
     pub dry_run: bool,
+    /// CSV: cases whose vendor cell was blank, filed under `(unknown)`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub blank_vendors: usize,
+    /// CSV: values no mapping knows, taken as `other`, with how many rows had each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<UnknownValueCount>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A value of a column that no mapping knows, and how many rows had it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnknownValueCount {
+    pub column: String,
+    pub value: String,
+    pub rows: usize,
 }
 
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe.

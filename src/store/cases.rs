@@ -569,6 +569,35 @@ pub(super) fn update_case_fields(
     Ok(changes.len())
 }
 
+/// Two touches are the same when every field but the id agrees.
+fn same_touch(kept: &Touchpoint, t: &Touchpoint) -> bool {
+    Touchpoint {
+        id: kept.id,
+        ..t.clone()
+    } == *kept
+}
+
+/// The case's vendor, marketplace and touch parties under the names the
+/// store keeps them as (a name in other letters or an alias is that vendor).
+fn names_as_stored(conn: &Connection, case: &mut Case, touches: &mut [Touchpoint]) -> Result<()> {
+    let stored = |name: &mut String| -> Result<()> {
+        if let Some(kept) = super::vendors::stored_name(conn, name)? {
+            *name = kept;
+        }
+        Ok(())
+    };
+    stored(&mut case.vendor)?;
+    if let Some(m) = case.marketplace.as_mut() {
+        stored(m)?;
+    }
+    for t in touches.iter_mut() {
+        if let Some(p) = t.party.as_mut() {
+            stored(p)?;
+        }
+    }
+    Ok(())
+}
+
 /// Two touches are the same contact when they agree on when, how, who and what came of it.
 fn same_contact(a: &Touchpoint, b: &Touchpoint) -> bool {
     a.at == b.at && a.channel == b.channel && a.started_by == b.started_by && a.outcome == b.outcome
@@ -1061,11 +1090,23 @@ impl Writer<'_> {
         let before = time_problems(&old, &load_touches(self.conn, id)?, clock);
         case.id = id;
         case.uid = old.uid.clone();
+        // A vendor written in other letters or through an alias is the
+        // vendor already kept: compare under the name it is kept as.
+        names_as_stored(self.conn, &mut case, &mut touches)?;
         let mut changed = update_case_fields(self.conn, &old, &case, now)?;
         let known = load_touches(self.conn, id)?;
+        let mut taken = vec![false; known.len()];
         for mut t in touches {
             t.validate()?;
-            match known.iter().find(|k| same_contact(k, &t)) {
+            // The same touch if one is kept as it is, else the same contact
+            // with other details; each kept touch answers one incoming touch.
+            let found = (0..known.len())
+                .find(|&i| !taken[i] && same_touch(&known[i], &t))
+                .or_else(|| (0..known.len()).find(|&i| !taken[i] && same_contact(&known[i], &t)));
+            if let Some(i) = found {
+                taken[i] = true;
+            }
+            match found.map(|i| &known[i]) {
                 Some(k) => {
                     t.id = k.id;
                     if *k != t {

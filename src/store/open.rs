@@ -52,6 +52,9 @@ pub struct Store {
     /// Whether times more than a day ahead are meant (`--future`, or a yes
     /// in the app): else a write with one is refused.
     pub allow_future: bool,
+    /// `import --dry-run`: nothing may change the file, not even an upgrade
+    /// of its schema or the settings a new file records.
+    dry_run: bool,
 }
 
 /// Below this range of case ids a second connection costs more than it saves.
@@ -78,13 +81,28 @@ impl Store {
     /// allows it and read-only otherwise, and brings its schema up to date.
     /// For the commands that write (add, import, demo, generate).
     pub fn open(path: &Path) -> Result<Store> {
-        Self::open_as(path, true)
+        Self::open_as(path, true, false)
+    }
+
+    /// For `import --dry-run`: the file as it is, changed in nothing (its
+    /// import is rolled back; no upgrade, no settings recorded), or, where
+    /// there is no file or an empty one, a database in memory, so that
+    /// none is created.
+    pub fn open_dry_run(path: &Path) -> Result<Store> {
+        match Self::open_as(path, false, true) {
+            Err(StoreError::NoSuchFile(_) | StoreError::Empty(_)) => {
+                let mut store = Self::in_memory()?;
+                store.dry_run = true;
+                Ok(store)
+            }
+            other => other,
+        }
     }
 
     /// Opens a database file that must already exist: reading commands and
     /// the app never create a file (or its directory) by mistake.
     pub fn open_existing(path: &Path) -> Result<Store> {
-        Self::open_as(path, false)
+        Self::open_as(path, false, false)
     }
 
     /// Only SQLite opens the file. POSIX advisory locks belong to the
@@ -94,7 +112,7 @@ impl Store {
     /// so it is the one look at the file taken here.
     /// A file (and folder) created here is its owner's alone: SQLite makes
     /// it under a umask of 077 (`private_files::privately`).
-    fn open_as(path: &Path, create: bool) -> Result<Store> {
+    fn open_as(path: &Path, create: bool, dry_run: bool) -> Result<Store> {
         let (user_read_only, creating) = match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => return Err(cannot_open(path, "it is a directory")),
             // A file without write permission is read-only even to root, who
@@ -168,6 +186,7 @@ impl Store {
             as_of_tables: false,
             real_clock: true,
             allow_future: false,
+            dry_run,
         };
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
@@ -197,6 +216,7 @@ impl Store {
             as_of_tables: false,
             real_clock: true,
             allow_future: false,
+            dry_run: false,
         };
         store.prepare()?;
         Ok(store)
@@ -239,6 +259,12 @@ impl Store {
             }
             return Ok(());
         }
+        if self.dry_run && version < *SCHEMA_VERSION {
+            return Err(StoreError::CannotOpen {
+                path: self.path.clone(),
+                reason: "its schema needs upgrading, which a dry run does not do; import without --dry-run (or run any command that writes) once".into(),
+            });
+        }
         if self.path.as_os_str() != ":memory:" {
             let mode: String =
                 self.conn
@@ -264,7 +290,7 @@ impl Store {
     /// a new, empty file records them at once.
     pub fn set_summary_rates(&mut self, rates: SummaryRates) -> Result<()> {
         self.summary_rates = rates;
-        if self.read_only {
+        if self.read_only || self.dry_run {
             return Ok(());
         }
         let empty: bool =
@@ -283,7 +309,7 @@ impl Store {
     /// so that the flags its cases get need no recomputing later.
     pub fn set_thresholds(&mut self, thresholds: Thresholds) -> Result<()> {
         self.thresholds = thresholds;
-        if self.read_only {
+        if self.read_only || self.dry_run {
             return Ok(());
         }
         let empty: bool =

@@ -7,6 +7,19 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// The name a vendor is kept under, when `name` is that name in any case
+/// or one of its aliases; None for a vendor not known yet.
+pub fn stored_name(conn: &Connection, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT name FROM vendors WHERE name_key = ?1
+             UNION ALL SELECT v.name FROM vendor_aliases a JOIN vendors v ON v.id = a.vendor_id
+             WHERE a.alias_key = ?1 LIMIT 1",
+        )?
+        .query_row([name_key(name)], |r| r.get(0))
+        .optional()?)
+}
+
 /// The id of the vendor with this name or alias, created if there is none.
 pub fn vendor_id(conn: &Connection, name: &str) -> Result<i64> {
     let key = name_key(name);

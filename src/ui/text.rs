@@ -155,11 +155,12 @@ pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
 }
 
 /// Text broken into lines of at most `max` cells at spaces (a word longer
-/// than a line is cut into pieces); the lines of the text are kept.
+/// than a line is cut into pieces); the lines of the text are kept (a CRLF
+/// line end is one line end).
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut out = Vec::new();
-    for para in text.split('\n') {
+    for para in text.split('\n').map(|p| p.strip_suffix('\r').unwrap_or(p)) {
         let mut cur = String::new();
         for word in para.split(' ') {
             let mut word = word.to_string();

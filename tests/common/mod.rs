@@ -135,4 +135,16 @@ impl Db {
     pub fn file_arg(&self, name: &str, text: &str) -> String {
         self.file(name, text).to_str().unwrap().to_string()
     }
+
+    /// How many rows the audit trail holds, read through SQLite (read-only)
+    /// once the commands have ended.
+    pub fn event_count(&self) -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    }
 }
