@@ -159,10 +159,13 @@ fn event_loop(
     let mut last_tick = Instant::now();
     while !app.quit && !stop.load(Ordering::Relaxed) {
         if app.dirty {
+            // Keys already waiting before this frame is drawn were typed
+            // before it could be seen (asked before drawing: a key that comes
+            // once the frame is up, however soon, was typed at it).
+            let typed_ahead = event::poll(Duration::ZERO).unwrap_or(true);
             terminal.draw(|frame| ui::draw(frame, app, theme))?;
             app.dirty = false;
-            // Keys already waiting were typed before this frame was seen.
-            app.shown(event::poll(Duration::ZERO).unwrap_or(true));
+            app.shown(typed_ahead);
         }
         let timeout = TICK.saturating_sub(last_tick.elapsed());
         let ready = match event::poll(timeout) {

@@ -229,7 +229,7 @@ fn outputs(db: &Path, at: &str) -> Vec<(String, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
     #[test]
     fn the_file_as_of_t_reads_as_a_fresh_file_of_what_had_happened_by_t(
         seed in 0u64..1000,
@@ -248,12 +248,26 @@ proptest! {
         for (case, ops) in exported["cases"].as_array().unwrap().iter().zip(&later) {
             logged.extend(apply(&whole, case, ops));
         }
-        // Mostly a moment just before or after a logged change, where a
-        // wrong cut shows; sometimes any moment of the last two years.
-        let t = match logged.get(pick % (logged.len() + 1)) {
-            Some(x) => *x + Duration::minutes(near),
-            None => now() - Duration::minutes(back_minutes),
-        };
+        // Where a clock-driven change falls: a few hours to three days after
+        // an open case's last touch (a wait crossing the slow-response
+        // threshold, a promise falling due).
+        let quiet: Vec<DateTime<Utc>> = exported["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] != "resolved" && c["status"] != "closed")
+            .filter_map(|c| c["touchpoints"].as_array()?.last().and_then(|t| time(&t["at"])))
+            .collect();
+        // A moment just before or after a logged change, or in the days
+        // after an open case's last touch, where a wrong cut or a kept
+        // figure that no longer held shows; sometimes any moment of the
+        // last two years.
+        let t = match pick % 3 {
+            0 => logged.get(pick / 3 % logged.len().max(1)).map(|x| *x + Duration::minutes(near)),
+            1 => quiet.get(pick / 3 % quiet.len().max(1)).map(|x| *x + Duration::minutes(back_minutes % (72 * 60))),
+            _ => None,
+        }
+        .unwrap_or_else(|| now() - Duration::minutes(back_minutes));
         let at = stamp(t);
         let doc: Value = serde_json::from_str(&run(&whole, NOW, &["export"])).unwrap();
         let cut_file = dir.path().join("cut.json");

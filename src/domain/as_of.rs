@@ -147,6 +147,10 @@ pub fn case_as_of(
         let by_then: Vec<FieldChange> = changes.iter().filter(|x| x.at <= t).cloned().collect();
         c.resolved_before = resolutions_before_reopening(&by_then);
     }
+    // The trail's last change by then, when the trail was read.
+    if !changes.is_empty() {
+        c.changed_at = changes.iter().map(|x| x.at).filter(|at| *at <= t).max();
+    }
     let kept = touches.iter().filter(|x| x.at <= t).cloned().collect();
     Some((c, kept))
 }
@@ -173,6 +177,53 @@ pub fn settled_at(
         }
     }
     Some(last)
+}
+
+/// The instant from which a case's report figures, derived at `now`, hold
+/// at every earlier clock too, as far back as it (their waits aside, which
+/// run from `ball_since`): its last fact (opening, touch, resolution,
+/// closing, a change the trail recorded) or the last instant up to `now` at
+/// which a flag or a service level changed with the clock alone. A view of
+/// an earlier moment measures again only the cases whose figures changed
+/// after it. Conservative: an instant that changed nothing only makes it later.
+pub fn figures_hold_from(
+    case: &Case,
+    touches: &[Touchpoint],
+    now: DateTime<Utc>,
+    slow_response_hours: f64,
+    sla_changed: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let mut last = case.opened_at;
+    let facts = [
+        case.resolved_at,
+        case.closed_at,
+        case.changed_at,
+        sla_changed,
+    ];
+    for t in facts.into_iter().flatten() {
+        last = last.max(t);
+    }
+    for r in &case.resolved_before {
+        last = last.max(*r);
+    }
+    let just_after = chrono::Duration::milliseconds(1);
+    let slow = chrono::Duration::milliseconds((slow_response_hours.max(0.0) * 3_600_000.0) as i64);
+    for (i, t) in touches.iter().enumerate() {
+        last = last.max(t.at);
+        // A promise falling due breaks it (unless kept): a change.
+        if let Some(due) = t.promise_due.map(|d| d + just_after).filter(|d| *d <= now) {
+            last = last.max(due);
+        }
+        // A stretch of vendor wait crossing the slow-response threshold.
+        if super::measures::ball_after(case, touches, i) == super::enums::WaitingOn::Vendor {
+            let crossing = t.at + slow + just_after;
+            let before_next = touches.get(i + 1).is_none_or(|n| crossing <= n.at);
+            if crossing <= now && before_next {
+                last = last.max(crossing);
+            }
+        }
+    }
+    last
 }
 
 #[cfg(test)]
@@ -230,7 +281,14 @@ mod tests {
         let (c1, _) = case_as_of(&c, &[], &changes, at(1)).unwrap();
         assert_eq!(c1.status, Status::Open);
         let (c6, _) = case_as_of(&c, &[], &changes, at(6)).unwrap();
-        assert_eq!(c6, c);
+        assert_eq!(c6.changed_at, Some(at(5)));
+        assert_eq!(
+            Case {
+                changed_at: None,
+                ..c6
+            },
+            c
+        );
         // Without a trail (an imported case), a later resolution still goes.
         let (bare, _) = case_as_of(&c, &[], &[], at(3)).unwrap();
         assert_eq!((bare.status, bare.resolved_at), (Status::Open, None));

@@ -74,6 +74,11 @@ pub struct Case {
     /// such resolution until the next touch, the ball is with nobody.
     #[serde(skip)]
     pub resolved_before: Vec<DateTime<Utc>>,
+    /// When the trail last recorded a change to the case's timed fields
+    /// (status, resolution, closing, outcome, reopens), if ever: read by the
+    /// store with the case, not part of its JSON.
+    #[serde(skip)]
+    pub changed_at: Option<DateTime<Utc>>,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -210,6 +215,7 @@ impl Case {
             reopens: 0,
             tags: Vec::new(),
             resolved_before: Vec::new(),
+            changed_at: None,
         }
     }
 

@@ -130,6 +130,7 @@ mod tests {
             due_at: reached.map(at),
             reached_at: reached.map(at),
             next_change: None,
+            changed: None,
             counting: true,
         }
     }

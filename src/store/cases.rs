@@ -443,7 +443,17 @@ pub(super) fn insert_case(
     for t in touches.iter_mut() {
         t.validate()?;
     }
-    let early = if keeps_ids(&touches) {
+    // A trail that changed the case's timed fields (a status, a reopening)
+    // is read with the case once written: the summary waits for it.
+    let timed_trail = history.is_some_and(|h| {
+        h.iter().any(|e| {
+            matches!(e.kind.as_str(), "status_changed" | "field_changed")
+                && e.field
+                    .as_deref()
+                    .is_some_and(crate::domain::as_of::is_timed)
+        })
+    });
+    let early = if keeps_ids(&touches) && !timed_trail {
         let setup = sla.get(conn)?;
         match ready.and_then(|r| r.made_with(now, &setup)) {
             Some(s) => Some(s),
@@ -505,6 +515,7 @@ pub(super) fn insert_case(
         Some(s) if renumbered.iter().all(|(given, kept)| given == kept) => {
             super::summary::write(conn, &case, &s, true, true)?
         }
+        _ if timed_trail => refresh_summary(conn, id, now, th, rates, sla)?,
         _ => write_summary(conn, &case, &touches, now, th, rates, sla)?,
     }
     Ok(id)

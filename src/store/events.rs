@@ -192,11 +192,23 @@ pub(super) fn timed_changes(conn: &Connection, case_id: i64) -> Result<Vec<Field
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Fills in when a reopened case was resolved before (from its trail).
+/// Fills in what the trail says of a case's timed fields: when it last
+/// changed one, and when a reopened case was resolved before.
 pub(super) fn with_past_resolutions(conn: &Connection, case: &mut Case) -> Result<()> {
     if case.reopens > 0 {
-        case.resolved_before = resolutions_before_reopening(&timed_changes(conn, case.id)?);
+        let changes = timed_changes(conn, case.id)?;
+        case.resolved_before = resolutions_before_reopening(&changes);
+        case.changed_at = changes.iter().map(|c| c.at).max();
+        return Ok(());
     }
+    let at: Option<i64> = conn
+        .prepare_cached(
+            "SELECT max(at) FROM events
+             WHERE case_id = ?1 AND kind IN ('status_changed', 'field_changed')
+               AND field IN ('status', 'resolved_at', 'closed_at', 'outcome', 'reopens')",
+        )?
+        .query_row([case.id], |r| r.get(0))?;
+    case.changed_at = at.map(from_millis);
     Ok(())
 }
 

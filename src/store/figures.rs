@@ -186,8 +186,8 @@ pub(super) fn write_figures(
     let parties = encoded_parties(conn, f)?;
     conn.prepare_cached(&format!(
         "INSERT OR REPLACE INTO {} (case_id, opened_at, vendor_id, category, stage,
-            valid_until, ball, ball_since, record, channels, parties, settled_at)
-         SELECT id, opened_at, vendor_id, category, stage, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+            valid_until, ball, ball_since, record, channels, parties, settled_at, figures_from)
+         SELECT id, opened_at, vendor_id, category, stage, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
          FROM {} WHERE id = ?1",
         into.figures, into.cases
     ))?
@@ -200,6 +200,7 @@ pub(super) fn write_figures(
         channels,
         parties,
         settled_at.map(millis),
+        millis(s.figures_from),
     ])?;
     Ok(())
 }

@@ -135,7 +135,7 @@ fn add_up(
         GroupBy::Party => "parties",
     };
     let mut stmt = conn.prepare(&format!(
-        "SELECT {key_column}, record, case_id, opened_at, settled_at FROM case_figures
+        "SELECT {key_column}, record, case_id, opened_at, settled_at, figures_from FROM case_figures
          WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)
            AND case_id >= ?3 AND case_id < ?4 AND (?5 IS NULL OR opened_at <= ?5)"
     ))?;
@@ -154,13 +154,22 @@ fn add_up(
             ValueRef::Blob(b) if !b.is_empty() => Some(b),
             _ => None,
         };
-        let settled = match pass.as_of {
-            Some(t) => r.get::<_, Option<i64>>(4)?.is_some_and(|s| s <= t),
-            None => true,
+        // At a moment of the past: the figures of a case settled by then,
+        // or that have held since before it (their waits running from the
+        // ball's holder on), are the kept ones.
+        let kept = match pass.as_of {
+            Some(t) => {
+                let since = |i: usize| {
+                    r.get::<_, Option<i64>>(i)
+                        .map(|s| s.is_some_and(|s| s <= t))
+                };
+                match since(4)? || since(5)? {
+                    true => kept_facts(record, pass.at, false),
+                    false => None,
+                }
+            }
+            None => kept_facts(record, pass.at, pass.went_back),
         };
-        let kept = settled
-            .then(|| kept_facts(record, pass.at, pass.went_back))
-            .flatten();
         let Some((facts, patterns)) = kept else {
             live.push(r.get(2)?);
             continue;

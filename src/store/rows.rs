@@ -104,6 +104,7 @@ pub fn case_from_row(row: &Row, o: usize) -> rusqlite::Result<Case> {
         stage: Some(parsed(row, o + 26)?),
         tags: Vec::new(),
         resolved_before: Vec::new(),
+        changed_at: None,
     })
 }
 

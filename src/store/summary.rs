@@ -7,7 +7,7 @@
 use super::cases::SummaryRates;
 use super::rows::millis;
 use super::Result;
-use crate::domain::as_of::settled_at;
+use crate::domain::as_of::{figures_hold_from, settled_at};
 use crate::domain::case::in_time_order;
 use crate::domain::case_figures::CaseFigures;
 use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented};
@@ -71,6 +71,9 @@ pub struct Summary {
     pub(super) next_change: Option<DateTime<Utc>>,
     /// From when the figures hold at any clock (see `as_of::settled_at`).
     pub(super) settled_at: Option<DateTime<Utc>>,
+    /// From when the report figures hold at every clock up to `now` (see
+    /// `as_of::figures_hold_from`).
+    pub(super) figures_from: DateTime<Utc>,
 }
 
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
@@ -192,6 +195,13 @@ pub fn summary_of(
         figures,
         next_change: derived.next_change,
         settled_at: settled_at(case, touches, derived.next_change),
+        figures_from: figures_hold_from(
+            case,
+            touches,
+            now,
+            th.slow_response_hours,
+            derived.sla.as_ref().and_then(|s| s.last_change()),
+        ),
     }
 }
 

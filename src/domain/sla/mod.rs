@@ -216,6 +216,10 @@ pub struct Target {
     /// The next instant at which the state changes with the clock alone.
     #[serde(skip)]
     pub next_change: Option<DateTime<Utc>>,
+    /// The last instant, up to now, at which it changed with the clock
+    /// alone (entering at risk, breaching), if any.
+    #[serde(skip)]
+    pub changed: Option<DateTime<Utc>>,
     /// Whether the clock still counts (the case is open).
     #[serde(skip)]
     pub counting: bool,
@@ -263,7 +267,16 @@ pub fn target(
         SlaState::AtRisk if running => reached_at.filter(|t| *t > now),
         _ => None,
     };
+    let changed = [
+        clock.reaches(cal, goal - risk_left + Duration::milliseconds(1)),
+        clock.reaches(cal, goal),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|t| *t <= now)
+    .max();
     Target {
+        changed,
         target_hours: hours_target,
         used_hours: round4(hours(used)),
         left_hours: round4(hours(left)),
@@ -312,6 +325,12 @@ impl CaseSla {
             .filter(|t| t.counting)
             .map(|t| t.left_hours)
             .min_by(f64::total_cmp)
+    }
+
+    /// The last instant up to now at which a state changed with the clock
+    /// alone, if any.
+    pub fn last_change(&self) -> Option<DateTime<Utc>> {
+        self.first_response.changed.max(self.resolution.changed)
     }
 
     /// The earliest instant after `now` at which a state changes with the

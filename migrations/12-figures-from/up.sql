@@ -1,0 +1,5 @@
+-- From when each case's report figures hold at every earlier clock as far
+-- back as it (their waits aside): a report of the past (--as-of) measures
+-- again only the cases whose figures changed after its moment. NULL until a
+-- case is next derived: measured again then, as before.
+ALTER TABLE case_figures ADD COLUMN figures_from INTEGER;
