@@ -171,7 +171,7 @@ fn next_widths(cx: &Context) -> Result<Vec<usize>> {
         .store
         .vendors()?
         .iter()
-        .map(|(name, _)| crate::ui::text::safe_line(name).width())
+        .map(|(name, _)| crate::text::safe_line(name).width())
         .max()
         .unwrap_or(0);
     let status = Status::ALL

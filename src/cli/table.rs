@@ -6,7 +6,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// Cuts text to a display width, ending with '…' when cut.
 pub fn fit(text: &str, width: usize) -> String {
     // One line: a line break shows as ⏎, an escape as ␛, a bidi mark as �.
-    let clean = crate::ui::text::safe_line(text).into_owned();
+    let clean = crate::text::safe_line(text).into_owned();
     if clean.width() <= width {
         return clean;
     }
