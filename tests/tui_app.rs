@@ -291,8 +291,8 @@ fn editing_a_case_leaves_an_event_in_the_timeline() {
     let mut app = demo_app();
     app.open_case(3);
     key(&mut app, KeyCode::Char('e'));
-    // title, vendor, via, product, category, priority: → raises it.
-    for _ in 0..5 {
+    // title, vendor, via, product, category, stage, priority: → raises it.
+    for _ in 0..6 {
         key(&mut app, KeyCode::Tab);
     }
     key(&mut app, KeyCode::Right);

@@ -103,7 +103,14 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let pad = " ".repeat(widths[i].saturating_sub(c.width()));
+                // The last column, left-aligned, needs no padding (and may
+                // have no limit: a pipe gets long text whole).
+                let last = i + 1 == cells.len() && !self.right[i];
+                let pad = if last {
+                    String::new()
+                } else {
+                    " ".repeat(widths[i].saturating_sub(c.width()))
+                };
                 if self.right[i] {
                     format!("{pad}{c}")
                 } else {

@@ -67,6 +67,44 @@ pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
     out
 }
 
+/// A number of hours in at most `max` characters: "16d 18h" when it fits,
+/// else in its largest unit alone, rounded ("17d", "2y"); "—" for none.
+/// Never cut: a cut would drop the leading digits or the sign.
+pub fn hours_in(h: Option<f64>, max: usize) -> String {
+    let Some(h) = h else {
+        return "—".into();
+    };
+    let whole = hours(h);
+    if width(&whole) <= max {
+        return whole;
+    }
+    let sign = if h < 0.0 { "-" } else { "" };
+    let a = h.abs();
+    let shorter = [
+        format!("{sign}{a:.0}h"),
+        format!("{sign}{:.0}d", a / 24.0),
+        format!("{sign}{:.0}w", a / (24.0 * 7.0)),
+        format!("{sign}{:.1}y", a / (24.0 * 365.0)),
+        format!("{sign}{:.0}y", a / (24.0 * 365.0)),
+    ];
+    let first_unit = if a < 24.0 { 0 } else { 1 };
+    shorter[first_unit..]
+        .iter()
+        .find(|s| s.len() <= max)
+        .cloned()
+        .unwrap_or_else(|| shorter[4].clone())
+}
+
+/// A friction score in at most `max` characters: two decimals when they
+/// fit, else fewer; the sign always kept.
+pub fn score_in(x: f64, max: usize) -> String {
+    (0..=2)
+        .rev()
+        .map(|d| format!("{x:.d$}"))
+        .find(|s| s.len() <= max)
+        .unwrap_or_else(|| format!("{x:.0}"))
+}
+
 /// Local time, to the minute.
 pub fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
@@ -157,6 +195,19 @@ mod tests {
         assert_eq!(count_in(215_412, 5), "215k");
         assert_eq!(count_in(12_345_678, 5), "12.3M");
         assert_eq!(count_in(123_456_789, 4), "123M");
+    }
+
+    #[test]
+    fn durations_and_scores_too_wide_for_their_column_shrink_instead_of_being_cut() {
+        assert_eq!(hours_in(Some(16.0 * 24.0 + 18.0), 7), "16d 18h");
+        assert_eq!(hours_in(Some(16.0 * 24.0 + 18.0), 6), "17d");
+        assert_eq!(hours_in(Some(-(16.0 * 24.0 + 18.0)), 6), "-17d");
+        assert_eq!(hours_in(Some(364.0 * 24.0 + 23.0), 7), "365d");
+        assert_eq!(hours_in(Some(13.5), 5), "14h");
+        assert_eq!(hours_in(None, 3), "—");
+        assert_eq!(score_in(-1.0, 6), "-1.00");
+        assert_eq!(score_in(-1.0, 4), "-1.0");
+        assert_eq!(score_in(-12.25, 3), "-12");
     }
 
     #[test]
