@@ -631,3 +631,15 @@ fn vendor_fields_complete_from_known_vendors_and_aliases() {
         ("No signal", "Comcast")
     );
 }
+
+#[test]
+fn the_filter_finds_a_case_by_its_ref() {
+    let mut app = demo_app();
+    filter(&mut app, "demo-screw");
+    assert_eq!(listed(&app), vec![1]);
+    // A ref is matched whole: a piece of one is a word like any other.
+    filter(&mut app, "demo-scr");
+    assert!(listed(&app).is_empty(), "{:?}", listed(&app));
+    filter(&mut app, "-demo-screw");
+    assert!(!listed(&app).contains(&1));
+}

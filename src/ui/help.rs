@@ -36,7 +36,7 @@ const QUERY_LANGUAGE: &[&str] = &[
     "category:billing    priority:high    owner:ana    tag:hardware",
     "flag:broken_promise a friction pattern fired on the case",
     "age>7d  age<36h     time since opening (m h d w y)",
-    "words               in the title or in any touch's note",
+    "words               in the title, in any touch's note, or a case's ref",
     "a,b  means either; -term negates it; \"vendor:we love\" keeps spaces",
 ];
 
