@@ -643,3 +643,27 @@ fn the_filter_finds_a_case_by_its_ref() {
     filter(&mut app, "-demo-screw");
     assert!(!listed(&app).contains(&1));
 }
+
+#[test]
+fn the_no_touches_row_of_channels_lists_the_cases_with_no_touch() {
+    utc();
+    let mut store = demo_store();
+    let bare = casebook::domain::Case::new("Logged, nothing done yet", "Acme", now());
+    let id = store.create_case(bare, Vec::new(), now()).unwrap();
+    let mut app = casebook::app::App::new(store, now(), false).unwrap();
+    key(&mut app, KeyCode::Char('3'));
+    render(&mut app, 80, 24);
+    let mut steps = 0;
+    while app.channels.selected_group().map(|g| g.key.as_str()) != Some("(no touches)") {
+        key(&mut app, KeyCode::Char('j'));
+        steps += 1;
+        assert!(steps < 20, "no '(no touches)' row");
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, casebook::app::Tab::Cases);
+    assert_eq!(app.cases.query_text, "touches:0");
+    assert_eq!(listed(&app), vec![id]);
+    // And the query says so on its own, negated too.
+    filter(&mut app, "-touches:0");
+    assert!(!listed(&app).contains(&id) && !listed(&app).is_empty());
+}

@@ -187,6 +187,9 @@ pub(super) fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Comp
                     chs.iter().map(|c| Value::Text(c.as_str().into())),
                 ),
             ),
+            Term::NoTouches => {
+                "NOT EXISTS (SELECT 1 FROM touchpoints x WHERE x.case_id = c.id)".to_string()
+            }
             Term::Category(cats) => format!(
                 "c.category IN ({})",
                 placeholders(

@@ -33,6 +33,7 @@ const QUERY_LANGUAGE: &[&str] = &[
     "vendor=Comcast      exactly that vendor, by name or alias (not what it sold as a marketplace)",
     "status:open         any status but resolved or closed (or status:waiting_vendor, …)",
     "channel:phone       the case had a touch on that channel",
+    "touches:0           the case has no touch yet",
     "category:billing    priority:high    owner:ana    tag:hardware",
     "flag:broken_promise a friction pattern fired on the case",
     "age>7d  age<36h     time since opening (m h d w y)",
