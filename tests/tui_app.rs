@@ -667,3 +667,23 @@ fn the_no_touches_row_of_channels_lists_the_cases_with_no_touch() {
     filter(&mut app, "-touches:0");
     assert!(!listed(&app).contains(&id) && !listed(&app).is_empty());
 }
+
+#[test]
+fn a_form_opens_without_the_message_of_the_screen_under_it() {
+    utc();
+    let mut store = demo_store();
+    let bare = casebook::domain::Case::new("Logged, nothing done yet", "Acme", now());
+    let id = store.create_case(bare, Vec::new(), now()).unwrap();
+    let mut app = casebook::app::App::new(store, now(), false).unwrap();
+    app.open_case(id);
+    render(&mut app, 80, 24);
+    // No touch to edit: the status line says so.
+    key(&mut app, KeyCode::Enter);
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(s.contains("select a touch"), "{s}");
+    // t opens the touch form: the message was about the screen, not the form.
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.modal.is_some());
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(!s.contains("select a touch"), "{s}");
+}

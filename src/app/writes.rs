@@ -49,6 +49,9 @@ impl App {
 
     /// Shows a form, its vendor fields completing from the known vendors.
     pub(super) fn open_form(&mut self, mut form: Form) {
+        // A message about the screen under the form ("select a touch…")
+        // would read as if it were about the form.
+        self.flash = None;
         let r = self.store.vendors();
         form.vendor_names = vendor_names::known(self.check(r).unwrap_or_default());
         self.modal = Some(Modal::Form(Box::new(form)));
