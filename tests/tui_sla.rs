@@ -324,3 +324,42 @@ fn help_on_the_sla_screen_lists_its_keys_and_the_rules() {
         shows(&s, text);
     }
 }
+
+#[test]
+fn a_policy_for_a_vendor_no_case_names_asks_first_with_the_close_names() {
+    let mut app = morning_app();
+    key(&mut app, KeyCode::Char('4'));
+    key(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "typo");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "Comcats");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    typed(&mut app, "8");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "40");
+    key(&mut app, KeyCode::Enter);
+    // Not saved yet: the form says why, with the name it may mean.
+    assert!(app.modal.is_some());
+    let s = render(&mut app, 100, 30);
+    shows(
+        &s,
+        "no vendor is named 'Comcats' yet (close: Comcast): Enter again saves",
+    );
+    assert!(!app
+        .store
+        .sla_policies()
+        .unwrap()
+        .iter()
+        .any(|p| p.name == "typo"));
+    // Enter again: meant, saved.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal.is_none());
+    assert!(app
+        .store
+        .sla_policies()
+        .unwrap()
+        .iter()
+        .any(|p| p.name == "typo"));
+}

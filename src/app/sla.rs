@@ -198,6 +198,9 @@ impl App {
     /// Saves a service-level form; gives it back when it cannot be saved.
     pub(super) fn submit_sla(&mut self, mut form: Box<Form>) -> Option<Box<Form>> {
         let now = self.now;
+        if self.ask_about_unknown_vendor(&mut form) {
+            return Some(form);
+        }
         let result: std::result::Result<String, (Option<&'static str>, String)> =
             match &form.purpose {
                 Purpose::SlaPolicy { original } => match sla_form::policy_from(&form) {
@@ -245,6 +248,40 @@ impl App {
                 Some(form)
             }
         }
+    }
+
+    /// A policy for a vendor no case names yet may be meant (its cases are
+    /// still to come) or a typo: the first Enter says so, with the names it
+    /// may mean, and the next saves it.
+    fn ask_about_unknown_vendor(&mut self, form: &mut Form) -> bool {
+        if !matches!(form.purpose, Purpose::SlaPolicy { .. }) {
+            return false;
+        }
+        let Some(vendor) = form.opt("vendor") else {
+            return false;
+        };
+        if form
+            .new_vendors_ok
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(&vendor))
+        {
+            return false;
+        }
+        let r = self.store.unknown_vendor(&vendor);
+        let Some(Some(close)) = self.check(r) else {
+            return false;
+        };
+        form.new_vendors_ok.push(vendor.clone());
+        form.focus_name("vendor");
+        let close = if close.is_empty() {
+            String::new()
+        } else {
+            format!(" (close: {})", close.join(", "))
+        };
+        form.error = Some(format!(
+            "no vendor is named '{vendor}' yet{close}: Enter again saves the policy anyway"
+        ));
+        true
     }
 
     /// Every case's SLA may have moved: all screens re-read.
