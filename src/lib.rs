@@ -9,5 +9,6 @@ pub mod domain;
 pub mod io;
 pub mod private_files;
 pub mod store;
+pub mod text;
 pub mod tui;
 pub mod ui;

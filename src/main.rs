@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // The message may quote a field or a file's text: never raw.
             let message = format!("{e:#}");
-            eprintln!("error: {}", casebook::ui::text::safe_text(&message));
+            eprintln!("error: {}", casebook::text::safe_text(&message));
             ExitCode::FAILURE
         }
     }

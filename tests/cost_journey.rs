@@ -283,3 +283,48 @@ fn answer_sla_comes_from_the_service_level() {
     let listed = db.json(&["list", "--json"]);
     assert_eq!(listed[0]["next_action"], "answer_sla");
 }
+
+#[test]
+fn answer_sla_cites_the_worse_target_and_its_evidence() {
+    let db = Db::with_config();
+    // Opened 7 hours before now, one email and no answer: both targets are
+    // breached, the first response (4 h) three hours over, the resolution
+    // (5 h) two: the first response is the worse.
+    let id = db.run(&[
+        "add",
+        "--vendor",
+        "Acme",
+        "--title",
+        "No answer",
+        "--channel",
+        "email",
+        "--opened",
+        "2026-11-22T17:00:00Z",
+    ]);
+    db.run(&[
+        "sla",
+        "policy",
+        "add",
+        "all",
+        "--calendar",
+        "24x7",
+        "--first-response",
+        "4",
+        "--resolution",
+        "5",
+    ]);
+    let shown = db.json(&["show", id.trim(), "--json"]);
+    assert_eq!(
+        shown["sla"]["first_response"]["state"], "breached",
+        "{shown}"
+    );
+    assert_eq!(shown["sla"]["resolution"]["state"], "breached", "{shown}");
+    assert_eq!(shown["next_action"]["id"], "answer_sla");
+    assert_eq!(
+        shown["next_action"]["text"],
+        "Answer now: the first response target is breached"
+    );
+    // The evidence: the customer's email the vendor never answered (touch
+    // #1, the file's first).
+    assert_eq!(shown["next_action"]["evidence"], serde_json::json!([1]));
+}

@@ -125,10 +125,54 @@ fn u_takes_back_the_sessions_changes_newest_first() {
     assert_eq!(app.store.touches(2).unwrap().len(), 10);
     key(&mut app, KeyCode::Char('u'));
     assert!(app.flash.as_ref().unwrap().text.contains("nothing to undo"));
-    // Undo appended events; none was removed.
+    // Undo appended events, and after each a marker naming what it took
+    // back; none was removed.
     let trail = app.store.history(2).unwrap();
-    assert_eq!(trail.len(), events_before + 4);
-    assert!(trail.last().unwrap().event.summary().contains("deleted"));
+    assert_eq!(trail.len(), events_before + 4 + 2);
+    let last = &trail[trail.len() - 2];
+    assert!(last.event.summary().contains("deleted"), "{last:?}");
+    assert!(last.undo);
+    assert_eq!(trail.last().unwrap().event.kind, casebook::store::UNDO);
+}
+
+#[test]
+fn history_marks_what_an_undo_wrote() {
+    utc();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("u.sqlite3");
+    let mut store = casebook::store::Store::open(&db).unwrap();
+    casebook::io::demo::load(&mut store, now()).unwrap();
+    let mut app = casebook::app::App::new(store, now(), false).unwrap();
+    app.open_case(2);
+    key(&mut app, KeyCode::Char('x'));
+    app.update(casebook::app::Action::SetStatus(Status::Escalated));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.store.case(2).unwrap().status, Status::WaitingVendor);
+    drop(app);
+    let (ok, out, err) = cli(&db, &["history", "2"]);
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let n = lines.len();
+    // The change, then its undo marked as one, then the marker.
+    assert!(
+        lines[n - 3].contains("status waiting_vendor → escalated"),
+        "{out}"
+    );
+    assert!(!lines[n - 3].contains("undo"), "{out}");
+    assert!(
+        lines[n - 2].contains("undo: status escalated → waiting_vendor"),
+        "{out}"
+    );
+    let change_id = lines[n - 3].split_whitespace().next().unwrap();
+    assert!(
+        lines[n - 1].contains(&format!("undo (u): took back event(s) #{change_id}")),
+        "{out}"
+    );
+    let (_, json, _) = cli(&db, &["history", "2", "--json"]);
+    let events: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let events = events.as_array().unwrap();
+    assert_eq!(events[events.len() - 2]["undo"], true);
+    assert!(events[events.len() - 3].get("undo").is_none());
 }
 
 #[test]

@@ -155,8 +155,8 @@ fn the_app_says_what_changed_and_saves_over_it_only_when_asked() {
         .update_case_from(&theirs, urgent, now(), false)
         .unwrap();
     // The form raises it too, to a different value: title, vendor, via,
-    // product, category, priority.
-    for _ in 0..5 {
+    // product, category, stage, priority.
+    for _ in 0..6 {
         key(&mut app, KeyCode::Tab);
     }
     key(&mut app, KeyCode::Right);

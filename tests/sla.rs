@@ -469,3 +469,54 @@ fn a_policy_changed_by_another_process_reaches_the_next_write() {
         .unwrap();
     assert_eq!(states(&app), [(1, None), (2, None), (3, None)]);
 }
+
+#[test]
+fn a_policy_for_a_vendor_no_case_names_is_saved_with_a_warning_naming_the_close_ones() {
+    let db = morning();
+    let out = db
+        .cmd(&[
+            "sla",
+            "policy",
+            "add",
+            "typo",
+            "--vendor",
+            "Comcats",
+            "--calendar",
+            "24x7",
+            "--first-response",
+            "4",
+            "--resolution",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("warning: no vendor is named 'Comcats' yet (close: Comcast)"),
+        "{err}"
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("policy typo saved"));
+    // A vendor the file knows: no warning.
+    let out = db
+        .cmd(&[
+            "sla",
+            "policy",
+            "add",
+            "known",
+            "--vendor",
+            "comcast",
+            "--calendar",
+            "24x7",
+            "--first-response",
+            "4",
+            "--resolution",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8(out.stderr).unwrap().contains("warning"));
+}

@@ -291,8 +291,8 @@ fn editing_a_case_leaves_an_event_in_the_timeline() {
     let mut app = demo_app();
     app.open_case(3);
     key(&mut app, KeyCode::Char('e'));
-    // title, vendor, via, product, category, priority: → raises it.
-    for _ in 0..5 {
+    // title, vendor, via, product, category, stage, priority: → raises it.
+    for _ in 0..6 {
         key(&mut app, KeyCode::Tab);
     }
     key(&mut app, KeyCode::Right);
@@ -630,4 +630,60 @@ fn vendor_fields_complete_from_known_vendors_and_aliases() {
         (c.title.as_str(), c.vendor.as_str()),
         ("No signal", "Comcast")
     );
+}
+
+#[test]
+fn the_filter_finds_a_case_by_its_ref() {
+    let mut app = demo_app();
+    filter(&mut app, "demo-screw");
+    assert_eq!(listed(&app), vec![1]);
+    // A ref is matched whole: a piece of one is a word like any other.
+    filter(&mut app, "demo-scr");
+    assert!(listed(&app).is_empty(), "{:?}", listed(&app));
+    filter(&mut app, "-demo-screw");
+    assert!(!listed(&app).contains(&1));
+}
+
+#[test]
+fn the_no_touches_row_of_channels_lists_the_cases_with_no_touch() {
+    utc();
+    let mut store = demo_store();
+    let bare = casebook::domain::Case::new("Logged, nothing done yet", "Acme", now());
+    let id = store.create_case(bare, Vec::new(), now()).unwrap();
+    let mut app = casebook::app::App::new(store, now(), false).unwrap();
+    key(&mut app, KeyCode::Char('3'));
+    render(&mut app, 80, 24);
+    let mut steps = 0;
+    while app.channels.selected_group().map(|g| g.key.as_str()) != Some("(no touches)") {
+        key(&mut app, KeyCode::Char('j'));
+        steps += 1;
+        assert!(steps < 20, "no '(no touches)' row");
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, casebook::app::Tab::Cases);
+    assert_eq!(app.cases.query_text, "touches:0");
+    assert_eq!(listed(&app), vec![id]);
+    // And the query says so on its own, negated too.
+    filter(&mut app, "-touches:0");
+    assert!(!listed(&app).contains(&id) && !listed(&app).is_empty());
+}
+
+#[test]
+fn a_form_opens_without_the_message_of_the_screen_under_it() {
+    utc();
+    let mut store = demo_store();
+    let bare = casebook::domain::Case::new("Logged, nothing done yet", "Acme", now());
+    let id = store.create_case(bare, Vec::new(), now()).unwrap();
+    let mut app = casebook::app::App::new(store, now(), false).unwrap();
+    app.open_case(id);
+    render(&mut app, 80, 24);
+    // No touch to edit: the status line says so.
+    key(&mut app, KeyCode::Enter);
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(s.contains("select a touch"), "{s}");
+    // t opens the touch form: the message was about the screen, not the form.
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.modal.is_some());
+    let s = render(&mut app, 80, 24).join("\n");
+    assert!(!s.contains("select a touch"), "{s}");
 }

@@ -101,8 +101,11 @@ fn case_screen_shows_fields_channel_map_flags_and_timeline() {
             "party",
             "outcome",
             "then",
-            "escalated",
+            // The timeline, its last touches (the header's cost takes a row).
+            "info_given",
             "Amazon",
+            // What the case cost the customer, whole, on a row of its own.
+            "the customer 169.17 and 5h 46m",
         ],
     );
     // The channel map's stages carry their channels.
@@ -198,6 +201,97 @@ fn report_screens_at_40x12() {
         let s = render(&mut app, 40, 12);
         shows(&s, &["(all)", "score", "friction score"]);
     }
+}
+
+#[test]
+fn report_figures_at_40x12_are_never_cut_from_the_left() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('2'));
+    let s = render(&mut app, 40, 12);
+    // Southwest's score keeps its minus sign; the medians keep their days.
+    let southwest = s.iter().find(|l| l.starts_with("Southwest")).unwrap();
+    assert!(southwest.trim_end().ends_with(" -1.00"), "{}", s.join("\n"));
+    shows(&s, &["11d 3h"]);
+    key(&mut app, KeyCode::Char('3'));
+    let s = render(&mut app, 40, 12);
+    let phone = s.iter().find(|l| l.starts_with("phone")).unwrap();
+    assert!(phone.contains(" 5d 13h "), "{}", s.join("\n"));
+}
+
+#[test]
+fn the_cases_title_column_takes_the_spare_width() {
+    let mut app = demo_app();
+    let s = render(&mut app, 120, 40);
+    let row = s.iter().find(|l| l.starts_with("    2 ")).unwrap();
+    assert!(row.contains("Cannot sign up for cable"), "{row}");
+    let s = render(&mut app, 200, 50);
+    let row = s.iter().find(|l| l.starts_with("    2 ")).unwrap();
+    assert!(
+        row.contains("Cannot sign up for cable internet as a new customer"),
+        "{row}"
+    );
+}
+
+#[test]
+fn forms_take_the_window_and_show_the_start_of_a_text_not_focused() {
+    let mut app = demo_app();
+    app.open_case(1);
+    key(&mut app, KeyCode::Char('e'));
+    let title = "File cabinet arrived missing one of eight drawer screws";
+    // Focused, at 120 columns: the whole title in its input.
+    let s = render(&mut app, 120, 40);
+    shows(&s, &[title]);
+    // Not focused, at 80 and 40 columns: its start, not its tail.
+    key(&mut app, KeyCode::Down);
+    let s = render(&mut app, 80, 24);
+    shows(&s, &[title]);
+    let s = render(&mut app, 40, 12);
+    shows(&s, &["title   File cabinet"]);
+}
+
+#[test]
+fn the_case_form_edits_the_stage() {
+    let mut app = demo_app();
+    app.open_case(1);
+    assert_eq!(app.case.as_ref().unwrap().case.stage().as_str(), "delivery");
+    key(&mut app, KeyCode::Char('e'));
+    let s = render(&mut app, 80, 24);
+    let row = s.iter().find(|l| l.contains("  stage ")).unwrap();
+    assert!(row.contains("delivery"), "{row}");
+    let focused = |app: &casebook::app::App| match &app.modal {
+        Some(casebook::app::Modal::Form(f)) => f.focused().unwrap().name,
+        _ => panic!("no form"),
+    };
+    while focused(&app) != "stage" {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Right);
+    render(&mut app, 80, 24);
+    key(&mut app, KeyCode::Enter);
+    let case = app.store.case(1).unwrap();
+    assert_eq!(
+        case.stage().as_str(),
+        "use",
+        "{:?}",
+        app.flash.as_ref().map(|f| &f.text)
+    );
+}
+
+#[test]
+fn the_calendar_form_shows_its_hints_whole_at_80_columns() {
+    let mut app = demo_app();
+    key(&mut app, KeyCode::Char('4'));
+    key(&mut app, KeyCode::Char('c'));
+    let s = render(&mut app, 80, 24);
+    shows(
+        &s,
+        &[
+            "an IANA zone: America/New_York, Europe/Paris, UTC…",
+            "days then times, ; between: mon-fri 09:00-17:00; sat",
+            "10:00-14:00",
+            "days closed: 2024-12-25 2025-01-01",
+        ],
+    );
 }
 
 #[test]
@@ -536,5 +630,40 @@ fn ids_of_seven_digits_show_whole_at_any_width() {
             "at {w}×{h}:\n{}",
             s.join("\n")
         );
+    }
+}
+
+/// Every screen of the app (and its forms) at the four sizes the issue
+/// names, as snapshots: a change to any screen shows in review.
+#[test]
+fn every_screen_at_the_four_sizes() {
+    type Open = fn(&mut casebook::app::App);
+    let screens: [(&str, Open); 9] = [
+        ("cases", |_| {}),
+        ("case_open", |app| app.open_case(2)),
+        ("case_resolved", |app| app.open_case(1)),
+        ("vendors", |app| key(app, KeyCode::Char('2'))),
+        ("channels", |app| key(app, KeyCode::Char('3'))),
+        ("sla", |app| key(app, KeyCode::Char('4'))),
+        ("case_form", |app| {
+            app.open_case(1);
+            key(app, KeyCode::Char('e'));
+        }),
+        ("touch_form", |app| {
+            app.open_case(2);
+            key(app, KeyCode::Char('t'));
+        }),
+        ("calendar_form", |app| {
+            key(app, KeyCode::Char('4'));
+            key(app, KeyCode::Char('c'));
+        }),
+    ];
+    for (name, open) in screens {
+        for (w, h) in [(40, 12), (80, 24), (120, 40), (200, 50)] {
+            let mut app = demo_app();
+            open(&mut app);
+            let s = render(&mut app, w, h);
+            insta::assert_snapshot!(format!("screen_{name}_{w}x{h}"), s.join("\n"));
+        }
     }
 }

@@ -324,3 +324,98 @@ fn help_on_the_sla_screen_lists_its_keys_and_the_rules() {
         shows(&s, text);
     }
 }
+
+#[test]
+fn a_policy_for_a_vendor_no_case_names_asks_first_with_the_close_names() {
+    let mut app = morning_app();
+    key(&mut app, KeyCode::Char('4'));
+    key(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "typo");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "Comcats");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    typed(&mut app, "8");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "40");
+    key(&mut app, KeyCode::Enter);
+    // Not saved yet: the form says why, with the name it may mean.
+    assert!(app.modal.is_some());
+    let s = render(&mut app, 100, 30);
+    shows(
+        &s,
+        "no vendor is named 'Comcats' yet (close: Comcast): Enter again saves",
+    );
+    assert!(!app
+        .store
+        .sla_policies()
+        .unwrap()
+        .iter()
+        .any(|p| p.name == "typo"));
+    // Enter again: meant, saved.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal.is_none());
+    assert!(app
+        .store
+        .sla_policies()
+        .unwrap()
+        .iter()
+        .any(|p| p.name == "typo"));
+}
+
+#[test]
+fn u_undoes_an_sla_edit_as_it_undoes_a_case_edit() {
+    let mut app = morning_app();
+    let cells_before = sla_cells(&render(&mut app, 120, 40));
+    assert!(!cells_before.is_empty());
+    key(&mut app, KeyCode::Char('4'));
+    let names = |app: &App| -> Vec<String> {
+        app.store
+            .sla_policies()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    };
+    let before = names(&app);
+    // A policy for normal priority, as in the test above.
+    key(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "normal");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "n");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "8");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "40");
+    key(&mut app, KeyCode::Enter);
+    assert!(names(&app).contains(&"normal".to_string()));
+    // u: the policy is gone, and every case's service level is as it was.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(names(&app), before);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("undone: policy normal saved"),
+        "{:?}",
+        app.flash.as_ref().map(|f| &f.text)
+    );
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(sla_cells(&render(&mut app, 120, 40)), cells_before);
+    // A removal comes back too.
+    key(&mut app, KeyCode::Char('4'));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('k'));
+    }
+    key(&mut app, KeyCode::Char('d'));
+    let s = render(&mut app, 120, 40);
+    shows(&s, "Remove the policy 'comcast-urgent'?");
+    key(&mut app, KeyCode::Char('y'));
+    assert!(names(&app).is_empty(), "{:?}", names(&app));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(names(&app), before);
+}

@@ -3,7 +3,8 @@
 use super::form::{Field, Form, Kind, Purpose};
 use super::touch_form::local_text;
 use crate::domain::{
-    Case, Category, Channel, Money, Priority, Resolution, StartedBy, TouchOutcome, Touchpoint,
+    Case, Category, Channel, JourneyStage, Money, Priority, Resolution, StartedBy, TouchOutcome,
+    Touchpoint,
 };
 use chrono::{DateTime, Utc};
 
@@ -31,6 +32,13 @@ fn shared_fields(c: &Case, opened: &str) -> Vec<Field> {
             names(Category::ALL),
             None,
             c.category.as_str(),
+        ),
+        Field::choice(
+            "stage",
+            "stage",
+            names(JourneyStage::ALL),
+            Some("(by category)"),
+            c.stage.map_or("", |s| s.as_str()),
         ),
         Field::choice(
             "priority",
@@ -168,6 +176,14 @@ pub fn case_from(form: &Form) -> Result<(Case, Vec<Touchpoint>), Bad> {
     c.product = form.opt("product");
     c.category = parsed(form, "category")?;
     c.priority = parsed(form, "priority")?;
+    // Blank: the category's stage, as the command line leaves it.
+    c.stage = match form.opt("stage") {
+        Some(v) => Some(
+            v.parse()
+                .map_err(|e: crate::domain::enums::UnknownValue| ("stage", e.to_string()))?,
+        ),
+        None => None,
+    };
     c.order_ref = form.opt("order_ref");
     c.purchase_amount = form.money("purchase_amount");
     c.currency = form.opt("currency");

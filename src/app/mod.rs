@@ -86,14 +86,22 @@ pub struct App {
     modal_seen: bool,
 }
 
-/// One change made in the app: the events it appended to one case's trail.
+/// One change made in the app, as `u` takes it back.
 #[derive(Debug, Clone)]
-struct Done {
-    case_id: i64,
-    /// The newest event before it and the newest after it.
-    after: i64,
-    upto: i64,
-    what: String,
+enum Done {
+    /// The events it appended to one case's trail.
+    Case {
+        case_id: i64,
+        /// The newest event before it and the newest after it.
+        after: i64,
+        upto: i64,
+        what: String,
+    },
+    /// A service-level edit: the setup as it was before it.
+    Sla {
+        before: Box<crate::store::sla_undo::SlaSnapshot>,
+        what: String,
+    },
 }
 
 const FLASH_FOR: Duration = Duration::from_secs(5);

@@ -267,6 +267,10 @@ impl ReportScreen {
             GroupBy::Category => "category:",
             GroupBy::Stage => "stage:",
         };
+        // The cases no channel counts: those with no touch yet.
+        if self.by == GroupBy::Channel && g.key == crate::domain::case_figures::NO_CHANNEL {
+            return Some("touches:0".into());
+        }
         if g.key.starts_with('(') {
             return None;
         }

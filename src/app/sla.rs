@@ -182,6 +182,7 @@ impl App {
     /// After a yes to removing a policy or a calendar.
     pub(super) fn remove_sla(&mut self, then: Confirm) {
         let now = self.now;
+        let before = self.store.sla_snapshot();
         let (r, name) = match then {
             Confirm::RemovePolicy(name) => (self.store.remove_sla_policy(&name, now), name),
             Confirm::RemoveCalendar(name) => {
@@ -191,13 +192,33 @@ impl App {
         };
         if self.check(r).is_some() {
             self.say(format!("removed {name}"));
+            self.remember_sla(before, format!("removing {name}"));
             self.after_sla_change();
         }
+    }
+
+    /// Keeps an SLA change made in this session for `u`: the setup before it.
+    fn remember_sla(&mut self, before: Result<crate::store::sla_undo::SlaSnapshot>, what: String) {
+        if let Ok(before) = before {
+            self.undo.push(super::Done::Sla {
+                before: Box::new(before),
+                what,
+            });
+        }
+    }
+
+    /// After `u` put an SLA setup back: every screen re-reads it.
+    pub(super) fn after_sla_undo(&mut self) {
+        self.after_sla_change();
     }
 
     /// Saves a service-level form; gives it back when it cannot be saved.
     pub(super) fn submit_sla(&mut self, mut form: Box<Form>) -> Option<Box<Form>> {
         let now = self.now;
+        if self.ask_about_unknown_vendor(&mut form) {
+            return Some(form);
+        }
+        let before = self.store.sla_snapshot();
         let result: std::result::Result<String, (Option<&'static str>, String)> =
             match &form.purpose {
                 Purpose::SlaPolicy { original } => match sla_form::policy_from(&form) {
@@ -228,6 +249,9 @@ impl App {
             };
         match result {
             Ok(message) => {
+                // "policy X saved", without the count of cases rechecked.
+                let what = message.split(':').next().unwrap_or(&message).to_string();
+                self.remember_sla(before, what);
                 self.say(message);
                 let name = form.opt("name");
                 self.after_sla_change();
@@ -245,6 +269,40 @@ impl App {
                 Some(form)
             }
         }
+    }
+
+    /// A policy for a vendor no case names yet may be meant (its cases are
+    /// still to come) or a typo: the first Enter says so, with the names it
+    /// may mean, and the next saves it.
+    fn ask_about_unknown_vendor(&mut self, form: &mut Form) -> bool {
+        if !matches!(form.purpose, Purpose::SlaPolicy { .. }) {
+            return false;
+        }
+        let Some(vendor) = form.opt("vendor") else {
+            return false;
+        };
+        if form
+            .new_vendors_ok
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(&vendor))
+        {
+            return false;
+        }
+        let r = self.store.unknown_vendor(&vendor);
+        let Some(Some(close)) = self.check(r) else {
+            return false;
+        };
+        form.new_vendors_ok.push(vendor.clone());
+        form.focus_name("vendor");
+        let close = if close.is_empty() {
+            String::new()
+        } else {
+            format!(" (close: {})", close.join(", "))
+        };
+        form.error = Some(format!(
+            "no vendor is named '{vendor}' yet{close}: Enter again saves the policy anyway"
+        ));
+        true
     }
 
     /// Every case's SLA may have moved: all screens re-read.

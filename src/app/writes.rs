@@ -49,6 +49,9 @@ impl App {
 
     /// Shows a form, its vendor fields completing from the known vendors.
     pub(super) fn open_form(&mut self, mut form: Form) {
+        // A message about the screen under the form ("select a touch…")
+        // would read as if it were about the form.
+        self.flash = None;
         let r = self.store.vendors();
         form.vendor_names = vendor_names::known(self.check(r).unwrap_or_default());
         self.modal = Some(Modal::Form(Box::new(form)));
@@ -336,7 +339,7 @@ impl App {
     fn remember(&mut self, case_id: i64, before: i64, what: String) {
         if let Ok(upto) = self.store.last_event_id() {
             if upto > before {
-                self.undo.push(super::Done {
+                self.undo.push(super::Done::Case {
                     case_id,
                     after: before,
                     upto,
@@ -356,16 +359,34 @@ impl App {
             return;
         };
         let now = self.now;
-        match self.store.undo(done.case_id, done.after, done.upto, now) {
+        let (case_id, after, upto, what) = match done {
+            super::Done::Case {
+                case_id,
+                after,
+                upto,
+                what,
+            } => (case_id, after, upto, what),
+            super::Done::Sla { before, what } => {
+                match self.store.restore_sla(&before, now) {
+                    Ok(_) => {
+                        self.say(format!("undone: {what}"));
+                        self.after_sla_undo();
+                    }
+                    Err(e) => self.complain(format!("cannot undo {what}: {e}")),
+                }
+                return;
+            }
+        };
+        match self.store.undo(case_id, after, upto, now) {
             Ok(_) => {
-                self.say(format!("undone: {}", done.what));
-                if self.store.case(done.case_id).is_err() {
+                self.say(format!("undone: {what}"));
+                if self.store.case(case_id).is_err() {
                     // Undoing a new case deletes it: back to the list.
                     self.case = None;
                 }
-                self.after_write(done.case_id);
+                self.after_write(case_id);
             }
-            Err(e) => self.complain(format!("cannot undo {}: {e}", done.what)),
+            Err(e) => self.complain(format!("cannot undo {what}: {e}")),
         }
     }
 

@@ -351,7 +351,7 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     if let Some(a) = &next_action {
         // Wrapped under itself, so that `show` stays within 100 columns.
         let line = journey::action_line(a);
-        for (i, part) in crate::ui::text::wrap(&line, 90).iter().enumerate() {
+        for (i, part) in crate::text::wrap(&line, 90).iter().enumerate() {
             let lead = if i == 0 { "  next: " } else { "        " };
             writeln!(out, "{lead}{part}")?;
         }
@@ -474,9 +474,9 @@ pub fn show(cx: &mut Context, key: &str, json: bool, out: &mut dyn Write) -> Res
     }
     for tp in touches.iter().filter(|tp| !tp.note.trim().is_empty()) {
         let mark = format!("#{}", tp.id);
-        for (i, line) in crate::ui::text::wrap(&tp.note, 70).iter().enumerate() {
+        for (i, line) in crate::text::wrap(&tp.note, 70).iter().enumerate() {
             let head = if i == 0 { mark.as_str() } else { "" };
-            writeln!(out, "  {head:<6}{}", crate::ui::text::fit(line, usize::MAX))?;
+            writeln!(out, "  {head:<6}{}", crate::text::fit(line, usize::MAX))?;
         }
     }
     writeln!(out, "\nchannel map (who held the ball)")?;

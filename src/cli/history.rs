@@ -26,7 +26,11 @@ pub fn history(cx: &mut Context, case: &str, json: bool, out: &mut dyn Write) ->
                 .with_timezone(&Local)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
-            n.event.summary(),
+            if n.undo && n.event.kind != crate::store::UNDO {
+                format!("undo: {}", n.event.summary())
+            } else {
+                n.event.summary()
+            },
         ]);
     }
     write!(out, "{}", t.render())?;

@@ -134,11 +134,20 @@ pub fn next(
         writeln!(out, "{}", if shown == 0 { "[]" } else { "\n]" })?;
         return Ok(());
     }
+    let widths = next_widths(cx)?;
+    // The action's words take what the terminal leaves; a pipe gets them whole.
+    let before_action: Vec<usize> = widths[..4]
+        .iter()
+        .zip([usize::MAX, 24, usize::MAX, usize::MAX])
+        .zip(["id", "vendor", "status", "action"])
+        .map(|((w, max), head)| (*w).min(max).max(head.len()))
+        .collect();
+    let action_room =
+        super::term_width::room_for_last(super::term_width::stdout_columns(), &before_action);
     let t = Table::new(&["id", "vendor", "status", "action", "next"])
         .right(&[0])
         .max_width(1, 24)
-        .max_width(4, 140);
-    let widths = next_widths(cx)?;
+        .max_width(4, action_room);
     write!(out, "{}", t.fixed_line(&widths, None))?;
     cx.store.each_next_action(&q, cx.now, wanted, |c, a| {
         if !room(shown) {
@@ -171,7 +180,7 @@ fn next_widths(cx: &Context) -> Result<Vec<usize>> {
         .store
         .vendors()?
         .iter()
-        .map(|(name, _)| crate::ui::text::safe_line(name).width())
+        .map(|(name, _)| crate::text::safe_line(name).width())
         .max()
         .unwrap_or(0);
     let status = Status::ALL

@@ -57,7 +57,7 @@ pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
     // integrity check's.
     if let Some(exposure) = crate::private_files::exposure(&cx.store.path) {
         let warning = format!("warning: {exposure}");
-        eprintln!("{}", crate::ui::text::safe_text(&warning));
+        eprintln!("{}", crate::text::safe_text(&warning));
     }
     let mut problems = cx.store.check()?;
     problems.extend(cx.store.impossible_times()?);

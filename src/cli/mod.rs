@@ -12,6 +12,7 @@ mod report;
 mod safe_out;
 pub mod sla;
 pub mod table;
+mod term_width;
 mod transfer;
 
 use crate::config::Config;

@@ -3,7 +3,7 @@
 //! is shown by a visible stand-in, never sent raw. Machine output (JSON,
 //! CSV, an export) goes out untouched.
 
-use crate::ui::text::safe_text;
+use crate::text::safe_text;
 use std::io::{self, Write};
 
 /// A writer that makes text safe for a terminal as it passes; line breaks

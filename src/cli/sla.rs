@@ -151,6 +151,16 @@ pub fn run(cx: &mut Context, command: &SlaCommand, out: &mut dyn Write) -> Resul
                 first_response_hours: *first_response,
                 resolution_hours: *resolution,
             };
+            // A policy may come before its vendor's first case, but a typo
+            // would govern nothing: say so, with the names it may mean.
+            if let Some(v) = &policy.vendor {
+                if let Some(close) = cx.store.unknown_vendor(v)? {
+                    eprintln!(
+                        "{}",
+                        crate::text::safe_text(&unknown_vendor_warning(v, &close))
+                    );
+                }
+            }
             let n = cx.store.put_sla_policy(&policy, cx.now)?;
             writeln!(out, "policy {} saved ({n} cases rechecked)", policy.name)?;
         }
@@ -226,4 +236,16 @@ pub fn show_words(sla: Option<&CaseSla>, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The warning for a policy naming no known vendor.
+pub fn unknown_vendor_warning(vendor: &str, close: &[String]) -> String {
+    let close = if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (close: {})", close.join(", "))
+    };
+    format!(
+        "warning: no vendor is named '{vendor}' yet{close}; the policy governs its cases once some are logged"
+    )
 }

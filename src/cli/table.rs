@@ -6,7 +6,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// Cuts text to a display width, ending with '…' when cut.
 pub fn fit(text: &str, width: usize) -> String {
     // One line: a line break shows as ⏎, an escape as ␛, a bidi mark as �.
-    let clean = crate::ui::text::safe_line(text).into_owned();
+    let clean = crate::text::safe_line(text).into_owned();
     if clean.width() <= width {
         return clean;
     }
@@ -103,7 +103,14 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let pad = " ".repeat(widths[i].saturating_sub(c.width()));
+                // The last column, left-aligned, needs no padding (and may
+                // have no limit: a pipe gets long text whole).
+                let last = i + 1 == cells.len() && !self.right[i];
+                let pad = if last {
+                    String::new()
+                } else {
+                    " ".repeat(widths[i].saturating_sub(c.width()))
+                };
                 if self.right[i] {
                     format!("{pad}{c}")
                 } else {

@@ -56,7 +56,9 @@ pub fn derive_with_sla(
     derive_all(case, touches, now, th, sla, &NextActionSettings::default())
 }
 
-/// What `answer_sla` reads: the worse state of the targets whose clock still counts.
+/// What `answer_sla` reads: the worse of the targets whose clock still
+/// counts: breached before at risk; of two in one state, the one reached
+/// (or due) first, as urgency orders them; first response on a tie.
 pub fn sla_urgency(sla: &CaseSla) -> Option<SlaUrgency> {
     [
         ("first response", &sla.first_response),
@@ -64,7 +66,14 @@ pub fn sla_urgency(sla: &CaseSla) -> Option<SlaUrgency> {
     ]
     .into_iter()
     .filter(|(_, t)| t.counting && t.state >= SlaState::AtRisk)
-    .max_by_key(|(_, t)| t.state)
+    .min_by(|(_, a), (_, b)| {
+        // A paused target (no instant) after one whose clock runs.
+        let when = |t: &crate::domain::sla::Target| {
+            t.reached_at
+                .map_or((1, DateTime::<Utc>::MAX_UTC), |d| (0, d))
+        };
+        b.state.cmp(&a.state).then(when(a).cmp(&when(b)))
+    })
     .map(|(name, t)| SlaUrgency {
         breached: t.state == SlaState::Breached,
         at_risk: t.state == SlaState::AtRisk,

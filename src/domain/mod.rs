@@ -4,6 +4,7 @@ pub mod action_words;
 pub mod as_of;
 pub mod case;
 pub mod case_figures;
+pub mod close_names;
 pub mod cost;
 pub mod cost_group;
 pub mod derived;

@@ -107,6 +107,26 @@ fn hours(h: f64) -> Duration {
     Duration::milliseconds((h * 3_600_000.0).round() as i64)
 }
 
+/// What a service-level target's state stands on: the customer's contacts
+/// the vendor has not answered yet (first response: those before its first
+/// answer), or every contact of the customer's (resolution).
+fn sla_evidence(target: &str, touches: &[Touchpoint]) -> Vec<i64> {
+    let customer = touches
+        .iter()
+        .filter(|t| t.started_by == StartedBy::Customer);
+    if target == "first response" {
+        let answered = touches.iter().position(is_vendor_answer);
+        let before = &touches[..answered.unwrap_or(touches.len())];
+        before
+            .iter()
+            .filter(|t| t.started_by == StartedBy::Customer)
+            .map(|t| t.id)
+            .collect()
+    } else {
+        customer.map(|t| t.id).collect()
+    }
+}
+
 /// The customer's last two contacts, when both failed on one channel.
 pub fn failed_twice_on_one_channel(touches: &[Touchpoint]) -> Option<[&Touchpoint; 2]> {
     let mut contacts = touches
@@ -207,7 +227,7 @@ pub fn next_action(i: &NextActionInput) -> Option<NextAction> {
         return action(
             "answer_sla",
             format!("Answer now: the {} target is {state}", sla.target),
-            Vec::new(),
+            sla_evidence(&sla.target, i.touches),
         );
     }
     if let Some(market) = case.marketplace.as_deref().filter(|m| !m.is_empty()) {

@@ -20,6 +20,9 @@ pub enum Term {
     Status(Vec<StatusFilter>),
     /// The case had a touch on any of these channels.
     Channel(Vec<Channel>),
+    /// `touches:0`: the case has no touch yet (the Channels screen's
+    /// "(no touches)" row).
+    NoTouches,
     Category(Vec<Category>),
     Stage(Vec<JourneyStage>),
     Priority(Vec<Priority>),
@@ -66,7 +69,7 @@ pub struct QueryError {
     pub near: String,
 }
 
-pub const KEYS: &str = "vendor (vendor=NAME for exactly that vendor), status, channel, category, stage, priority, flag, tag, owner, sla, age";
+pub const KEYS: &str = "vendor (vendor=NAME for exactly that vendor), status, channel, touches:0, category, stage, priority, flag, tag, owner, sla, age";
 
 /// Splits on spaces, keeping quoted stretches together.
 fn words(text: &str) -> Result<Vec<String>, QueryError> {
@@ -200,6 +203,15 @@ impl Query {
                 }
             })?),
             "channel" | "ch" => Term::Channel(list(word, value, |v| Channel::new(v).map_err(err))?),
+            "touches" => match value.trim().to_lowercase().as_str() {
+                "0" | "none" => Term::NoTouches,
+                _ => {
+                    return Err(QueryError {
+                        message: "touches takes 0: the cases with no touch yet".into(),
+                        near: word.into(),
+                    })
+                }
+            },
             "category" | "cat" => Term::Category(list(word, value, |v| v.parse().map_err(err))?),
             "stage" => Term::Stage(list(word, value, |v| v.parse().map_err(err))?),
             "priority" | "p" => Term::Priority(list(word, value, |v| v.parse().map_err(err))?),

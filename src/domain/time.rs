@@ -9,7 +9,7 @@ pub struct BadTime(pub String);
 /// The forms a time can take, as the forms' hints and the error list them.
 pub const FORMS: &str = "now, 14:00 (today), tomorrow, yesterday (this time of day; or \
 'tomorrow 09:30'), +1d / -2d / -3h / -30m / -1w, YYYY-MM-DD, 'YYYY-MM-DD HH:MM' (local time), \
-or RFC 3339 (2024-05-01T14:30:00Z)";
+'MM/DD/YYYY HH:MM AM', or RFC 3339 (2024-05-01T14:30:00Z)";
 
 /// Parses a time as the spec's `AT`: RFC 3339, a date (local midnight), a
 /// local date and time, `now`, a relative form such as `-2d`, `+3h`, a
@@ -77,9 +77,24 @@ pub fn parse_at<Tz: TimeZone>(
             return local_to_utc(naive, local).ok_or_else(bad);
         }
     }
-    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let naive = date.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
-        return local_to_utc(naive, local).ok_or_else(bad);
+    // The United States' way, as help desks export it: month first, a
+    // 12-hour clock with AM/PM (or a 24-hour one), local time.
+    for fmt in [
+        "%m/%d/%Y %I:%M %p",
+        "%m/%d/%Y %I:%M%p",
+        "%m/%d/%Y %I:%M:%S %p",
+        "%m/%d/%Y %H:%M",
+        "%m/%d/%Y %H:%M:%S",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+            return local_to_utc(naive, local).ok_or_else(bad);
+        }
+    }
+    for fmt in ["%Y-%m-%d", "%m/%d/%Y"] {
+        if let Ok(date) = NaiveDate::parse_from_str(s, fmt) {
+            let naive = date.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
+            return local_to_utc(naive, local).ok_or_else(bad);
+        }
     }
     Err(bad())
 }
@@ -229,6 +244,22 @@ mod tests {
         );
         assert_eq!(p("2024-05-01").unwrap(), "2024-05-01T07:00:00Z");
         assert_eq!(p("2024-05-01 14:30").unwrap(), "2024-05-01T21:30:00Z");
+    }
+
+    #[test]
+    fn month_first_with_am_and_pm() {
+        let la = FixedOffset::west_opt(7 * 3600).unwrap();
+        let p = |s| parse_at(s, now(), &la).map(to_rfc3339);
+        assert_eq!(p("05/01/2024 02:30 PM").unwrap(), "2024-05-01T21:30:00Z");
+        assert_eq!(p("5/1/2024 2:30 pm").unwrap(), "2024-05-01T21:30:00Z");
+        assert_eq!(p("05/01/2024 12:05 AM").unwrap(), "2024-05-01T07:05:00Z");
+        assert_eq!(p("05/01/2024 12:05 PM").unwrap(), "2024-05-01T19:05:00Z");
+        assert_eq!(p("05/01/2024 02:30PM").unwrap(), "2024-05-01T21:30:00Z");
+        assert_eq!(p("05/01/2024 14:30").unwrap(), "2024-05-01T21:30:00Z");
+        assert_eq!(p("05/01/2024").unwrap(), "2024-05-01T07:00:00Z");
+        // Still refused: a 13th month, an hour past 12 with PM.
+        assert!(p("13/01/2024 02:30 PM").is_err());
+        assert!(p("05/01/2024 14:30 PM").is_err());
     }
 
     #[test]

@@ -26,6 +26,23 @@ pub struct Event {
     pub new: Option<Value>,
 }
 
+/// The kind of the marker an undo appends after its events: `old` holds the
+/// first and last event it took back, `new` the first and last it wrote.
+pub const UNDO: &str = "undo";
+
+/// The events of a trail that an undo wrote, by the markers among them:
+/// (first id, last id) of each undo's own events.
+pub fn undo_ranges<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<(i64, i64)> {
+    events
+        .into_iter()
+        .filter(|e| e.kind == UNDO)
+        .filter_map(|e| {
+            let pair = e.new.as_ref()?.as_array()?;
+            Some((pair.first()?.as_i64()?, pair.get(1)?.as_i64()?))
+        })
+        .collect()
+}
+
 impl Event {
     /// One line saying what the event did, for the timeline and `history`.
     pub fn summary(&self) -> String {
@@ -47,6 +64,18 @@ impl Event {
             ("touch_restored", _) => format!("touch #{touch} restored"),
             ("case_deleted", _) => "case deleted (casebook restore brings it back)".into(),
             ("case_restored", _) => "case restored".into(),
+            (UNDO, _) => {
+                let range = |v: &Option<Value>| {
+                    let pair = v.as_ref().and_then(Value::as_array);
+                    let n = |i: usize| pair.and_then(|p| p.get(i)).and_then(Value::as_i64);
+                    match (n(0), n(1)) {
+                        (Some(a), Some(b)) if a == b => format!("#{a}"),
+                        (Some(a), Some(b)) => format!("#{a}–#{b}"),
+                        _ => "?".into(),
+                    }
+                };
+                format!("undo (u): took back event(s) {}", range(&self.old))
+            }
             (kind, _) => kind.replace('_', " "),
         }
     }

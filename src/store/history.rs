@@ -10,7 +10,7 @@ use super::cases::{
 };
 use super::edits::Clash;
 use super::event_value::StoredText;
-use super::events::{append, Event};
+use super::events::{append, Event, UNDO};
 use super::{write_tx, Result, Store, StoreError};
 use crate::domain::time::from_millis;
 use crate::domain::{Case, Touchpoint};
@@ -24,6 +24,9 @@ pub struct Numbered {
     pub id: i64,
     #[serde(flatten)]
     pub event: Event,
+    /// Written by an undo (`u` in the app), as a marker after it says.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undo: bool,
 }
 
 fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<Numbered> {
@@ -37,6 +40,7 @@ fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<Numbered> {
             old: r.get::<_, StoredText>(5)?.json(),
             new: r.get::<_, StoredText>(6)?.json(),
         },
+        undo: false,
     })
 }
 
@@ -227,7 +231,12 @@ impl Store {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE case_id = ?1 ORDER BY id");
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([case_id], event_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut events: Vec<Numbered> = rows.collect::<rusqlite::Result<_>>()?;
+        let undone = super::undo_ranges(events.iter().map(|n| &n.event));
+        for n in &mut events {
+            n.undo = n.event.kind == UNDO || undone.iter().any(|(a, b)| (*a..=*b).contains(&n.id));
+        }
+        Ok(events)
     }
 
     /// Deletes a case and its touches; `restore_case` brings them back.
@@ -289,6 +298,10 @@ impl Store {
         self.writable()?;
         let tx = write_tx(&mut self.conn)?;
         let events = events_between(&tx, case_id, after, upto)?;
+        let newest = |tx: &rusqlite::Transaction| -> Result<i64> {
+            Ok(tx.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?)
+        };
+        let before_undo = newest(&tx)?;
         let mut case_gone = false;
         for Numbered { event: e, .. } in &events {
             match e.kind.as_str() {
@@ -384,6 +397,21 @@ impl Store {
                 _ => {}
             }
         }
+        // The trail says which events were an undo, and of what: a marker
+        // after them (`history` marks the events it names as undo).
+        let wrote = newest(&tx)?;
+        append(
+            &tx,
+            case_id,
+            &Event {
+                at: now,
+                kind: UNDO.into(),
+                touchpoint: None,
+                field: None,
+                old: Some(serde_json::json!([after + 1, upto])),
+                new: Some(serde_json::json!([before_undo + 1, wrote])),
+            },
+        )?;
         if !case_gone {
             refresh_summary(
                 &tx,

@@ -18,12 +18,13 @@ mod report_pass;
 mod rows;
 pub mod sla;
 mod sla_cache;
+pub mod sla_undo;
 mod summary;
 mod vendors;
 
 pub use cases::{CaseRef, Merge, SummaryRates};
 pub use edits::Clash;
-pub use events::{Event, EventText, RawEvent};
+pub use events::{undo_ranges, Event, EventText, RawEvent, UNDO};
 pub use history::Numbered;
 pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use summary::{ReadySummary, Summarizer};

@@ -187,6 +187,9 @@ pub(super) fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Comp
                     chs.iter().map(|c| Value::Text(c.as_str().into())),
                 ),
             ),
+            Term::NoTouches => {
+                "NOT EXISTS (SELECT 1 FROM touchpoints x WHERE x.case_id = c.id)".to_string()
+            }
             Term::Category(cats) => format!(
                 "c.category IN ({})",
                 placeholders(
@@ -249,15 +252,18 @@ pub(super) fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Comp
                 format!("c.opened_at {op} ?{}", values.len())
             }
             Term::Word(w) => {
-                // Titles by substring; notes by word prefix, through their full-text index.
+                // Titles by substring; notes by word prefix, through their
+                // full-text index; a case's ref or uid whole (as `show` takes it).
                 values.push(Value::Text(like(w)));
                 let i = values.len();
                 // FTS5 reads its query as C text: a NUL would end it mid-phrase.
                 let phrase = w.replace('"', "\"\"").replace('\0', " ");
                 values.push(Value::Text(format!("\"{phrase}\"*")));
                 let j = values.len();
+                values.push(Value::Text(w.clone()));
+                let k = values.len();
                 format!(
-                    "(c.title LIKE ?{i} ESCAPE '\\' OR c.id IN \
+                    "(c.title LIKE ?{i} ESCAPE '\\' OR c.ref = ?{k} OR c.uid = ?{k} OR c.id IN \
                      (SELECT t.case_id FROM touchpoints t WHERE t.id IN \
                      (SELECT rowid FROM touch_notes WHERE touch_notes MATCH ?{j})))"
                 )

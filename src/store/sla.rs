@@ -343,7 +343,7 @@ impl Store {
 
 /// Recomputes the stored SLA of every case (policies and calendars change
 /// rarely; a change can move any case).
-fn recompute(
+pub(super) fn recompute(
     conn: &Connection,
     th: &Thresholds,
     rates: &super::SummaryRates,

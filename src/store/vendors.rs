@@ -56,6 +56,23 @@ impl Store {
     }
 
     /// Every vendor with its aliases, by name.
+    /// None when a vendor has this name or alias; else the names (and
+    /// aliases) close to it, for a warning: "no vendor 'Comcats' (close: Comcast)".
+    pub fn unknown_vendor(&self, name: &str) -> Result<Option<Vec<String>>> {
+        let vendors = self.vendors()?;
+        let key = name_key(name);
+        let mut every = Vec::new();
+        for (v, aliases) in vendors {
+            every.extend(aliases);
+            every.push(v);
+        }
+        if every.iter().any(|n| name_key(n) == key) {
+            return Ok(None);
+        }
+        let close = crate::domain::close_names::close_names(&every, name, 5);
+        Ok(Some(close.into_iter().map(String::from).collect()))
+    }
+
     pub fn vendors(&self) -> Result<Vec<(String, Vec<String>)>> {
         let mut stmt = self.conn.prepare(
             "SELECT v.name, a.alias FROM vendors v LEFT JOIN vendor_aliases a ON a.vendor_id = v.id

@@ -28,7 +28,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
     let next_rows = u16::from(s.next_action.is_some());
     // The service level takes two lines of the header when a policy applies.
     let sla_rows = if roomy && s.sla.is_some() { 2 } else { 0 };
-    let head_rows = next_rows + sla_rows + if roomy { 5 } else { 2 };
+    // A roomy header: the title, three rows of facts and figures, and what
+    // the case cost (two rows from a 24-row window up, where it may wrap).
+    let head_rows = next_rows
+        + sla_rows
+        + match area.height {
+            22.. => 6,
+            18.. => 5,
+            _ => 2,
+        };
     let map_rows = if roomy { 3 } else { 1 };
     let detail_rows = if roomy { 3 } else { 0 };
     // The timeline takes what it needs; spare rows go below the detail.

@@ -74,9 +74,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
             ),
             (format!("{} reopen(s)", m.reopens), plain),
         ]);
-        facts.extend(cost_facts(s).into_iter().map(|f| (f, plain)));
-        facts.extend(fields_text(s).into_iter().map(|f| (f, theme.dim)));
     }
+    // What the case cost, what an individual came to see, wraps over rows of
+    // its own rather than end where the facts before it ran out of room.
+    let cost = if roomy {
+        flow(
+            cost_facts(s)
+                .into_iter()
+                .map(|f| (f, Style::default()))
+                .collect(),
+            w,
+            2,
+        )
+    } else {
+        Vec::new()
+    };
     // Under a policy, its two lines close the header (the rows are kept for them).
     let sla = s
         .sla
@@ -84,8 +96,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CaseScreen, theme: &Th
         .filter(|_| roomy)
         .map(|sla| super::case_sla::lines(sla, w, app.now, theme))
         .unwrap_or_default();
-    let rows = area.height.saturating_sub((lines.len() + sla.len()) as u16) as usize;
+    if roomy {
+        facts.extend(fields_text(s).into_iter().map(|f| (f, theme.dim)));
+    }
+    let rows = area
+        .height
+        .saturating_sub((lines.len() + cost.len() + sla.len()) as u16) as usize;
     lines.extend(flow(facts, w, rows));
+    lines.extend(cost);
     lines.extend(sla);
     frame.render_widget(Paragraph::new(lines), area);
 }

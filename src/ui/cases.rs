@@ -89,7 +89,7 @@ fn columns(
             "vendor",
             Constraint::Length(match width {
                 150.. => 24,
-                100.. => 20,
+                130.. => 20,
                 50.. => 14,
                 _ => 10,
             }),
@@ -100,7 +100,7 @@ fn columns(
         cols.push(("last ch", Constraint::Length(9), Some(SortKey::LastChannel)));
     }
     let status_w = match width {
-        100.. => 16,
+        130.. => 16,
         70.. => 13,
         _ => 8,
     };
@@ -112,7 +112,13 @@ fn columns(
     if sla && width >= 60 {
         cols.push(("sla", Constraint::Length(15), Some(SortKey::TimeLeft)));
     }
-    cols.push(("flags", Constraint::Fill(3), Some(SortKey::Flags)));
+    // With a title column the title takes the spare width; without one, the flags.
+    let flags_w = match width {
+        150.. => Constraint::Length(34),
+        110.. => Constraint::Length(20),
+        _ => Constraint::Fill(1),
+    };
+    cols.push(("flags", flags_w, Some(SortKey::Flags)));
     if width >= 50 {
         cols.push(("tch", Constraint::Length(3), Some(SortKey::Touches)));
     }
@@ -120,21 +126,21 @@ fn columns(
         cols.push(("next", Constraint::Length(14), None));
     }
     if width >= 110 {
-        cols.push(("title", Constraint::Fill(2), None));
+        cols.push(("title", Constraint::Fill(1), None));
     }
     cols
 }
 
 /// The status in the room the column has.
-fn status_text(r: &CaseRow, width: u16) -> String {
+fn status_text(r: &CaseRow, width: usize) -> String {
     let s = r.status.as_str();
     match (s, width) {
-        (_, 100..) => s.to_string(),
-        ("waiting_vendor", 70..) => "wait vendor".into(),
-        ("waiting_customer", 70..) => "wait customer".into(),
+        (_, 16..) => s.to_string(),
+        ("waiting_vendor", 11..) => "wait vendor".into(),
+        ("waiting_customer", 13..) => "wait customer".into(),
         ("waiting_vendor", _) => "wait ven".into(),
         ("waiting_customer", _) => "wait cus".into(),
-        ("escalated", ..70) => "escalatd".into(),
+        ("escalated", ..9) => "escalatd".into(),
         (other, _) => other.into(),
     }
 }
@@ -203,7 +209,7 @@ fn cases_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "age" => Cell::from(Line::from(age.clone()).right_aligned()),
                 "vendor" => Cell::from(fit(&r.vendor, w)),
                 "last ch" => Cell::from(fit(r.last_channel.as_deref().unwrap_or_default(), w)),
-                "status" => Cell::from(status_text(r, area.width)),
+                "status" => Cell::from(status_text(r, w)),
                 "sla" => {
                     let text = crate::domain::sla::cell(
                         r.sla_state.as_deref(),

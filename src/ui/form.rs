@@ -1,7 +1,7 @@
 //! A form drawn over the screen: a label and an input per field, the reason
 //! beside any bad value, the outcome proposed from the note, and the keys.
 
-use super::text::{centered, fit, fit_spans, span};
+use super::text::{centered, fit, fit_spans, safe_line, span, width, wrap};
 use super::Theme;
 use crate::app::form::{Field, Form, Kind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,19 +10,96 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-/// Rows a field takes: the note gets a few; an error adds one.
-fn rows(f: &Field, note_rows: u16) -> u16 {
+/// The label's width, before each field's value.
+const LABEL_W: u16 = 15;
+
+/// Where a field's parts go in a body `body_w` cells wide: the input's
+/// width, and the hint's lines under the input when it does not fit beside
+/// (wrapped, never cut; when `show_below`, see [`Hints`]).
+struct Placing {
+    input_w: u16,
+    hint_beside: bool,
+    hint_below: Vec<String>,
+}
+
+fn place(f: &Field, body_w: u16, show_below: bool) -> Placing {
+    let value_w = body_w.saturating_sub(LABEL_W);
+    let hint = f.hint.as_deref().filter(|_| f.kind != Kind::Note);
+    // Inputs take three fifths of the width (at least 30 cells), the hint the rest.
+    let input_w = if f.kind == Kind::Note || hint.is_none() {
+        value_w
+    } else {
+        (value_w * 3 / 5).max(30).min(value_w)
+    };
+    let room = value_w.saturating_sub(input_w + 1) as usize;
+    match hint {
+        Some(h) if width(h) <= room => Placing {
+            input_w,
+            hint_beside: true,
+            hint_below: Vec::new(),
+        },
+        Some(h) => Placing {
+            input_w: value_w,
+            hint_beside: false,
+            hint_below: if show_below {
+                wrap(h, value_w.saturating_sub(2).max(1) as usize)
+            } else {
+                Vec::new()
+            },
+        },
+        None => Placing {
+            input_w,
+            hint_beside: false,
+            hint_below: Vec::new(),
+        },
+    }
+}
+
+/// Which fields show a hint that does not fit beside the input under it:
+/// every field when the form has the rows, else the focused one alone.
+#[derive(Clone, Copy)]
+enum Hints {
+    All,
+    Focused(usize),
+}
+
+impl Hints {
+    fn below(self, i: usize) -> bool {
+        match self {
+            Hints::All => true,
+            Hints::Focused(f) => f == i,
+        }
+    }
+}
+
+/// Rows a field takes: the note gets a few; an error adds one, a hint
+/// under the input its lines.
+fn rows(f: &Field, note_rows: u16, body_w: u16, show_below: bool) -> u16 {
     let base = if f.kind == Kind::Note { note_rows } else { 1 };
-    base + u16::from(f.error.is_some())
+    base + u16::from(f.error.is_some()) + place(f, body_w, show_below).hint_below.len() as u16
+}
+
+fn all_rows(form: &Form, note_rows: u16, body_w: u16, hints: Hints) -> u16 {
+    form.fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| rows(f, note_rows, body_w, hints.below(i)))
+        .sum()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
-    let wanted: u16 = form.fields.iter().map(|f| rows(f, 4)).sum::<u16>() + 5;
-    let rect = centered(
-        area,
-        area.width.saturating_sub(2).min(96),
-        wanted.min(area.height),
-    );
+    // The form takes the window's width.
+    let rect_w = area.width.saturating_sub(2);
+    let body_w = rect_w.saturating_sub(2);
+    // The body's rows: the window's less the border, the footer and a margin.
+    let room = area.height.saturating_sub(5);
+    let hints = if all_rows(form, 4, body_w, Hints::All) <= room {
+        Hints::All
+    } else {
+        Hints::Focused(form.focus)
+    };
+    let wanted = all_rows(form, 4, body_w, hints) + 5;
+    let rect = centered(area, rect_w, wanted.min(area.height));
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -43,9 +120,9 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let footer_rows = footer_rows.min(inner.height.saturating_sub(1));
     let [body, footer] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(footer_rows)]).areas(inner);
-    let fixed: u16 = form.fields.iter().map(|f| rows(f, 0)).sum();
+    let fixed = all_rows(form, 0, body.width, hints);
     let note_rows = body.height.saturating_sub(fixed).clamp(1, 4);
-    fields(frame, body, form, note_rows, theme);
+    fields(frame, body, form, note_rows, hints, theme);
     footer_lines(frame, footer, form, theme);
     if form.confirm_discard {
         let q = centered(area, 44.min(area.width), 3);
@@ -68,9 +145,14 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     }
 }
 
-fn fields(frame: &mut Frame, body: Rect, form: &Form, note_rows: u16, theme: &Theme) {
+fn fields(frame: &mut Frame, body: Rect, form: &Form, note_rows: u16, hints: Hints, theme: &Theme) {
     // Scroll so that the focused field is in view.
-    let heights: Vec<u16> = form.fields.iter().map(|f| rows(f, note_rows)).collect();
+    let heights: Vec<u16> = form
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| rows(f, note_rows, body.width, hints.below(i)))
+        .collect();
     let mut first = 0;
     while first < form.focus {
         let span_rows: u16 = heights[first..=form.focus].iter().sum();
@@ -79,7 +161,6 @@ fn fields(frame: &mut Frame, body: Rect, form: &Form, note_rows: u16, theme: &Th
         }
         first += 1;
     }
-    let label_w: u16 = 15;
     let mut y = body.y;
     for (i, f) in form.fields.iter().enumerate().skip(first) {
         let h = heights[i];
@@ -87,34 +168,35 @@ fn fields(frame: &mut Frame, body: Rect, form: &Form, note_rows: u16, theme: &Th
             break;
         }
         let focused = i == form.focus;
-        let input_rows = h - u16::from(f.error.is_some());
-        let label = Rect::new(body.x, y, label_w.min(body.width), 1);
+        let placing = place(f, body.width, hints.below(i));
+        let below = placing.hint_below.len() as u16;
+        let input_rows = h - u16::from(f.error.is_some()) - below;
+        let label = Rect::new(body.x, y, LABEL_W.min(body.width), 1);
         let label_style = if focused { theme.key } else { theme.dim };
         let mark = if focused { "›" } else { " " };
         frame.render_widget(
             Line::styled(format!("{mark}{:>13} ", fit(f.label, 13)), label_style),
             label,
         );
-        let value_w = body.width.saturating_sub(label_w);
-        let input_w = if f.kind == Kind::Note {
-            value_w
-        } else {
-            value_w.min(40)
-        };
+        let value_w = body.width.saturating_sub(LABEL_W);
         let input = Rect::new(
-            body.x + label_w + 2,
+            body.x + LABEL_W + 2,
             y,
-            input_w.saturating_sub(2),
+            placing.input_w.saturating_sub(2),
             input_rows,
         );
         draw_value(frame, input, f, focused, theme);
-        let hint_w = value_w.saturating_sub(input_w + 1);
-        if let (Some(hint), true) = (&f.hint, hint_w > 4 && f.kind != Kind::Note) {
-            let r = Rect::new(body.x + label_w + input_w + 1, y, hint_w, 1);
+        if let (Some(hint), true) = (&f.hint, placing.hint_beside) {
+            let hint_w = value_w.saturating_sub(placing.input_w + 1);
+            let r = Rect::new(body.x + LABEL_W + placing.input_w + 1, y, hint_w, 1);
             frame.render_widget(Line::styled(fit(hint, hint_w as usize), theme.dim), r);
         }
+        for (n, line) in placing.hint_below.iter().enumerate() {
+            let r = Rect::new(body.x + LABEL_W + 2, y + input_rows + n as u16, value_w, 1);
+            frame.render_widget(Line::styled(line.clone(), theme.dim), r);
+        }
         if let Some(e) = &f.error {
-            let r = Rect::new(body.x + label_w, y + input_rows, value_w, 1);
+            let r = Rect::new(body.x + LABEL_W, y + input_rows + below, value_w, 1);
             frame.render_widget(
                 Line::styled(fit(&format!("✗ {e}"), value_w as usize), theme.error),
                 r,
@@ -152,10 +234,23 @@ fn draw_value(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &T
             }
             if focused {
                 t.set_style(Style::default());
-            } else {
-                t.set_style(theme.dim);
+                frame.render_widget(&t, area);
+                return;
             }
-            frame.render_widget(&t, area);
+            // Not focused: the start of the text, as it reads (the input
+            // would show the part around its cursor, often the tail).
+            let w = area.width as usize;
+            let lines: Vec<Line> = if f.kind == Kind::Note {
+                t.lines()
+                    .iter()
+                    .flat_map(|l| wrap(&safe_line(l), w.max(1)))
+                    .take(area.height as usize)
+                    .map(|l| Line::styled(l, theme.dim))
+                    .collect()
+            } else {
+                vec![Line::styled(fit(&t.lines().join(" "), w), theme.dim)]
+            };
+            frame.render_widget(Paragraph::new(lines), area);
         }
     }
 }

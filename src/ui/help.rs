@@ -33,10 +33,11 @@ const QUERY_LANGUAGE: &[&str] = &[
     "vendor=Comcast      exactly that vendor, by name or alias (not what it sold as a marketplace)",
     "status:open         any status but resolved or closed (or status:waiting_vendor, …)",
     "channel:phone       the case had a touch on that channel",
+    "touches:0           the case has no touch yet",
     "category:billing    priority:high    owner:ana    tag:hardware",
     "flag:broken_promise a friction pattern fired on the case",
     "age>7d  age<36h     time since opening (m h d w y)",
-    "words               in the title or in any touch's note",
+    "words               in the title, in any touch's note, or a case's ref",
     "a,b  means either; -term negates it; \"vendor:we love\" keeps spaces",
 ];
 

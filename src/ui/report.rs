@@ -3,7 +3,7 @@
 //! selected group its patterns against the baseline, cases opened over time
 //! (a sparkline) and its resolution times (a histogram).
 
-use super::text::{bar, count_in, fit, fit_spans, hours, hours_opt, money_in, pct, span};
+use super::text::{bar, count_in, fit, fit_spans, hours_in, money_in, pct, score_in, span};
 use super::Theme;
 use crate::app::reports::{ReportScreen, HISTOGRAM_LABELS};
 use crate::app::App;
@@ -54,6 +54,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &ReportScreen, theme: &
     }
 }
 
+/// A column of the group table: its header, its width, and its cell for a
+/// group in the width it was given (numbers are made to fit, never cut).
+type GroupCell<'a> = Box<dyn Fn(&Group, usize) -> Cell<'static> + 'a>;
+
 fn group_table(
     frame: &mut Frame,
     area: Rect,
@@ -64,116 +68,142 @@ fn group_table(
 ) {
     let wide = area.width >= 130;
     let narrow = area.width < 60;
-    let bar_cells: u16 = if wide {
-        16
-    } else if narrow {
-        0
-    } else {
-        8
-    };
     let max_ttr = groups
         .iter()
         .filter_map(|g| g.figures.ttr_hours.median)
         .fold(0.0, f64::max);
-    let key_w: u16 = if wide {
-        24
-    } else if narrow {
-        14
-    } else {
-        16
+    let right = |text: String| Cell::from(Line::from(text).right_aligned());
+    // Waits are summed over the group; per case they compare across groups.
+    let per_case = |g: &Group, h: f64| {
+        if g.figures.cases > 0 {
+            h / g.figures.cases as f64
+        } else {
+            0.0
+        }
     };
-    let mut widths = vec![
-        Constraint::Length(key_w),
-        Constraint::Length(6),
-        Constraint::Length(5),
+    let mut cols: Vec<(&str, Constraint, GroupCell)> = Vec::new();
+    let key_w = match (wide, narrow) {
+        (true, _) => Constraint::Length(24),
+        (_, true) => Constraint::Fill(1),
+        _ => Constraint::Length(16),
+    };
+    cols.push((
+        s.by.as_str(),
+        key_w,
+        Box::new(|g, w| Cell::from(fit(&g.key, w))),
+    ));
+    cols.push((
+        "cases",
+        Constraint::Length(if narrow { 5 } else { 6 }),
+        Box::new(move |g, w| right(count_in(g.figures.cases, w))),
+    ));
+    cols.push((
+        "open",
+        Constraint::Length(if narrow { 4 } else { 5 }),
+        Box::new(move |g, w| right(count_in(g.figures.open, w))),
+    ));
+    cols.push((
+        "ttr med",
         Constraint::Length(7),
-        Constraint::Length(bar_cells),
-        Constraint::Length(6),
-    ];
-    let mut head = vec![s.by.as_str(), "cases", "open", "ttr med", "", "score"];
+        Box::new(move |g, w| right(hours_in(g.figures.ttr_hours.median, w))),
+    ));
+    if !narrow {
+        let cells = if wide { 16 } else { 8 };
+        cols.push((
+            "",
+            Constraint::Length(cells),
+            Box::new(move |g, _| {
+                let median = g.figures.ttr_hours.median.unwrap_or(0.0);
+                Cell::from(Line::styled(
+                    bar(median, max_ttr, cells as usize),
+                    theme.bar,
+                ))
+            }),
+        ));
+    }
     if area.width >= 70 {
-        widths.insert(5, Constraint::Length(8));
-        head.insert(5, "ven/case");
+        cols.push((
+            "ven/case",
+            Constraint::Length(8),
+            Box::new(move |g, w| {
+                right(hours_in(Some(per_case(g, g.figures.vendor_wait_hours)), w))
+            }),
+        ));
     }
     if wide {
-        widths.insert(6, Constraint::Length(8));
-        head.insert(6, "cus/case");
-        widths.insert(7, Constraint::Length(7));
-        head.insert(7, "ttr p90");
+        cols.push((
+            "cus/case",
+            Constraint::Length(8),
+            Box::new(move |g, w| {
+                right(hours_in(
+                    Some(per_case(g, g.figures.customer_wait_hours)),
+                    w,
+                ))
+            }),
+        ));
+        cols.push((
+            "ttr p90",
+            Constraint::Length(7),
+            Box::new(move |g, w| right(hours_in(g.figures.ttr_hours.p90, w))),
+        ));
     }
+    cols.push((
+        "score",
+        Constraint::Length(6),
+        Box::new(move |g, w| right(score_in(g.friction_score, w))),
+    ));
     // What friction cost (vendor's and customer's), and the vendor's cost per case.
-    let show_cost_per_case = area.width >= 100;
-    let show_friction_cost = area.width >= 80;
-    if show_cost_per_case {
-        widths.push(Constraint::Length(9));
-        head.push("cost/case");
+    if area.width >= 100 {
+        cols.push((
+            "cost/case",
+            Constraint::Length(9),
+            Box::new(move |g, w| right(money_in(g.figures.cost.cost_to_serve_per_case, w))),
+        ));
     }
-    if show_friction_cost {
-        widths.push(Constraint::Length(10));
-        head.push("fric cost");
+    if area.width >= 80 {
+        cols.push((
+            "fric cost",
+            Constraint::Length(10),
+            Box::new(move |g, w| right(money_in(g.figures.cost.friction_cost, w))),
+        ));
     }
-    widths.push(Constraint::Fill(1));
-    head.push("patterns (! flagged)");
-    let cols = head.len() - usize::from(show_cost_per_case) - usize::from(show_friction_cost);
+    if !narrow {
+        cols.push((
+            "patterns (! flagged)",
+            Constraint::Fill(1),
+            Box::new(move |g, w| {
+                let mut pats: Vec<(&str, bool)> = g
+                    .patterns
+                    .iter()
+                    .filter(|(id, _)| **id != "delight")
+                    .map(|(id, p)| (*id, p.flagged))
+                    .collect();
+                pats.sort_by_key(|(id, flagged)| (!flagged, *id));
+                let text: Vec<String> = pats
+                    .iter()
+                    .map(|(id, f)| if *f { format!("!{id}") } else { id.to_string() })
+                    .collect();
+                Cell::from(Line::styled(fit(&text.join(" "), w), theme.flag))
+            }),
+        ));
+    }
+    let widths: Vec<Constraint> = cols.iter().map(|c| c.1).collect();
+    // The widths the table will give each column, so each cell is made to fit.
+    let col_widths: Vec<usize> = Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
     let visible = area.height.saturating_sub(2) as usize;
     let top = s.selected.saturating_sub(visible.saturating_sub(1));
     let row = |g: &Group| {
-        let f = &g.figures;
-        // Waits are summed over the group; per case they compare across groups.
-        let per_case = |h: f64| if f.cases > 0 { h / f.cases as f64 } else { 0.0 };
-        let mut cells: Vec<Cell> = vec![
-            Cell::from(fit(&g.key, key_w as usize)),
-            Cell::from(Line::from(count_in(f.cases, 6)).right_aligned()),
-            Cell::from(Line::from(count_in(f.open, 5)).right_aligned()),
-            Cell::from(Line::from(hours_opt(f.ttr_hours.median)).right_aligned()),
-            Cell::from(Line::styled(
-                bar(
-                    f.ttr_hours.median.unwrap_or(0.0),
-                    max_ttr,
-                    bar_cells as usize,
-                ),
-                theme.bar,
-            )),
-        ];
-        if cols > 7 {
-            cells.push(Cell::from(
-                Line::from(hours(per_case(f.vendor_wait_hours))).right_aligned(),
-            ));
-        }
-        if cols > 9 {
-            cells.push(Cell::from(
-                Line::from(hours(per_case(f.customer_wait_hours))).right_aligned(),
-            ));
-            cells.push(Cell::from(
-                Line::from(hours_opt(f.ttr_hours.p90)).right_aligned(),
-            ));
-        }
-        cells.push(Cell::from(
-            Line::from(format!("{:.2}", g.friction_score)).right_aligned(),
-        ));
-        if show_cost_per_case {
-            cells.push(Cell::from(
-                Line::from(money_in(f.cost.cost_to_serve_per_case, 8)).right_aligned(),
-            ));
-        }
-        if show_friction_cost {
-            cells.push(Cell::from(
-                Line::from(money_in(f.cost.friction_cost, 9)).right_aligned(),
-            ));
-        }
-        let mut pats: Vec<(&str, bool)> = g
-            .patterns
-            .iter()
-            .filter(|(id, _)| **id != "delight")
-            .map(|(id, p)| (*id, p.flagged))
-            .collect();
-        pats.sort_by_key(|(id, flagged)| (!flagged, *id));
-        let text: Vec<String> = pats
-            .iter()
-            .map(|(id, f)| if *f { format!("!{id}") } else { id.to_string() })
-            .collect();
-        cells.push(Cell::from(Line::styled(text.join(" "), theme.flag)));
-        Row::new(cells)
+        Row::new(
+            cols.iter()
+                .zip(&col_widths)
+                .map(|((_, _, cell), w)| cell(g, *w))
+                .collect::<Vec<_>>(),
+        )
     };
     let mut rows: Vec<Row> = groups
         .iter()
@@ -190,6 +220,11 @@ fn group_table(
         })
         .collect();
     rows.push(row(overall).style(theme.dim));
+    let head: Vec<String> = cols
+        .iter()
+        .zip(&col_widths)
+        .map(|((name, _, _), w)| fit(name, *w))
+        .collect();
     let table = Table::new(rows, widths)
         .header(Row::new(head).style(theme.header))
         .column_spacing(1);
