@@ -134,8 +134,13 @@ fn add_up(
         GroupBy::Channel => "channels",
         GroupBy::Party => "parties",
     };
+    // When the figures hold from: read only for a moment of the past.
+    let since = match pass.as_of {
+        Some(_) => "settled_at, figures_from",
+        None => "NULL, NULL",
+    };
     let mut stmt = conn.prepare(&format!(
-        "SELECT {key_column}, record, case_id, opened_at, settled_at, figures_from FROM case_figures
+        "SELECT {key_column}, record, case_id, opened_at, {since} FROM case_figures
          WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)
            AND case_id >= ?3 AND case_id < ?4 AND (?5 IS NULL OR opened_at <= ?5)"
     ))?;
