@@ -16,12 +16,13 @@ pub mod query;
 pub mod report;
 mod report_pass;
 mod rows;
+mod setup;
 pub mod sla;
 mod sla_cache;
 mod summary;
 mod vendors;
 
-pub use cases::{CaseRef, Merge, SummaryRates};
+pub use cases::{CaseRef, Merge, SummaryRates, Writer};
 pub use edits::Clash;
 pub use events::{Event, EventText, RawEvent};
 pub use history::Numbered;
