@@ -166,6 +166,58 @@ fn csv_export_neutralises_formulas() {
     assert!(row.ends_with(",'@evil"), "{row}");
 }
 
+/// Every field a touch has (its JSON, as `show --json` prints it) is a column
+/// of the CSV export, with the same value; the formula guard still applies.
+#[test]
+fn csv_export_carries_every_field_of_a_touch() {
+    let db = Db::new();
+    let case = r#"{"casebook": 1, "cases": [{"ref": "t-1", "title": "Late refund",
+        "vendor": "Acme", "opened_at": "2024-01-01T09:00:00Z",
+        "touchpoints": [{"at": "2024-01-02T10:00:00Z", "channel": "phone",
+          "from": "customer", "party": "Acme Billing", "minutes": 12.5,
+          "wait_minutes": 45, "outcome": "promise", "ask": "return_item",
+          "promise_due": "2024-01-09T17:30:00Z", "waiting_on": "vendor",
+          "note": "-they will call back"}]}]}"#;
+    let f = db.file_arg("one.json", case);
+    db.run(&["import", &f]);
+    let shown = db.json(&["show", "t-1", "--json"]);
+    let touch = shown["touchpoints"][0].as_object().unwrap().clone();
+    // The fixture sets every field a touch has.
+    assert_eq!(touch.len(), 12, "{touch:?}");
+    let csv = db.run(&["export", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    let cell = |column: &str| -> &str {
+        let i = header
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or_else(|| panic!("no column {column} in {header:?}"));
+        &rows[0][i]
+    };
+    for (field, value) in &touch {
+        let column = match field.as_str() {
+            "id" => "touch_id",
+            "outcome" => "touch_outcome",
+            other => other,
+        };
+        let got = cell(column);
+        match value {
+            Value::Number(n) => {
+                assert_eq!(got.parse::<f64>().ok(), n.as_f64(), "{column}: {got}")
+            }
+            Value::String(s) if field == "at" || field == "promise_due" => {
+                let instant = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+                assert_eq!(instant(got), instant(s), "{column}");
+            }
+            Value::String(s) if field == "note" => assert_eq!(got, format!("'{s}")),
+            Value::String(s) => assert_eq!(got, s, "{column}"),
+            other => panic!("{field}: unexpected {other}"),
+        }
+    }
+}
+
 /// Cases without `ref` or `uid`: a second import finds them by their content.
 #[test]
 fn reimporting_files_without_refs_changes_nothing() {

@@ -3,7 +3,7 @@
 use super::Context;
 use crate::io::csv_import;
 use crate::io::csv_map::Mapping;
-use crate::io::json::{self, Format};
+use crate::io::json::{self, Format, ImportOptions};
 use crate::io::json_lines;
 use crate::io::text_encoding::{self, TextEncoding};
 use anyhow::Result;
@@ -28,6 +28,9 @@ pub struct ImportArgs {
     /// Report what would happen and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// JSON: a calendar, policy, at-risk share or saved view this casebook has otherwise takes the file's [default: this casebook's is kept]
+    #[arg(long)]
+    pub replace_setup: bool,
     /// The file's text encoding, when it is not UTF-8 (CSV and JSON)
     #[arg(long, value_enum)]
     pub encoding: Option<TextEncoding>,
@@ -115,6 +118,10 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         bar.set_style(bar_style("{pos}/{len} cases"));
     };
     let format = a.format.unwrap_or_else(|| Format::guess(&name));
+    let options = ImportOptions {
+        dry_run: a.dry_run,
+        replace_setup: a.replace_setup,
+    };
     let summary = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
         let mut mapping = match &a.preset {
             Some(p) => Mapping::preset(p).map_err(anyhow::Error::msg)?,
@@ -144,9 +151,9 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         }
         let mut summary = json::import_each(
             &mut cx.store,
-            &[],
+            &Default::default(),
             records.into_iter().map(|r| Ok(r.into())),
-            a.dry_run,
+            options,
             cx.now,
             |s| show_progress(&bar, s, true),
         )?;
@@ -163,18 +170,18 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         summary
     } else if format == Format::Jsonl && a.encoding.is_none() {
         let lines = open_lines(&a.file, &name, &bar)?;
-        json_lines::import_stream(&mut cx.store, &name, lines, a.dry_run, cx.now, |s| {
+        json_lines::import_stream(&mut cx.store, &name, lines, options, cx.now, |s| {
             show_progress(&bar, s, false)
         })?
     } else {
         let text = read_whole(&a.file, &name, a.encoding)?;
-        let (vendors, records) = json::parse_with_now(&name, &text, format, cx.now)?;
+        let (setup, records) = json::parse_with_now(&name, &text, format, cx.now)?;
         by_cases(records.len());
         json::import_each(
             &mut cx.store,
-            &vendors,
+            &setup,
             records.into_iter().map(|r| Ok(r.into())),
-            a.dry_run,
+            options,
             cx.now,
             |s| show_progress(&bar, s, true),
         )?
@@ -204,6 +211,19 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
                 summary.blank_vendors,
                 csv_import::UNKNOWN_VENDOR
             )?;
+        }
+        let setup = &summary.setup;
+        for (items, what) in [
+            (&setup.added, "setup added"),
+            (&setup.replaced, "setup replaced by the file's (--replace-setup)"),
+            (
+                &setup.kept,
+                "setup kept as this casebook has it, though the file's differs (--replace-setup takes the file's)",
+            ),
+        ] {
+            if !items.is_empty() {
+                writeln!(out, "{what}: {}", items.join(", "))?;
+            }
         }
         for u in &summary.unknown_values {
             writeln!(

@@ -1,6 +1,8 @@
 //! CSV export for spreadsheets: one row per touchpoint (a case without
 //! touches gets one row), the case's fields repeated. Cells a spreadsheet
-//! would run as a formula are neutralised. JSON stays the lossless form.
+//! would run as a formula are neutralised. JSON stays the lossless form, but
+//! every field a touch has is here too (`tests/csv_import.rs` checks each one
+//! against the touch's JSON).
 
 use super::csv_safe;
 use crate::domain::time::to_rfc3339;
@@ -10,7 +12,7 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 
-const HEADER: [&str; 31] = [
+const HEADER: [&str; 35] = [
     "case_id",
     "ref",
     "uid",
@@ -40,7 +42,11 @@ const HEADER: [&str; 31] = [
     "from",
     "party",
     "touch_outcome",
+    "minutes",
     "wait_minutes",
+    "ask",
+    "promise_due",
+    "waiting_on",
     "note",
 ];
 
@@ -50,6 +56,10 @@ fn time(t: Option<DateTime<Utc>>) -> String {
 
 fn text(t: &Option<String>) -> String {
     t.as_deref().map(csv_safe).unwrap_or_default()
+}
+
+fn number(n: Option<f64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
 }
 
 fn row(c: &Case, t: Option<&Touchpoint>) -> Vec<String> {
@@ -85,7 +95,13 @@ fn row(c: &Case, t: Option<&Touchpoint>) -> Vec<String> {
         t.map(|t| csv_safe(t.party_or(&c.vendor)))
             .unwrap_or_default(),
         t.map(|t| t.outcome.to_string()).unwrap_or_default(),
-        t.and_then(|t| t.wait_minutes)
+        number(t.and_then(|t| t.minutes)),
+        number(t.and_then(|t| t.wait_minutes)),
+        t.and_then(|t| t.ask)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        time(t.and_then(|t| t.promise_due)),
+        t.and_then(|t| t.waiting_on)
             .map(|w| w.to_string())
             .unwrap_or_default(),
         t.map(|t| csv_safe(&t.note)).unwrap_or_default(),

@@ -1,5 +1,7 @@
 //! Case JSON and JSON Lines: the export's own shape, read back losslessly.
 
+pub use super::setup::VendorRecord;
+use super::setup::{self, FileSetup, SetupRecord};
 use super::{ImportError, ImportSummary};
 use crate::domain::cost::CaseCost;
 use crate::domain::friction::Flag;
@@ -7,7 +9,7 @@ use crate::domain::measures::{CaseMeasures, Stage};
 use crate::domain::next_action::NextAction;
 use crate::domain::Money;
 use crate::domain::{Case, Touchpoint};
-use crate::store::{Event, EventText, Merge, RawEvent, ReadySummary, Store};
+use crate::store::{Event, EventText, Merge, RawEvent, ReadySummary, Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -96,20 +98,32 @@ impl FlagRecord {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct VendorRecord {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
-}
-
 #[derive(Deserialize)]
 struct RawDocument<'a> {
     casebook: u32,
     #[serde(default)]
     vendors: Vec<VendorRecord>,
+    #[serde(borrow, default)]
+    setup: Option<&'a RawValue>,
     #[serde(borrow)]
     cases: Vec<&'a RawValue>,
+}
+
+/// The format version this casebook reads and writes.
+pub const VERSION: u32 = 1;
+
+/// The refusal of a file of a newer format.
+pub(super) fn newer_format(found: u32) -> String {
+    format!("\"casebook\": {found} is a newer format than this casebook reads ({VERSION})")
+}
+
+/// How an import takes in a file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Report what would happen and write nothing.
+    pub dry_run: bool,
+    /// A calendar, policy, share or view the file has otherwise takes the import's.
+    pub replace_setup: bool,
 }
 
 /// The format of an import or export file.
@@ -196,24 +210,25 @@ pub(super) fn record(
     Ok(rec)
 }
 
-/// Parses a whole file into records and vendor aliases, or the first bad
-/// record; relative times (`now`, `-2d`) count from the clock.
+/// Parses a whole file into its setup (vendor aliases, service levels, saved
+/// views) and records, or the first bad record; relative times (`now`,
+/// `-2d`) count from the clock.
 pub fn parse(
     file: &str,
     text: &str,
     format: Format,
-) -> Result<(Vec<VendorRecord>, Vec<CaseRecord>), ImportError> {
+) -> Result<(FileSetup, Vec<CaseRecord>), ImportError> {
     parse_with_now(file, text, format, Utc::now())
 }
 
-/// Parses a whole file into records and vendor aliases, or the first bad
+/// Parses a whole file into its setup and records, or the first bad
 /// record; relative times (`now`, `-2d`) count from `now`.
 pub fn parse_with_now(
     file: &str,
     text: &str,
     format: Format,
     now: DateTime<Utc>,
-) -> Result<(Vec<VendorRecord>, Vec<CaseRecord>), ImportError> {
+) -> Result<(FileSetup, Vec<CaseRecord>), ImportError> {
     let bad = |line: usize, reason: String| ImportError::BadRecord {
         file: file.to_string(),
         line,
@@ -221,28 +236,36 @@ pub fn parse_with_now(
     };
     match format {
         Format::Jsonl => {
-            let records = super::json_lines::JsonLines::new(file, text.as_bytes(), now);
-            Ok((Vec::new(), records.collect::<Result<_, _>>()?))
+            let mut records = super::json_lines::JsonLines::new(file, text.as_bytes(), now);
+            let setup = records.header()?;
+            Ok((setup, records.collect::<Result<_, _>>()?))
         }
         Format::Json => {
             let doc: RawDocument =
                 serde_json::from_str(text).map_err(|e| bad(e.line(), e.to_string()))?;
-            if doc.casebook != 1 {
-                return Err(bad(
-                    1,
-                    format!(
-                        "\"casebook\": {} is a newer format than this casebook reads (1)",
-                        doc.casebook
-                    ),
-                ));
+            if doc.casebook != VERSION {
+                return Err(bad(1, newer_format(doc.casebook)));
             }
+            let setup = match doc.setup {
+                None => FileSetup {
+                    vendors: doc.vendors,
+                    ..Default::default()
+                },
+                Some(raw) => {
+                    let line = line_of(text, raw.get().as_ptr() as usize - text.as_ptr() as usize);
+                    serde_json::from_str::<SetupRecord>(raw.get())
+                        .map_err(|e| bad(line + e.line() - 1, format!("setup: {e}")))?
+                        .read(doc.vendors)
+                        .map_err(|e| bad(line, e))?
+                }
+            };
             let mut out = Vec::with_capacity(doc.cases.len());
             for raw in doc.cases {
                 let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
                 let index = out.len() + 1;
                 out.push(record(file, raw.get(), line_of(text, offset), index, now)?);
             }
-            Ok((doc.vendors, out))
+            Ok((setup, out))
         }
         Format::Csv => Err(bad(1, "CSV is read by the CSV importer".into())),
     }
@@ -251,44 +274,59 @@ pub fn parse_with_now(
 /// Takes in parsed records, all in one transaction: all of them or none.
 pub fn import(
     store: &mut Store,
-    vendors: &[VendorRecord],
+    setup: &FileSetup,
     records: Vec<CaseRecord>,
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ImportError> {
+    let options = ImportOptions {
+        dry_run,
+        ..Default::default()
+    };
     import_each(
         store,
-        vendors,
+        setup,
         records.into_iter().map(|r| Ok(r.into())),
-        dry_run,
+        options,
         now,
         |_| {},
     )
 }
 
-/// Takes in records as they are parsed (on another thread, for JSON Lines),
-/// all in one transaction: a bad record stops it and nothing is written.
-/// `progress` hears the summary every 1 000 cases.
+/// Takes in a file's setup and its records as they are parsed, all in one
+/// transaction: a bad record stops it and nothing is written. `progress`
+/// hears the summary every 1 000 cases.
 pub fn import_each(
     store: &mut Store,
-    vendors: &[VendorRecord],
+    setup: &FileSetup,
     records: impl Iterator<Item = Result<Incoming, ImportError>>,
-    dry_run: bool,
+    options: ImportOptions,
+    now: DateTime<Utc>,
+    progress: impl FnMut(&ImportSummary),
+) -> Result<ImportSummary, ImportError> {
+    import_with(store, setup, |_| Ok(records), options, now, progress)
+}
+
+/// `import_each` whose records come from `records`, called once the setup is
+/// restored (JSON Lines starts its reading thread there, with the summarizer
+/// of the setup as restored).
+pub(super) fn import_with<I: Iterator<Item = Result<Incoming, ImportError>>>(
+    store: &mut Store,
+    setup: &FileSetup,
+    records: impl FnOnce(&Writer) -> Result<I, StoreError>,
+    options: ImportOptions,
     now: DateTime<Utc>,
     mut progress: impl FnMut(&ImportSummary),
 ) -> Result<ImportSummary, ImportError> {
+    let dry_run = options.dry_run;
     let mut summary = ImportSummary {
         dry_run,
         ..Default::default()
     };
     let mut bad_record = None;
     let result = store.in_transaction(|w| {
-        for v in vendors {
-            for a in &v.aliases {
-                w.add_vendor_alias(&v.name, a)?;
-            }
-        }
-        for rec in records {
+        summary.setup = setup::restore(w, setup, options.replace_setup, now)?;
+        for rec in records(w)? {
             let mut rec = match rec {
                 Ok(rec) => rec,
                 Err(e) => {
@@ -365,6 +403,11 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Res
     };
     match format {
         Format::Jsonl => {
+            // The setup, when there is one, on a first line of its own.
+            let header = super::json_lines::Header::of_store(store)?;
+            if !header.is_empty() {
+                writeln!(out, "{}", serde_json::to_string(&header)?)?;
+            }
             store.each_case(window, true, |case, touches| {
                 let rec = export_record(store, case, touches)?;
                 let line = serde_json::to_string(&rec)
@@ -375,16 +418,11 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Res
             })?;
         }
         Format::Json => {
-            let vendors: Vec<VendorRecord> = store
-                .vendors()?
-                .into_iter()
-                .filter(|(_, aliases)| !aliases.is_empty())
-                .map(|(name, aliases)| VendorRecord { name, aliases })
-                .collect();
             write!(
                 out,
-                "{{\n\"casebook\": 1,\n\"vendors\": {},\n\"cases\": [",
-                serde_json::to_string(&vendors)?
+                "{{\n\"casebook\": {VERSION},\n\"vendors\": {},\n\"setup\": {},\n\"cases\": [",
+                serde_json::to_string(&setup::vendor_records(store)?)?,
+                serde_json::to_string(&SetupRecord::of_store(store)?)?
             )?;
             let mut first = true;
             store.each_case(window, true, |case, touches| {

@@ -1,12 +1,43 @@
 //! JSON Lines read as a stream: one line in memory at a time, parsed on a
 //! second thread while the first writes, so that an import's memory stays the
-//! same whatever the size of the file.
+//! same whatever the size of the file. A file whose casebook has a setup
+//! starts with a header line, `{"casebook": 1, "vendors": [...], "setup": {...}}`;
+//! one without starts with its first case, as files written by hand do.
 
-use super::json::{import_each, record, CaseRecord, Incoming};
+use super::json::{
+    import_with, newer_format, record, CaseRecord, ImportOptions, Incoming, VERSION,
+};
+use super::setup::{vendor_records, FileSetup, SetupRecord, VendorRecord};
 use super::{ImportError, ImportSummary};
 use crate::store::{Store, Summarizer};
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::io::BufRead;
+
+/// The first line of a JSON Lines export whose casebook has a setup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Header {
+    pub casebook: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vendors: Vec<VendorRecord>,
+    #[serde(default, skip_serializing_if = "SetupRecord::is_empty")]
+    pub setup: SetupRecord,
+}
+
+impl Header {
+    pub fn of_store(store: &Store) -> crate::store::Result<Header> {
+        Ok(Header {
+            casebook: VERSION,
+            vendors: vendor_records(store)?,
+            setup: SetupRecord::of_store(store)?,
+        })
+    }
+
+    /// Whether there is nothing to carry (then no header line is written).
+    pub fn is_empty(&self) -> bool {
+        self.vendors.is_empty() && self.setup.is_empty()
+    }
+}
 
 /// The cases of a JSON Lines stream, one line read at a time; the first bad
 /// line (or unreadable byte) is the last item.
@@ -19,6 +50,8 @@ pub struct JsonLines<R> {
     /// The cases read so far (blank lines are not cases).
     index: usize,
     text: String,
+    /// Whether `text` holds line `line`, read by `header` and not yet a case.
+    pending: bool,
     done: bool,
 }
 
@@ -32,8 +65,67 @@ impl<R: BufRead> JsonLines<R> {
             line: 0,
             index: 0,
             text: String::new(),
+            pending: false,
             done: false,
         }
+    }
+
+    fn bad(&mut self, reason: String) -> ImportError {
+        self.done = true;
+        ImportError::BadRecord {
+            file: self.file.clone(),
+            line: self.line,
+            reason,
+        }
+    }
+
+    /// Reads the next line that is not blank into `text`, without its line
+    /// ending; false at the end of the stream.
+    fn next_line(&mut self) -> Result<bool, ImportError> {
+        loop {
+            self.text.clear();
+            match self.reader.read_line(&mut self.text) {
+                Ok(0) => {
+                    self.done = true;
+                    return Ok(false);
+                }
+                Ok(_) => {
+                    self.line += 1;
+                    // As `str::lines`: the line ending, "\n" or "\r\n", is not part of it.
+                    let end = self
+                        .text
+                        .trim_end_matches('\n')
+                        .trim_end_matches('\r')
+                        .len();
+                    self.text.truncate(end);
+                    if !self.text.trim().is_empty() {
+                        return Ok(true);
+                    }
+                }
+                Err(e) => return Err(self.unreadable(e)),
+            }
+        }
+    }
+
+    /// The setup of the header line, when the stream starts with one (an
+    /// object with a `casebook` key); else nothing, and the first line is
+    /// the first case. Called before the first case.
+    pub fn header(&mut self) -> Result<FileSetup, ImportError> {
+        if self.done || !self.next_line()? {
+            return Ok(FileSetup::default());
+        }
+        let is_header = serde_json::from_str::<serde_json::Value>(&self.text)
+            .is_ok_and(|v| v.get("casebook").is_some());
+        if !is_header {
+            self.pending = true;
+            return Ok(FileSetup::default());
+        }
+        let header: Header = serde_json::from_str(&self.text)
+            .map_err(|e| self.bad(format!("the header line: {e}")))?;
+        if header.casebook != VERSION {
+            return Err(self.bad(newer_format(header.casebook)));
+        }
+        header.setup.read(header.vendors).map_err(|e| self.bad(e))
     }
 
     fn unreadable(&mut self, e: std::io::Error) -> ImportError {
@@ -55,27 +147,20 @@ impl<R: BufRead> Iterator for JsonLines<R> {
     type Item = Result<CaseRecord, ImportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.done {
-            self.text.clear();
-            match self.reader.read_line(&mut self.text) {
-                Ok(0) => self.done = true,
-                Ok(_) => {
-                    self.line += 1;
-                    // As `str::lines`: the line ending, "\n" or "\r\n", is not part of it.
-                    let line = self.text.strip_suffix('\n').unwrap_or(&self.text);
-                    let line = line.strip_suffix('\r').unwrap_or(line);
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    self.index += 1;
-                    let rec = record(&self.file, line, self.line, self.index, self.now);
-                    self.done = rec.is_err();
-                    return Some(rec);
-                }
-                Err(e) => return Some(Err(self.unreadable(e))),
+        if !std::mem::take(&mut self.pending) {
+            if self.done {
+                return None;
+            }
+            match self.next_line() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e)),
             }
         }
-        None
+        self.index += 1;
+        let rec = record(&self.file, &self.text, self.line, self.index, self.now);
+        self.done = rec.is_err();
+        Some(rec)
     }
 }
 
@@ -95,23 +180,31 @@ fn ready(summarizer: &Summarizer, rec: CaseRecord) -> Incoming {
 }
 
 /// Imports a JSON Lines stream, parsed on a second thread while this one
-/// writes, all in one transaction (see `import_each`).
+/// writes, all in one transaction (see `import_each`): its header's setup
+/// first, then the cases.
 pub fn import_stream(
     store: &mut Store,
     file: &str,
     reader: impl BufRead + Send,
-    dry_run: bool,
+    options: ImportOptions,
     now: DateTime<Utc>,
     progress: impl FnMut(&ImportSummary),
 ) -> Result<ImportSummary, ImportError> {
-    let summarizer = store.summarizer(now)?;
+    let mut lines = JsonLines::new(file, reader, now);
+    let setup = lines.header()?;
+    // The reading thread summarizes new cases as the writer would, with the
+    // setup as restored: it starts once that is done.
+    let (start, started) = std::sync::mpsc::sync_channel::<Summarizer>(1);
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<_>>(WAITING);
     std::thread::scope(|scope| {
         // The sender moves in: the writer's loop ends when reading does, and
         // reading stops when the writer has gone (a bad record, an error).
         scope.spawn(move || {
+            let Ok(summarizer) = started.recv() else {
+                return;
+            };
             let mut batch = Vec::with_capacity(BATCH);
-            for rec in JsonLines::new(file, reader, now) {
+            for rec in lines {
                 batch.push(rec.map(|rec| ready(&summarizer, rec)));
                 if batch.len() == BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
@@ -122,10 +215,13 @@ pub fn import_stream(
             }
             let _ = send.send(batch);
         });
-        let records = receive.iter().flatten();
-        let summary = import_each(store, &[], records, dry_run, now, progress);
-        drop(receive);
-        summary
+        // Moved in: a writer that stops before it starts the reader (a bad
+        // setup) drops `start`, and the reader ends instead of waiting.
+        let records = move |w: &crate::store::Writer| {
+            let _ = start.send(w.summarizer(now)?);
+            Ok(receive.into_iter().flatten())
+        };
+        import_with(store, &setup, records, options, now, progress)
     })
 }
 

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod json;
 pub mod json_lines;
 pub mod json_read;
+pub mod setup;
 pub mod text_encoding;
 
 use std::path::PathBuf;
@@ -45,6 +46,9 @@ pub struct ImportSummary {
     /// CSV: values no mapping knows, taken as `other`, with how many rows had each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown_values: Vec<UnknownValueCount>,
+    /// JSON and JSON Lines: what became of the file's setup.
+    #[serde(flatten)]
+    pub setup: setup::SetupChanges,
 }
 
 fn is_zero(n: &usize) -> bool {

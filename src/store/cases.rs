@@ -1023,6 +1023,8 @@ impl Store {
     /// Runs `f` in one transaction: all of it is written, or none.
     pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
         self.writable()?;
+        // A setup the writer changed is read again after, kept or rolled back.
+        let _fresh = super::sla_cache::ForgetAfter::new(&self.sla_cache);
         let tx = super::write_tx(&mut self.conn)?;
         let mut w = Writer {
             conn: &tx,
@@ -1040,10 +1042,10 @@ impl Store {
 
 /// Writes inside one transaction (imports, demo loading).
 pub struct Writer<'a> {
-    conn: &'a Connection,
-    thresholds: &'a Thresholds,
-    rates: &'a SummaryRates,
-    sla_cache: &'a SetupCache,
+    pub(super) conn: &'a Connection,
+    pub(super) thresholds: &'a Thresholds,
+    pub(super) rates: &'a SummaryRates,
+    pub(super) sla_cache: &'a SetupCache,
     allow_future: bool,
 }
 

@@ -16,13 +16,14 @@ pub mod query;
 pub mod report;
 mod report_pass;
 mod rows;
+mod setup;
 pub mod sla;
 mod sla_cache;
 pub mod sla_undo;
 mod summary;
 mod vendors;
 
-pub use cases::{CaseRef, Merge, SummaryRates};
+pub use cases::{CaseRef, Merge, SummaryRates, Writer};
 pub use edits::Clash;
 pub use events::{undo_ranges, Event, EventText, RawEvent, UNDO};
 pub use history::Numbered;

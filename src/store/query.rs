@@ -342,25 +342,12 @@ impl Store {
 
     /// Saved views (named filters), by name.
     pub fn saved_views(&self) -> Result<Vec<(String, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name, query FROM saved_views ORDER BY name")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        load_views(&self.conn)
     }
 
     pub fn save_view(&mut self, name: &str, query: &str) -> Result<()> {
         self.writable()?;
-        let name = crate::domain::case::clean_name("view name", name)?;
-        Query::parse(query).map_err(|e| crate::domain::case::Invalid {
-            field: "query",
-            reason: e.to_string(),
-        })?;
-        self.conn.execute(
-            "INSERT INTO saved_views (name, query) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET query = excluded.query",
-            [&name, query],
-        )?;
-        Ok(())
+        write_view(&self.conn, name, query)
     }
 
     pub fn delete_view(&mut self, name: &str) -> Result<()> {
@@ -369,6 +356,27 @@ impl Store {
             .execute("DELETE FROM saved_views WHERE name = ?1", [name])?;
         Ok(())
     }
+}
+
+/// Saved views (named filters), by name.
+pub(super) fn load_views(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT name, query FROM saved_views ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Checks a view (its name, its query) and adds or replaces it.
+pub(super) fn write_view(conn: &rusqlite::Connection, name: &str, query: &str) -> Result<()> {
+    let name = crate::domain::case::clean_name("view name", name)?;
+    Query::parse(query).map_err(|e| crate::domain::case::Invalid {
+        field: "query",
+        reason: e.to_string(),
+    })?;
+    conn.execute(
+        "INSERT INTO saved_views (name, query) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+        [&name, query],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

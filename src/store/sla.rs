@@ -29,7 +29,7 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn load_calendars(conn: &Connection) -> Result<Vec<Calendar>> {
+pub(super) fn load_calendars(conn: &Connection) -> Result<Vec<Calendar>> {
     let mut stmt =
         conn.prepare_cached("SELECT name, zone, hours, holidays FROM sla_calendars ORDER BY name")?;
     let rows = stmt.query_map([], |r| {
@@ -55,7 +55,7 @@ fn load_calendars(conn: &Connection) -> Result<Vec<Calendar>> {
     Ok(out)
 }
 
-fn load_policies(conn: &Connection) -> Result<Vec<Policy>> {
+pub(super) fn load_policies(conn: &Connection) -> Result<Vec<Policy>> {
     let mut stmt = conn.prepare_cached(
         "SELECT name, vendor, priority, calendar, first_response_hours, resolution_hours
          FROM sla_policies ORDER BY name",
@@ -74,12 +74,100 @@ fn load_policies(conn: &Connection) -> Result<Vec<Policy>> {
 }
 
 fn at_risk_share(conn: &Connection) -> Result<f64> {
+    Ok(chosen_at_risk_share(conn)?.unwrap_or(DEFAULT_AT_RISK_SHARE))
+}
+
+/// The at-risk share the file was given, or None while it has the default.
+pub(super) fn chosen_at_risk_share(conn: &Connection) -> Result<Option<f64>> {
     let v: Option<String> = conn
         .prepare_cached("SELECT value FROM meta WHERE key = 'sla_at_risk_share'")?
         .query_row([], |r| r.get(0))
         .optional()?;
-    Ok(v.and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_AT_RISK_SHARE))
+    Ok(v.and_then(|v| v.parse().ok()))
+}
+
+/// Adds or replaces a calendar's row (the built-in 24x7 is refused).
+pub(super) fn write_calendar(conn: &Connection, cal: &Calendar) -> Result<()> {
+    if cal.name.eq_ignore_ascii_case(sla::ALWAYS_OPEN) {
+        return Err(bad("calendar", "24x7 is built in and cannot be changed"));
+    }
+    let holidays: Vec<String> = cal.holidays.iter().map(|d| d.to_string()).collect();
+    conn.execute(
+        "INSERT INTO sla_calendars (name, zone, hours, holidays) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(name) DO UPDATE SET zone = excluded.zone, hours = excluded.hours,
+         holidays = excluded.holidays",
+        params![
+            cal.name,
+            cal.zone.name(),
+            cal.hours.join("\n"),
+            holidays.join("\n")
+        ],
+    )?;
+    Ok(())
+}
+
+/// Checks a policy (its hours, its calendar) and adds or replaces its row;
+/// a vendor known by an alias is stored under its own name.
+pub(super) fn write_policy(conn: &Connection, policy: &Policy) -> Result<()> {
+    for (what, h) in [
+        ("first_response", policy.first_response_hours),
+        ("resolution", policy.resolution_hours),
+    ] {
+        if !(h.is_finite() && h > 0.0 && h <= 100_000.0) {
+            return Err(bad(what, format!("{h} is not a number of hours above 0")));
+        }
+    }
+    let calendar: Option<String> = conn
+        .query_row(
+            "SELECT name FROM sla_calendars WHERE name = ?1",
+            [&policy.calendar],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(calendar) = calendar else {
+        return Err(bad(
+            "calendar",
+            format!(
+                "no calendar '{}': add it with 'casebook sla calendar add', or use 24x7",
+                policy.calendar
+            ),
+        ));
+    };
+    let vendor: Option<String> = match policy.vendor.as_deref() {
+        None => None,
+        Some(v) => {
+            Some(super::vendors::stored_name(conn, v)?.unwrap_or_else(|| v.trim().to_string()))
+        }
+    };
+    conn.execute(
+        "INSERT OR REPLACE INTO sla_policies
+         (name, vendor, priority, calendar, first_response_hours, resolution_hours)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            policy.name.trim(),
+            vendor,
+            policy.priority.map(|p| p.as_str()),
+            calendar,
+            policy.first_response_hours,
+            policy.resolution_hours
+        ],
+    )?;
+    Ok(())
+}
+
+/// Checks and keeps the share of a target left under which it is at risk.
+pub(super) fn write_at_risk_share(conn: &Connection, share: f64) -> Result<()> {
+    if !(share.is_finite() && (0.0..1.0).contains(&share)) {
+        return Err(bad(
+            "at_risk",
+            format!("{share} is not a share from 0 to below 1"),
+        ));
+    }
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
+        [share.to_string()],
+    )?;
+    Ok(())
 }
 
 /// The SLA setup, or None when no policy exists (then no case has an SLA).
@@ -160,26 +248,13 @@ impl Store {
         self.writable()?;
         let _fresh = ForgetAfter::new(&self.sla_cache);
         let renamed = replaces.filter(|old| !old.eq_ignore_ascii_case(&cal.name));
-        if cal.name.eq_ignore_ascii_case(sla::ALWAYS_OPEN)
-            || renamed.is_some_and(|old| old.eq_ignore_ascii_case(sla::ALWAYS_OPEN))
-        {
+        if renamed.is_some_and(|old| old.eq_ignore_ascii_case(sla::ALWAYS_OPEN)) {
             return Err(bad("calendar", "24x7 is built in and cannot be changed"));
         }
-        let holidays: Vec<String> = cal.holidays.iter().map(|d| d.to_string()).collect();
         let th = self.thresholds.clone();
         let rates = self.summary_rates.clone();
         let tx = super::write_tx(&mut self.conn)?;
-        tx.execute(
-            "INSERT INTO sla_calendars (name, zone, hours, holidays) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(name) DO UPDATE SET zone = excluded.zone, hours = excluded.hours,
-             holidays = excluded.holidays",
-            params![
-                cal.name,
-                cal.zone.name(),
-                cal.hours.join("\n"),
-                holidays.join("\n")
-            ],
-        )?;
+        write_calendar(&tx, cal)?;
         if let Some(old) = renamed {
             tx.execute(
                 "UPDATE sla_policies SET calendar = ?2 WHERE calendar = ?1",
@@ -237,61 +312,10 @@ impl Store {
     ) -> Result<usize> {
         self.writable()?;
         let _fresh = ForgetAfter::new(&self.sla_cache);
-        for (what, h) in [
-            ("first_response", policy.first_response_hours),
-            ("resolution", policy.resolution_hours),
-        ] {
-            if !(h.is_finite() && h > 0.0 && h <= 100_000.0) {
-                return Err(bad(what, format!("{h} is not a number of hours above 0")));
-            }
-        }
         let th = self.thresholds.clone();
         let rates = self.summary_rates.clone();
         let tx = super::write_tx(&mut self.conn)?;
-        let calendar: Option<String> = tx
-            .query_row(
-                "SELECT name FROM sla_calendars WHERE name = ?1",
-                [&policy.calendar],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(calendar) = calendar else {
-            return Err(bad(
-                "calendar",
-                format!(
-                    "no calendar '{}': add it with 'casebook sla calendar add', or use 24x7",
-                    policy.calendar
-                ),
-            ));
-        };
-        // A vendor known by an alias is stored under its own name.
-        let vendor: Option<String> = match policy.vendor.as_deref() {
-            None => None,
-            Some(v) => Some(
-                tx.query_row(
-                    "SELECT name FROM vendors WHERE name_key = ?1
-                     UNION ALL SELECT v.name FROM vendor_aliases a JOIN vendors v ON v.id = a.vendor_id
-                     WHERE a.alias_key = ?1 LIMIT 1",
-                    [super::vendors::name_key(v)],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .unwrap_or_else(|| v.trim().to_string()),
-            ),
-        };
-        tx.execute(
-            "INSERT OR REPLACE INTO sla_policies
-             (name, vendor, priority, calendar, first_response_hours, resolution_hours)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                policy.name.trim(),
-                vendor,
-                policy.priority.map(|p| p.as_str()),
-                calendar,
-                policy.first_response_hours,
-                policy.resolution_hours
-            ],
-        )?;
+        write_policy(&tx, policy)?;
         if let Some(old) = replaces.filter(|old| !old.eq_ignore_ascii_case(policy.name.trim())) {
             tx.execute("DELETE FROM sla_policies WHERE name = ?1", [old])?;
         }
@@ -318,19 +342,10 @@ impl Store {
     pub fn set_sla_at_risk_share(&mut self, share: f64, now: DateTime<Utc>) -> Result<usize> {
         self.writable()?;
         let _fresh = ForgetAfter::new(&self.sla_cache);
-        if !(share.is_finite() && (0.0..1.0).contains(&share)) {
-            return Err(bad(
-                "at_risk",
-                format!("{share} is not a share from 0 to below 1"),
-            ));
-        }
         let th = self.thresholds.clone();
         let rates = self.summary_rates.clone();
         let tx = super::write_tx(&mut self.conn)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
-            [share.to_string()],
-        )?;
+        write_at_risk_share(&tx, share)?;
         let n = recompute(&tx, &th, &rates, &self.sla_cache, now)?;
         tx.commit()?;
         Ok(n)
@@ -338,6 +353,11 @@ impl Store {
 
     pub fn sla_at_risk_share(&self) -> Result<f64> {
         at_risk_share(&self.conn)
+    }
+
+    /// The at-risk share the file was given, or None while it has the default.
+    pub fn chosen_sla_at_risk_share(&self) -> Result<Option<f64>> {
+        chosen_at_risk_share(&self.conn)
     }
 }
 

@@ -391,6 +391,19 @@ pub(super) fn keeps_ids(touches: &[Touchpoint]) -> bool {
     ids.first().is_none_or(|first| *first > 0) && ids.windows(2).all(|w| w[0] != w[1])
 }
 
+impl super::cases::Writer<'_> {
+    /// What this writer computes a case's summary with at `now`, with the
+    /// setup as written so far in its transaction.
+    pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
+        Ok(Summarizer {
+            now,
+            th: self.thresholds.clone(),
+            rates: self.rates.clone(),
+            sla: self.sla_cache.get(self.conn)?,
+        })
+    }
+}
+
 impl super::Store {
     /// What this store computes a case's summary with at `now`.
     pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
