@@ -621,8 +621,8 @@ fn same_contact(a: &Touchpoint, b: &Touchpoint) -> bool {
 /// the clock was wrong and is corrected: the file's clock goes back, once.
 const CLOCK_CORRECTED_MS: i64 = 24 * 3_600_000;
 
-/// The page cache while re-deriving the cases that came due (KiB, negative
-/// as SQLite's `cache_size` takes it): 64 MiB.
+/// The page cache while re-deriving the cases that came due, or importing
+/// (KiB, negative as SQLite's `cache_size` takes it): 64 MiB.
 const REFRESH_CACHE_KIB: i64 = -65_536;
 
 impl Store {
@@ -1023,6 +1023,19 @@ impl Store {
     /// Runs `f` in one transaction: all of it is written, or none.
     pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
         self.writable()?;
+        // Room for the pages a large import touches, so that none is written
+        // out twice (the cache spilling mid-transaction).
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", REFRESH_CACHE_KIB)?;
+        let result = self.in_transaction_here(f);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        result
+    }
+
+    fn in_transaction_here<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
         // A setup the writer changed is read again after, kept or rolled back.
         let _fresh = super::sla_cache::ForgetAfter::new(&self.sla_cache);
         let tx = super::write_tx(&mut self.conn)?;
