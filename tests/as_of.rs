@@ -748,3 +748,64 @@ fn a_clock_a_little_behind_reads_as_of_the_newest_and_writes_nothing() {
     at_clock("2026-11-23T12:00:00Z", &["list", "--json"]);
     assert!(state == file_state(&db), "the corrected clock wrote twice");
 }
+
+/// A touch logged at a clock before the case's own resolution (a clock set
+/// back, a resolution logged ahead): the promise it made still breaks when
+/// it falls due before the resolution, in the file's stored figures too.
+#[test]
+fn a_promise_due_before_a_later_logged_resolution_still_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite3");
+    let at = |s: &str| format!("2026-03-0{s}:00Z");
+    run(
+        &db,
+        &at("2T09:00"),
+        &[
+            "add",
+            "--vendor",
+            "Acme",
+            "--title",
+            "t",
+            "--opened",
+            &at("2T09:00"),
+        ],
+    );
+    run(
+        &db,
+        &at("2T09:00"),
+        &[
+            "--future",
+            "resolve",
+            "1",
+            "--outcome",
+            "none",
+            "--at",
+            &at("5T09:00"),
+        ],
+    );
+    run(
+        &db,
+        &at("2T10:00"),
+        &[
+            "touch",
+            "1",
+            "--channel",
+            "email",
+            "--from",
+            "vendor",
+            "--outcome",
+            "promise",
+            "--promise-due",
+            &at("3T10:00"),
+            "--at",
+            &at("2T10:00"),
+        ],
+    );
+    // Read by the file's own clock, later: the stored flags (list reads
+    // them), brought up to date.
+    let mut c = casebook_at(&db, NOW);
+    c.env_remove("CASEBOOK_NOW")
+        .env("CASEBOOK_CLOCK", "2026-03-06T00:00:00Z");
+    let listed: Value = serde_json::from_str(&stdout_of(c.args(["list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["flags"][0], "broken_promise", "{listed}");
+}

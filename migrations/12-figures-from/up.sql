@@ -3,3 +3,7 @@
 -- again only the cases whose figures changed after its moment. NULL until a
 -- case is next derived: measured again then, as before.
 ALTER TABLE case_figures ADD COLUMN figures_from INTEGER;
+-- Every case derived once more: that fills figures_from, and a done case
+-- derived before a resolution logged ahead of the clock gets the flags that
+-- came due before it (a promise falling due, a slow answer).
+UPDATE cases SET next_change_at = 0;

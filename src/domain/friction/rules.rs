@@ -487,9 +487,15 @@ fn churn(v: &CaseView, _: &Thresholds) -> Option<Flag> {
 /// when the case or its touches do. A done case's clock has stopped.
 pub fn clock_instants(v: &CaseView, th: &Thresholds) -> Vec<DateTime<Utc>> {
     let mut instants = Vec::new();
-    if v.case.status.is_done() {
+    // A done case's clock has stopped at its resolution: nothing changes
+    // after it, but a resolution logged ahead of the clock leaves the time
+    // until then to run.
+    let end = crate::domain::measures::clock_end(v.case, v.now);
+    let done = v.case.status.is_done();
+    if done && end <= v.now {
         return instants;
     }
+    let before_end = |t: DateTime<Utc>| !done || t <= end;
     let just_after = chrono::Duration::milliseconds(1);
     for (i, t) in v.touches.iter().enumerate() {
         // broken_promise: a due time still ahead breaks the promise just after
@@ -498,7 +504,7 @@ pub fn clock_instants(v: &CaseView, th: &Thresholds) -> Vec<DateTime<Utc>> {
             let kept = v.touches[i + 1..]
                 .iter()
                 .any(|u| u.started_by == StartedBy::Vendor && u.at <= due);
-            if due >= v.now && !kept {
+            if due >= v.now && !kept && (!done || due < end) {
                 instants.push(due + just_after);
             }
         }
@@ -512,7 +518,7 @@ pub fn clock_instants(v: &CaseView, th: &Thresholds) -> Vec<DateTime<Utc>> {
             };
             let crossing = t.at + threshold + just_after;
             let before_next = v.touches.get(i + 1).is_none_or(|n| crossing <= n.at);
-            if crossing > v.now && before_next {
+            if crossing > v.now && before_next && before_end(crossing) {
                 instants.push(crossing);
             }
         }
