@@ -151,3 +151,38 @@ mod tests {
         assert!(!is_postgres_url("post"));
     }
 }
+
+/// A PostgreSQL database to connect to (provisional: parsed by the
+/// `postgres` crate, without TLS).
+#[derive(Clone)]
+pub struct PgTarget {
+    url: String,
+}
+
+impl PgTarget {
+    pub fn parse(url: &str) -> Result<PgTarget, String> {
+        url.parse::<postgres::Config>()
+            .map_err(|e| format!("not a PostgreSQL URL casebook can read: {e}"))?;
+        Ok(PgTarget {
+            url: url.to_string(),
+        })
+    }
+
+    pub fn connect(&self) -> Result<postgres::Client, String> {
+        let mut config: postgres::Config = self.url.parse().map_err(|e| format!("{e}"))?;
+        config.connect_timeout(std::time::Duration::from_secs(5));
+        config
+            .connect(postgres::NoTls)
+            .map_err(|e| format!("cannot connect to {}: {e}", self.shown()))
+    }
+
+    pub fn shown(&self) -> String {
+        redacted(&self.url)
+    }
+}
+
+impl std::fmt::Debug for PgTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PgTarget({})", self.shown())
+    }
+}

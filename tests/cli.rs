@@ -846,7 +846,7 @@ fn an_older_file_is_migrated_without_losing_anything() {
     let db = Db::new();
     // A file as the first schema left it, with a case and a touch in it.
     let conn = rusqlite::Connection::open(&db.path).unwrap();
-    conn.execute_batch(include_str!("../migrations/01-init/up.sql"))
+    conn.execute_batch(include_str!("../migrations/sqlite/01-init/up.sql"))
         .unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();
     conn.execute_batch(

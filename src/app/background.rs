@@ -9,9 +9,9 @@
 use super::reports::ReportData;
 use crate::domain::friction::Thresholds;
 use crate::store::report::GroupBy;
+use crate::store::Place;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
-use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, Sender};
 
 /// What a job found.
@@ -36,14 +36,14 @@ pub struct Background {
 
 impl Background {
     /// Jobs on the database file at `path`, read with these thresholds.
-    pub fn new(path: PathBuf, thresholds: Thresholds) -> Background {
+    pub fn new(place: Place, thresholds: Thresholds) -> Background {
         let (jobs, incoming) = channel::<Job>();
         let (send, receive) = channel();
         std::thread::spawn(move || {
             let mut store: Option<Store> = None;
             for job in incoming {
                 if store.is_none() {
-                    match Self::open(&path, thresholds.clone()) {
+                    match Self::open(&place, thresholds.clone()) {
                         Ok(s) => store = Some(s),
                         Err(e) => {
                             let _ = send.send(Self::failed(&job, e));
@@ -79,8 +79,8 @@ impl Background {
         }
     }
 
-    fn open(path: &Path, thresholds: Thresholds) -> Result<Store, String> {
-        let mut store = Store::open_existing(path).map_err(|e| e.to_string())?;
+    fn open(place: &Place, thresholds: Thresholds) -> Result<Store, String> {
+        let mut store = Store::open_existing_at(place).map_err(|e| e.to_string())?;
         store.thresholds = thresholds;
         Ok(store)
     }

@@ -173,7 +173,12 @@ impl App {
         if self.store.path.as_os_str() == ":memory:" || self.store.as_of.is_some() {
             return;
         }
-        let mut bg = Background::new(self.store.path.clone(), self.store.thresholds.clone());
+        let place = self
+            .store
+            .place
+            .clone()
+            .unwrap_or_else(|| crate::store::Place::File(self.store.path.clone()));
+        let mut bg = Background::new(place, self.store.thresholds.clone());
         bg.refresh_due(self.now);
         self.background = Some(bg);
         self.flags_refreshed = Instant::now();

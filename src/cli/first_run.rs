@@ -4,7 +4,7 @@
 //! is taken over. Without a terminal to ask on, nothing is created and the
 //! file is said to be missing, as for every command that only reads.
 
-use super::{db_path, open, Cli};
+use super::{db_place, open, Cli};
 use crate::store::Store;
 use anyhow::{bail, Result};
 use std::io::{BufRead, IsTerminal, Write};
@@ -12,7 +12,11 @@ use std::io::{BufRead, IsTerminal, Write};
 /// Opens the app's file, creating it as above; the note to show once the
 /// app is up (where a new file was made), if any.
 pub fn open_for_app(cli: &Cli) -> Result<(Store, Option<String>)> {
-    let path = db_path(cli)?;
+    let path = match db_place(cli)? {
+        crate::store::Place::File(path) => path,
+        // A team's database is made casebook's by its first client.
+        crate::store::Place::Server(_) => return Ok((open(cli, true)?, None)),
+    };
     let missing = matches!(path.try_exists(), Ok(false));
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !missing || !interactive {

@@ -249,26 +249,36 @@ pub struct OutputArgs {
     pub json: bool,
 }
 
-/// The database path the user chose, or the default. A PostgreSQL URL is
-/// refused (not built yet), without repeating it: it may hold a password.
-pub fn db_path(cli: &Cli) -> Result<PathBuf> {
+/// Where the user's casebook is: the file or server `--db` (or CASEBOOK_DB,
+/// or the config) names, or the default file. A password written in the
+/// arguments is warned about, never repeated.
+pub fn db_place(cli: &Cli) -> Result<crate::store::Place> {
     match &cli.db {
         Some(p) => {
             let text = p.to_string_lossy();
-            if crate::db_url::is_postgres_url(&text) {
-                if crate::db_url::holds_password(&text)
-                    && on_command_line(&text, std::env::args_os())
-                {
-                    eprintln!("{PASSWORD_IN_ARGUMENTS}");
-                }
-                anyhow::bail!(
-                    "--db (or CASEBOOK_DB) is a PostgreSQL URL, and this casebook keeps its cases in a SQLite file only; give the file's path"
-                );
+            if crate::db_url::is_postgres_url(&text)
+                && crate::db_url::holds_password(&text)
+                && on_command_line(&text, std::env::args_os())
+            {
+                eprintln!("{PASSWORD_IN_ARGUMENTS}");
             }
-            Ok(p.clone())
+            Ok(crate::store::Place::parse(p)?)
         }
-        None => crate::store::default_path()
-            .context("no home directory: give --db PATH or set CASEBOOK_DB"),
+        None => Ok(crate::store::Place::File(
+            crate::store::default_path()
+                .context("no home directory: give --db PATH or set CASEBOOK_DB")?,
+        )),
+    }
+}
+
+/// The database file the user chose, or the default (for what only a file has).
+pub fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match db_place(cli)? {
+        crate::store::Place::File(p) => Ok(p),
+        crate::store::Place::Server(t) => anyhow::bail!(
+            "{} is a PostgreSQL database: this works on a casebook file only",
+            t.shown()
+        ),
     }
 }
 
@@ -319,13 +329,13 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
 /// `open`, or for a dry run a store that changes no file and creates none.
 fn open_as(cli: &Cli, create: bool, dry_run: bool) -> Result<Store> {
     let config = load_config(cli)?;
-    let path = db_path(cli)?;
+    let place = db_place(cli)?;
     let mut store = if dry_run {
-        Store::open_dry_run(&path)?
+        Store::open_dry_run_at(&place)?
     } else if create {
-        Store::open(&path)?
+        Store::open_at(&place)?
     } else {
-        Store::open_existing(&path)?
+        Store::open_existing_at(&place)?
     };
     store.set_busy_timeout(std::time::Duration::from_millis(
         config.storage.busy_timeout_ms,
@@ -335,7 +345,12 @@ fn open_as(cli: &Cli, create: bool, dry_run: bool) -> Result<Store> {
         cost: config.cost,
         next_action: config.next_action,
     })?;
-    if store.read_only {
+    if store.read_only && place.is_server() {
+        eprintln!(
+            "note: this database role may only read {}; opened it read-only",
+            store.path.display()
+        );
+    } else if store.read_only {
         eprintln!(
             "note: {} is read-only; opened it read-only",
             store.path.display()

@@ -186,7 +186,7 @@ vocabulary!(
 
 impl JourneyStage {
     /// The stage a case of this category is in unless the user says otherwise.
-    /// migrations/07-cost-journey/up.sql fills old files by the same rule.
+    /// migrations/sqlite/07-cost-journey/up.sql fills old files by the same rule.
     pub fn of_category(category: Category) -> JourneyStage {
         use Category::*;
         match category {

@@ -13,6 +13,7 @@
 //! `writes` count stay as they were.
 
 use super::cases::{load_case, load_touches};
+use super::db::Connection;
 use super::event_value::StoredText;
 use super::rows::{case_from_row, millis, touch_from_row, CASE_COLUMNS, CASE_FROM, TOUCH_COLUMNS};
 use super::summary::{summary_of, write_into, Tables};
@@ -22,7 +23,6 @@ use crate::domain::case::in_time_order;
 use crate::domain::time::from_millis;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 /// The view's own tables, in this connection's temporary database.
 const PAST: Tables = Tables {
@@ -133,11 +133,11 @@ pub(super) fn each_case_at(
             if let Some((c, ts)) = current.take() {
                 finish(c, ts)?;
             }
-            current = Some((case_from_row(row, 0)?, Vec::new()));
+            current = Some((case_from_row(&row, 0)?, Vec::new()));
         }
         if row.get::<_, Option<i64>>(T)?.is_some() {
             if let Some((_, ts)) = current.as_mut() {
-                ts.push(touch_from_row(row, T)?);
+                ts.push(touch_from_row(&row, T)?);
             }
         }
     }
@@ -173,11 +173,11 @@ impl Store {
         };
         let at = millis(t);
         self.conn.execute_batch(
-            "CREATE TEMP TABLE cases_at AS SELECT * FROM main.cases WHERE 0;
-             CREATE UNIQUE INDEX temp.cases_at_id ON cases_at(id);
-             CREATE TEMP TABLE case_flags_at AS SELECT * FROM main.case_flags WHERE 0;
-             CREATE TEMP TABLE case_figures_at AS SELECT * FROM main.case_figures WHERE 0;
-             CREATE UNIQUE INDEX temp.case_figures_at_id ON case_figures_at(case_id);",
+            "CREATE TEMP TABLE cases_at AS SELECT * FROM main.cases WHERE 1 = 0;
+             CREATE UNIQUE INDEX cases_at_id ON cases_at(id);
+             CREATE TEMP TABLE case_flags_at AS SELECT * FROM main.case_flags WHERE 1 = 0;
+             CREATE TEMP TABLE case_figures_at AS SELECT * FROM main.case_figures WHERE 1 = 0;
+             CREATE UNIQUE INDEX case_figures_at_id ON case_figures_at(case_id);",
         )?;
         let sla = self.sla_cache.get(&self.conn)?;
         let mut copy = self
@@ -191,7 +191,7 @@ impl Store {
         let (th, rates) = (&self.thresholds, &self.summary_rates);
         each_case_at(&self.conn, &ids, t, true, |case, touches| {
             copy.execute([case.id])?;
-            timed.execute(rusqlite::params![
+            timed.execute(super::db::params![
                 case.id,
                 case.status.as_str(),
                 case.resolved_at.map(millis),

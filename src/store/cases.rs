@@ -1,6 +1,7 @@
 //! Cases and touchpoints: every write is one transaction that also appends
 //! its events and refreshes the case's stored summary and flags.
 
+use super::db::{params, Connection, OptionalExtension};
 use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
@@ -16,7 +17,6 @@ use crate::domain::time::from_millis;
 use crate::domain::time_rules::{check_new, refuse_new_problems, time_problems, WriteClock};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 /// What a case's stored summary reads besides the friction thresholds.
@@ -136,7 +136,7 @@ static CASE_SQL: std::sync::LazyLock<CaseSql> = std::sync::LazyLock::new(|| {
     let insert = |more: &str, more_values: &str| {
         format!(
             "INSERT INTO cases ({COLS}, id{more}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27{more_values})
-             ON CONFLICT (id) DO NOTHING"
+             ON CONFLICT (id) DO NOTHING RETURNING id"
         )
     };
     let summary_values: String = (28..28 + SUMMARY_COLUMNS.len())
@@ -212,11 +212,13 @@ fn write_case_row(
             all.extend(s.columns.iter().map(|v| v as &dyn rusqlite::ToSql));
         }
         let mut stmt = conn.prepare_cached(sql)?;
-        if stmt.execute(&*all)? == 0 {
-            stmt.raw_bind_parameter(27, None::<i64>)?;
-            stmt.raw_execute()?;
+        match stmt.query_row(&*all, |r| r.get(0)).optional()? {
+            Some(id) => id,
+            None => {
+                all[26] = &None::<i64>;
+                stmt.query_row(&*all, |r| r.get(0))?
+            }
         }
-        conn.last_insert_rowid()
     } else {
         conn.prepare_cached(&CASE_SQL.update)?.execute(values)?;
         case.id
@@ -234,7 +236,7 @@ fn write_case_row(
 }
 
 /// Notes wait in a temporary table until the transaction's end, then enter
-/// the full-text index in one statement (see migrations/02-note-search).
+/// the full-text index in one statement (see migrations/sqlite/02-note-search).
 /// The table holds runs of touch ids, `first..=last`, that never overlap (a
 /// note indexed twice would damage the index): a new case's touches are one
 /// run, one row, not one row each.
@@ -243,6 +245,10 @@ fn queue_note(conn: &Connection, touch_id: i64) -> Result<()> {
 }
 
 fn queue_notes(conn: &Connection, first: i64, last: i64) -> Result<()> {
+    if conn.sqlite().is_none() {
+        // A server's note index is a generated column: nothing waits.
+        return Ok(());
+    }
     let overlaps: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM temp.pending_notes WHERE first BETWEEN ?1 AND ?2)
@@ -267,6 +273,9 @@ fn queue_notes(conn: &Connection, first: i64, last: i64) -> Result<()> {
 }
 
 fn is_queued(conn: &Connection, touch_id: i64) -> Result<bool> {
+    if conn.sqlite().is_none() {
+        return Ok(false);
+    }
     Ok(conn
         .prepare_cached(
             "SELECT coalesce((SELECT last FROM temp.pending_notes WHERE first <= ?1
@@ -285,7 +294,7 @@ fn queue_touch_notes(conn: &Connection, touches: &[Touchpoint]) -> Result<()> {
 
 /// Takes a note out of the full-text index (it needs the old text).
 pub(super) fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Result<()> {
-    if !note.is_empty() {
+    if !note.is_empty() && conn.sqlite().is_some() {
         conn.prepare_cached(
             "INSERT INTO touch_notes (touch_notes, rowid, note) VALUES ('delete', ?1, ?2)",
         )?
@@ -296,6 +305,9 @@ pub(super) fn unindex_note(conn: &Connection, touch_id: i64, note: &str) -> Resu
 
 /// Indexes the queued notes; every write calls it before it commits.
 pub(super) fn flush_notes(conn: &Connection) -> Result<()> {
+    if conn.sqlite().is_none() {
+        return Ok(());
+    }
     conn.prepare_cached(
         // CROSS JOIN keeps the pending notes as the outer loop: a plain JOIN
         // let SQLite scan every touchpoint on each write (a second at ten
@@ -365,13 +377,16 @@ fn write_touch_fields(
         let mut stmt = conn.prepare_cached(
             "INSERT INTO touchpoints (case_id, at, channel, started_by, party_id, minutes, wait_minutes,
              outcome, ask, promise_due, waiting_on, note, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)
-             ON CONFLICT (id) DO NOTHING",
+             ON CONFLICT (id) DO NOTHING RETURNING id",
         )?;
-        if stmt.execute(values)? == 0 {
-            stmt.raw_bind_parameter(13, None::<i64>)?;
-            stmt.raw_execute()?;
+        match stmt.query_row(values, |r| r.get(0)).optional()? {
+            Some(id) => Ok(id),
+            None => {
+                let mut values = values.to_vec();
+                values[12] = &None::<i64>;
+                Ok(stmt.query_row(&*values, |r| r.get(0))?)
+            }
         }
-        Ok(conn.last_insert_rowid())
     } else {
         conn.prepare_cached(
             "UPDATE touchpoints SET case_id = ?1, at = ?2, channel = ?3, started_by = ?4, party_id = ?5,
@@ -889,10 +904,12 @@ impl Store {
             return Ok(0);
         }
         // Without waiting: another writer at work means a later look.
-        self.conn.busy_timeout(std::time::Duration::ZERO)?;
-        let free = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
-        self.conn.busy_timeout(self.busy_timeout)?;
-        if let Err(e) = free {
+        if let Some(Err(e)) = self.conn.sqlite().map(|file| {
+            file.busy_timeout(std::time::Duration::ZERO)?;
+            let free = file.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+            file.busy_timeout(self.busy_timeout)?;
+            free
+        }) {
             return match StoreError::from(e) {
                 // Another process is writing: the derived data catches up at
                 // the next look, and what is read now is at most a little behind.
@@ -902,13 +919,23 @@ impl Store {
         }
         // Room for the pages a day's due cases touch, so that none is
         // written out twice (the cache spilling mid-transaction).
-        let cache: i64 = self
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn
-            .pragma_update(None, "cache_size", REFRESH_CACHE_KIB)?;
-        let result = self.refresh_in_tx(at, went_back, same_thresholds, derived_at, th_json);
-        self.conn.pragma_update(None, "cache_size", cache)?;
+        self.with_large_cache(|store| {
+            store.refresh_in_tx(at, went_back, same_thresholds, derived_at, th_json)
+        })
+    }
+
+    /// Runs `f` with a file's page cache at `REFRESH_CACHE_KIB` (a server
+    /// keeps its own).
+    fn with_large_cache<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let Some(file) = self.conn.sqlite() else {
+            return f(self);
+        };
+        let cache: i64 = file.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        file.pragma_update(None, "cache_size", REFRESH_CACHE_KIB)?;
+        let result = f(self);
+        if let Some(file) = self.conn.sqlite() {
+            file.pragma_update(None, "cache_size", cache)?;
+        }
         result
     }
 
@@ -935,7 +962,7 @@ impl Store {
         };
         let ids: Vec<i64> = {
             let mut stmt = tx.prepare(sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(bound), |r| r.get(0))?;
+            let rows = stmt.query_map(super::db::params_from_iter(bound), |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let now = from_millis(at);
@@ -955,7 +982,8 @@ impl Store {
         }
         if derived_at.is_none_or(|d| d < at) || !same_thresholds || went_back {
             tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('derived_at', ?2), ('summary_rates', ?3)",
+                "INSERT INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('derived_at', ?2), ('summary_rates', ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [th_json, at.to_string(), rates_json],
             )?;
         }
@@ -1025,14 +1053,7 @@ impl Store {
         self.writable()?;
         // Room for the pages a large import touches, so that none is written
         // out twice (the cache spilling mid-transaction).
-        let cache: i64 = self
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn
-            .pragma_update(None, "cache_size", REFRESH_CACHE_KIB)?;
-        let result = self.in_transaction_here(f);
-        self.conn.pragma_update(None, "cache_size", cache)?;
-        result
+        self.with_large_cache(|store| store.in_transaction_here(f))
     }
 
     fn in_transaction_here<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {

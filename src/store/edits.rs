@@ -84,7 +84,7 @@ fn from_json<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
 /// opening after a touch, a resolution before the opening…) it did not have
 /// before.
 fn check_case_times(
-    conn: &rusqlite::Connection,
+    conn: &super::db::Connection,
     old: &Case,
     new: &Case,
     clock: crate::domain::time_rules::WriteClock,

@@ -1,12 +1,12 @@
 //! The audit trail: every change appends an event; none is ever changed.
 
+use super::db::{params, Connection};
 use super::event_value::{KeptValue, StoredText};
 use super::{Result, Store};
 use crate::domain::as_of::{resolutions_before_reopening, FieldChange};
 use crate::domain::time::from_millis;
 use crate::domain::Case;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -148,8 +148,8 @@ pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
         &e.kind,
         e.touchpoint,
         e.field.as_deref(),
-        old,
-        new,
+        old.as_ref(),
+        new.as_ref(),
     )
 }
 
@@ -182,9 +182,19 @@ fn insert(
     kind: &str,
     touchpoint: Option<i64>,
     field: Option<&str>,
-    old: Option<impl rusqlite::ToSql>,
-    new: Option<impl rusqlite::ToSql>,
+    old: Option<&KeptValue>,
+    new: Option<&KeptValue>,
 ) -> Result<()> {
+    // A server keeps every value as text (and compresses large ones itself).
+    let unpacked = |v: Option<&KeptValue>| -> Result<Option<KeptValue>> {
+        match v {
+            Some(packed @ KeptValue::Packed(_)) if conn.postgres().is_some() => Ok(Some(
+                KeptValue::Text(packed.text().map_err(super::StoreError::Server)?),
+            )),
+            other => Ok(other.cloned()),
+        }
+    };
+    let (old, new) = (unpacked(old)?, unpacked(new)?);
     conn.prepare_cached(
         "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -1,6 +1,7 @@
 //! Each case's report figures, kept in `case_figures` (migration 08): written
 //! with the rest of a case's derived data, read by the report in one pass.
 
+use super::db::{params, Connection, OptionalExtension};
 use super::rows::millis;
 use super::summary::{Summary, Tables};
 use super::vendors::vendor_id;
@@ -14,7 +15,6 @@ use crate::domain::sla::{tally::SlaFacts, SlaState};
 use crate::domain::time::{from_millis, hours};
 use crate::domain::{Case, Money, WaitingOn};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// The record's layout version (its first byte); another means "measure live".
 const FORMAT: u8 = 1;
@@ -143,9 +143,9 @@ fn channel_number(conn: &Connection, name: &str) -> Result<i64> {
     if let Some(id) = found {
         return Ok(id);
     }
-    conn.prepare_cached("INSERT INTO channel_names (name) VALUES (?1)")?
-        .execute([name])?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn
+        .prepare_cached("INSERT INTO channel_names (name) VALUES (?1) RETURNING id")?
+        .query_row([name], |r| r.get(0))?)
 }
 
 /// Members as kept: per member its number and pattern bits, u32 little-endian.
@@ -185,10 +185,15 @@ pub(super) fn write_figures(
     let channels = encoded_channels(conn, f)?;
     let parties = encoded_parties(conn, f)?;
     conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO {} (case_id, opened_at, vendor_id, category, stage,
+        "INSERT INTO {} (case_id, opened_at, vendor_id, category, stage,
             valid_until, ball, ball_since, record, channels, parties, settled_at, figures_from)
          SELECT id, opened_at, vendor_id, category, stage, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
-         FROM {} WHERE id = ?1",
+         FROM {} WHERE id = ?1
+         ON CONFLICT (case_id) DO UPDATE SET opened_at = excluded.opened_at,
+           vendor_id = excluded.vendor_id, category = excluded.category, stage = excluded.stage,
+           valid_until = excluded.valid_until, ball = excluded.ball, ball_since = excluded.ball_since,
+           record = excluded.record, channels = excluded.channels, parties = excluded.parties,
+           settled_at = excluded.settled_at, figures_from = excluded.figures_from",
         into.figures, into.cases
     ))?
     .execute(params![

@@ -8,6 +8,7 @@ use super::cases::{
     flush_notes, insert_case, load_case, load_touches, refresh_summary, to_json, touch_event,
     unindex_note, update_case_fields, write_touch_row,
 };
+use super::db::{Connection, OptionalExtension};
 use super::edits::Clash;
 use super::event_value::StoredText;
 use super::events::{append, Event, UNDO};
@@ -15,7 +16,6 @@ use super::{write_tx, Result, Store, StoreError};
 use crate::domain::time::from_millis;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
 /// One event with its number in the trail.
@@ -29,7 +29,7 @@ pub struct Numbered {
     pub undo: bool,
 }
 
-fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<Numbered> {
+fn event_from_row(r: &super::db::Row) -> rusqlite::Result<Numbered> {
     Ok(Numbered {
         id: r.get(0)?,
         event: Event {
@@ -298,7 +298,7 @@ impl Store {
         self.writable()?;
         let tx = write_tx(&mut self.conn)?;
         let events = events_between(&tx, case_id, after, upto)?;
-        let newest = |tx: &rusqlite::Transaction| -> Result<i64> {
+        let newest = |tx: &super::db::Transaction| -> Result<i64> {
             Ok(tx.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?)
         };
         let before_undo = newest(&tx)?;

@@ -26,14 +26,14 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.channel, t.outcome, count(*) FROM touchpoints t JOIN cases c ON c.id = t.case_id
              WHERE t.started_by = 'customer'
-               AND (?1 IS NULL OR c.vendor_id = (SELECT id FROM vendors WHERE name_key = lower(?1)))
+               AND (CAST(?1 AS TEXT) IS NULL OR c.vendor_id = (SELECT id FROM vendors WHERE name_key = lower(?1)))
              GROUP BY t.channel, t.outcome",
         )?;
         let mut by_channel: BTreeMap<String, ChannelAnswerRate> = BTreeMap::new();
         let mut rows = stmt.query([vendor])?;
         while let Some(r) = rows.next()? {
             let channel: String = r.get(0)?;
-            let outcome: TouchOutcome = super::rows::parsed(r, 1)?;
+            let outcome: TouchOutcome = super::rows::parsed(&r, 1)?;
             let n = r.get::<_, i64>(2)? as usize;
             let Ok(ch) = Channel::new(&channel) else {
                 continue;
@@ -138,7 +138,7 @@ impl Store {
         values.push(Value::Integer(OPEN_WORK_URGENCY));
         let floor = values.len();
         values.push(Value::Integer(
-            limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX)),
+            limit.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX)),
         ));
         // The urgency floor keeps the walk on the open cases' part of the
         // triage index (cases_urgency), in its order.
@@ -153,7 +153,7 @@ impl Store {
         let mut rates = AnswerRates::default();
         let mut stmt = self.conn.prepare(&sql).map_err(StoreError::from)?;
         let mut rows = stmt
-            .query(rusqlite::params_from_iter(values.iter()))
+            .query(super::db::params_from_iter(values.iter()))
             .map_err(StoreError::from)?;
         let mut given = 0;
         while let Some(row) = rows.next().map_err(StoreError::from)? {

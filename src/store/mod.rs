@@ -4,6 +4,7 @@
 mod as_of;
 mod cases;
 pub mod charts;
+pub mod db;
 mod edits;
 mod event_value;
 mod events;
@@ -11,7 +12,9 @@ mod figures;
 mod history;
 mod journey;
 mod open;
+mod open_server;
 pub mod paging;
+mod place;
 pub mod query;
 pub mod report;
 mod report_pass;
@@ -28,6 +31,7 @@ pub use edits::Clash;
 pub use events::{undo_ranges, Event, EventText, RawEvent, UNDO};
 pub use history::Numbered;
 pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
+pub use place::Place;
 pub use summary::{ReadySummary, Summarizer};
 
 use crate::domain::case::Invalid;
@@ -77,14 +81,75 @@ pub enum StoreError {
     /// A dry run's transaction is rolled back on purpose.
     #[error("dry run: nothing was written")]
     DryRun,
+    #[error("{0}: this database role may only read, so nothing can be changed (ask for a writer role: see the README's \"Working as a team\")")]
+    ReadOnlyRole(String),
+    #[error("lost the connection to the database server ({0}); nothing of the unfinished change was kept: try again when the server is back")]
+    ConnectionLost(String),
+    #[error("database server: {0}")]
+    Server(String),
+    /// What only an SQLite file has, asked of a server.
+    #[error("this works on a casebook file only, not on a PostgreSQL database")]
+    FileOnly,
     /// A read stopped because its caller asked (`Store::interruptible`).
     #[error("stopped before it finished")]
     Interrupted,
 }
 
+/// A server's error as a person reads it: its message, detail and hint.
+pub fn server_message(e: &rusqlite::Error) -> String {
+    match db::server_error(e) {
+        Some(pg) => match pg.as_db_error() {
+            Some(d) => {
+                let mut text = d.message().to_string();
+                if let Some(detail) = d.detail() {
+                    text.push_str(&format!(" ({detail})"));
+                }
+                text
+            }
+            None => match std::error::Error::source(pg) {
+                Some(cause) => format!("{pg}: {cause}"),
+                None => pg.to_string(),
+            },
+        },
+        None => e.to_string(),
+    }
+}
+
+fn from_server(pg: &postgres::Error, e: &rusqlite::Error) -> StoreError {
+    use postgres::error::SqlState;
+    let Some(code) = pg.code() else {
+        let io = std::error::Error::source(pg).is_some_and(|c| c.is::<std::io::Error>());
+        return if pg.is_closed() || io {
+            StoreError::ConnectionLost(server_message(e))
+        } else {
+            StoreError::Server(server_message(e))
+        };
+    };
+    if *code == SqlState::INSUFFICIENT_PRIVILEGE || *code == SqlState::READ_ONLY_SQL_TRANSACTION {
+        StoreError::ReadOnlyRole("the database".into())
+    } else if *code == SqlState::ADMIN_SHUTDOWN
+        || *code == SqlState::CRASH_SHUTDOWN
+        || *code == SqlState::CANNOT_CONNECT_NOW
+        || code.code().starts_with("08")
+    {
+        StoreError::ConnectionLost(server_message(e))
+    } else if *code == SqlState::DISK_FULL {
+        StoreError::Server(server_message(e))
+    } else if *code == SqlState::QUERY_CANCELED {
+        StoreError::Interrupted
+    } else if *code == SqlState::LOCK_NOT_AVAILABLE {
+        StoreError::Locked
+    } else {
+        StoreError::Server(server_message(e))
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
+        if let Some(pg) = db::server_error(&e) {
+            return from_server(pg, &e);
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Locked,
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the database")),
@@ -107,18 +172,18 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// Each also counts itself in `meta` ('writes'), so that two readers can
 /// tell whether they see the file as of the same write (the report's
 /// two-connection pass).
-pub(crate) fn write_tx(conn: &mut rusqlite::Connection) -> Result<rusqlite::Transaction<'_>> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+pub(crate) fn write_tx(conn: &mut db::Connection) -> Result<db::Transaction<'_>> {
+    let tx = conn.write_transaction()?;
     tx.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES ('writes', 1)
-         ON CONFLICT (key) DO UPDATE SET value = value + 1",
+        "INSERT INTO meta (key, value) VALUES ('writes', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
     )?
     .execute([])?;
     Ok(tx)
 }
 
 /// The number of casebook writes the connection's current view includes.
-pub(crate) fn writes_seen(conn: &rusqlite::Connection) -> Result<i64> {
+pub(crate) fn writes_seen(conn: &db::Connection) -> Result<i64> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .prepare_cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'writes'")?

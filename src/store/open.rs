@@ -1,16 +1,17 @@
 //! Opening a database file: checks, pragmas and migrations.
 
 use super::cases::SummaryRates;
+use super::db::Connection;
 use super::{Result, StoreError};
 use crate::domain::friction::Thresholds;
 use crate::private_files::privately;
 use include_dir::{include_dir, Dir};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 use rusqlite_migration::Migrations;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
+static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations/sqlite");
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations/ is well formed")
 });
@@ -52,6 +53,8 @@ pub struct Store {
     /// Whether times more than a day ahead are meant (`--future`, or a yes
     /// in the app): else a write with one is refused.
     pub allow_future: bool,
+    /// Where it was opened (to open it again), when opened by place.
+    pub place: Option<super::place::Place>,
     /// `import --dry-run`: nothing may change the file, not even an upgrade
     /// of its schema or the settings a new file records.
     dry_run: bool,
@@ -140,9 +143,10 @@ impl Store {
         let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY;
         let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = if user_read_only {
-            Connection::open_with_flags(path, read_only | no_mutex)
+            rusqlite::Connection::open_with_flags(path, read_only | no_mutex)
         } else {
-            let open_read_write = || Connection::open_with_flags(path, read_write | no_mutex);
+            let open_read_write =
+                || rusqlite::Connection::open_with_flags(path, read_write | no_mutex);
             // SQLite creates the file as it opens it.
             let opened = if creating {
                 privately(open_read_write)
@@ -153,7 +157,7 @@ impl Store {
             // writing; where it cannot even do that, ask for reading alone.
             opened.or_else(|e| match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly) => {
-                    Connection::open_with_flags(path, read_only | no_mutex)
+                    rusqlite::Connection::open_with_flags(path, read_only | no_mutex)
                 }
                 _ => Err(e),
             })
@@ -172,22 +176,7 @@ impl Store {
                 return Err(StoreError::Empty(path.to_path_buf()));
             }
         }
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            read_only,
-            thresholds: Thresholds::default(),
-            summary_rates: SummaryRates::default(),
-            busy_timeout: DEFAULT_BUSY_TIMEOUT,
-            sla_cache: Default::default(),
-            split_reports_from: SPLIT_REPORTS_FROM,
-            live_on_two_threads: 5_000,
-            as_of: None,
-            as_of_tables: false,
-            real_clock: true,
-            allow_future: false,
-            dry_run,
-        };
+        let mut store = Store::over(conn.into(), path.to_path_buf(), read_only, dry_run);
         store.prepare().map_err(|e| match e {
             StoreError::Sqlite(err)
                 if err.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) =>
@@ -199,13 +188,12 @@ impl Store {
         Ok(store)
     }
 
-    /// An in-memory database, for tests.
-    pub fn in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory()?;
-        let mut store = Store {
+    /// A store over an open connection, with the settings every store starts with.
+    pub(super) fn over(conn: Connection, path: PathBuf, read_only: bool, dry_run: bool) -> Store {
+        Store {
             conn,
-            path: PathBuf::from(":memory:"),
-            read_only: false,
+            path,
+            read_only,
             thresholds: Thresholds::default(),
             summary_rates: SummaryRates::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
@@ -216,25 +204,33 @@ impl Store {
             as_of_tables: false,
             real_clock: true,
             allow_future: false,
-            dry_run: false,
-        };
+            place: None,
+            dry_run,
+        }
+    }
+
+    /// Which engine holds this casebook.
+    pub fn engine(&self) -> super::db::Engine {
+        self.conn.engine()
+    }
+
+    /// An in-memory database, for tests.
+    pub fn in_memory() -> Result<Store> {
+        let conn = rusqlite::Connection::open_in_memory()?;
+        let mut store = Store::over(conn.into(), PathBuf::from(":memory:"), false, false);
         store.prepare()?;
         Ok(store)
     }
 
     fn prepare(&mut self) -> Result<()> {
-        self.conn.busy_timeout(self.busy_timeout)?;
-        self.conn.set_prepared_statement_cache_capacity(128);
-        self.conn.pragma_update(None, "foreign_keys", true)?;
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let app_id: i64 = self
-            .conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))?;
-        let tables: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        let busy_timeout = self.busy_timeout;
+        let file = self.file_mut()?;
+        file.busy_timeout(busy_timeout)?;
+        file.set_prepared_statement_cache_capacity(128);
+        file.pragma_update(None, "foreign_keys", true)?;
+        let version: i64 = file.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let app_id: i64 = file.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let tables: i64 = file.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if tables > 0 && app_id != APPLICATION_ID {
             return Err(StoreError::NotADatabase(self.path.clone()));
         }
@@ -265,21 +261,22 @@ impl Store {
                 reason: "its schema needs upgrading, which a dry run does not do; import without --dry-run (or run any command that writes) once".into(),
             });
         }
-        if self.path.as_os_str() != ":memory:" {
+        let in_memory = self.path.as_os_str() == ":memory:";
+        let file = self.file_mut()?;
+        if !in_memory {
             let mode: String =
-                self.conn
-                    .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+                file.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::Migration(format!(
                     "could not switch to WAL mode (got {mode})"
                 )));
             }
         }
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        file.pragma_update(None, "synchronous", "FULL")?;
         // 16 MiB of page cache: enough for imports and reports, and two
         // connections (the app has a reader beside its writer) stay small.
-        self.conn.pragma_update(None, "cache_size", -16_384)?;
-        MIGRATIONS.to_latest(&mut self.conn).map_err(|e| match e {
+        file.pragma_update(None, "cache_size", -16_384)?;
+        MIGRATIONS.to_latest(file).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             other => StoreError::Migration(other.to_string()),
         })?;
@@ -298,7 +295,8 @@ impl Store {
                 .query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?;
         if empty {
             self.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('summary_rates', ?1)",
+                "INSERT INTO meta (key, value) VALUES ('summary_rates', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [self.summary_rates.to_json()],
             )?;
         }
@@ -318,7 +316,8 @@ impl Store {
         if empty {
             let json = serde_json::to_string(&self.thresholds).unwrap_or_default();
             self.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('summary_rates', ?2)",
+                "INSERT INTO meta (key, value) VALUES ('flag_thresholds', ?1), ('summary_rates', ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [json, self.summary_rates.to_json()],
             )?;
         }
@@ -329,7 +328,9 @@ impl Store {
     /// `[storage] busy_timeout_ms`).
     pub fn set_busy_timeout(&mut self, wait: std::time::Duration) -> Result<()> {
         self.busy_timeout = wait;
-        self.conn.busy_timeout(wait)?;
+        if let Some(file) = self.conn.sqlite() {
+            file.busy_timeout(wait)?;
+        }
         Ok(())
     }
 
@@ -338,7 +339,9 @@ impl Store {
         if let Some(t) = self.as_of {
             return Err(StoreError::PastView(t));
         }
-        if self.read_only {
+        if self.read_only && self.conn.postgres().is_some() {
+            Err(StoreError::ReadOnlyRole(self.path.display().to_string()))
+        } else if self.read_only {
             Err(StoreError::ReadOnly(self.path.clone()))
         } else {
             Ok(())
@@ -348,9 +351,10 @@ impl Store {
     /// SQLite's counter of changes made by other connections; it moves when
     /// another process writes, which is how screens learn to refresh.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+        match self.conn.sqlite() {
+            Some(file) => Ok(file.pragma_query_value(None, "data_version", |r| r.get(0))?),
+            None => super::writes_seen(&self.conn),
+        }
     }
 
     /// An online, consistent copy of the database at `dest`, readable by
@@ -362,8 +366,10 @@ impl Store {
                 "it already exists; choose a new file for the backup",
             ));
         }
-        let mut out = privately(|| Connection::open(dest)).map_err(|e| cannot_open(dest, e))?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+        let file = self.file()?;
+        let mut out =
+            privately(|| rusqlite::Connection::open(dest)).map_err(|e| cannot_open(dest, e))?;
+        let backup = rusqlite::backup::Backup::new(file, &mut out)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
         Ok(())
     }
@@ -371,14 +377,15 @@ impl Store {
     /// Integrity, foreign keys and schema version; returns the problems found.
     pub fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let file = self.file()?;
+        let mut stmt = file.prepare("PRAGMA integrity_check")?;
         for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
             let line = row?;
             if line != "ok" {
                 problems.push(format!("integrity: {line}"));
             }
         }
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let mut stmt = file.prepare("PRAGMA foreign_key_check")?;
         let fk: Vec<String> = stmt
             .query_map([], |r| {
                 Ok(format!(
@@ -389,9 +396,7 @@ impl Store {
             })?
             .collect::<std::result::Result<_, _>>()?;
         problems.extend(fk);
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version: i64 = file.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version != *SCHEMA_VERSION {
             problems.push(format!(
                 "schema: version {version}, expected {}",
@@ -443,7 +448,16 @@ impl Store {
 
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
-            .conn
+            .file()?
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The SQLite connection, for what only a file has.
+    pub(crate) fn file(&self) -> Result<&rusqlite::Connection> {
+        self.conn.sqlite().ok_or(StoreError::FileOnly)
+    }
+
+    fn file_mut(&mut self) -> Result<&mut rusqlite::Connection> {
+        self.conn.sqlite_mut().ok_or(StoreError::FileOnly)
     }
 }

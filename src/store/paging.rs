@@ -76,7 +76,13 @@ fn parts(sort: SortKey, descending: bool, reverse: bool) -> Vec<Part> {
 
 fn order_of(ps: &[Part]) -> String {
     ps.iter()
-        .map(|p| format!("{} {}", p.expr, if p.ascending { "ASC" } else { "DESC" }))
+        .map(|p| match (p.nullable, p.ascending) {
+            // Said outright, as a server's default is the other way.
+            (true, true) => format!("{} ASC NULLS FIRST", p.expr),
+            (true, false) => format!("{} DESC NULLS LAST", p.expr),
+            (false, true) => format!("{} ASC", p.expr),
+            (false, false) => format!("{} DESC", p.expr),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -122,7 +128,7 @@ const ROW_COLUMNS: &str = "c.id, c.ref, c.title, v.name, c.status, c.priority, c
      c.sla_state, c.sla_due_at, c.sla_left_hours, c.next_action, c.sla_paused";
 const KEY_AT: usize = 17;
 
-fn row_of(r: &rusqlite::Row, key_len: usize) -> rusqlite::Result<CaseRow> {
+fn row_of(r: &super::db::Row, key_len: usize) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
         id: r.get(0)?,
         reference: r.get(1)?,
@@ -172,12 +178,12 @@ impl Store {
             keys.join(", "),
             w.sql,
             order_of(&ps),
-            limit.map_or(-1, |l| l.min(i64::MAX as usize) as i64)
+            limit.map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(w.values.iter()))?;
+        let mut rows = stmt.query(super::db::params_from_iter(w.values.iter()))?;
         while let Some(r) = rows.next()? {
-            f(row_of(r, ps.len())?)?;
+            f(row_of(&r, ps.len())?)?;
         }
         Ok(())
     }
@@ -241,17 +247,17 @@ impl Store {
                 .cloned()
                 .chain(std::iter::once(Value::Integer(n as i64)));
             let rows =
-                stmt.query_map(rusqlite::params_from_iter(bound), |r| row_of(r, ps.len()))?;
+                stmt.query_map(super::db::params_from_iter(bound), |r| row_of(r, ps.len()))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
         let (key, inclusive) = match start {
-            PageStart::First => return read("1", &w.values, limit),
+            PageStart::First => return read("1 = 1", &w.values, limit),
             PageStart::After(k) => (k, false),
             PageStart::At(k) => (k, true),
         };
         if key.len() != ps.len() {
             // A key from another sort: start over.
-            return read("1", &w.values, limit);
+            return read("1 = 1", &w.values, limit);
         }
         let mut out = Vec::new();
         if inclusive {

@@ -277,7 +277,7 @@ pub(super) fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Comp
     }
     Compiled {
         sql: if parts.is_empty() {
-            "1".into()
+            "1 = 1".into()
         } else {
             parts.join(" AND ")
         },
@@ -324,9 +324,12 @@ impl Store {
         stop: fn() -> bool,
         f: impl FnOnce(&Self) -> Result<T>,
     ) -> Result<T> {
-        self.conn.progress_handler(4_000, Some(stop))?;
+        let Some(file) = self.conn.sqlite() else {
+            return f(self);
+        };
+        file.progress_handler(4_000, Some(stop))?;
         let done = f(self);
-        self.conn.progress_handler(0, None::<fn() -> bool>)?;
+        file.progress_handler(0, None::<fn() -> bool>)?;
         done
     }
 
@@ -336,7 +339,7 @@ impl Store {
         let n: i64 = self
             .conn
             .prepare_cached(&sql)?
-            .query_row(rusqlite::params_from_iter(w.values.iter()), |r| r.get(0))?;
+            .query_row(super::db::params_from_iter(w.values.iter()), |r| r.get(0))?;
         Ok(n as usize)
     }
 
@@ -359,14 +362,14 @@ impl Store {
 }
 
 /// Saved views (named filters), by name.
-pub(super) fn load_views(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>> {
+pub(super) fn load_views(conn: &super::db::Connection) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare("SELECT name, query FROM saved_views ORDER BY name")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Checks a view (its name, its query) and adds or replaces it.
-pub(super) fn write_view(conn: &rusqlite::Connection, name: &str, query: &str) -> Result<()> {
+pub(super) fn write_view(conn: &super::db::Connection, name: &str, query: &str) -> Result<()> {
     let name = crate::domain::case::clean_name("view name", name)?;
     Query::parse(query).map_err(|e| crate::domain::case::Invalid {
         field: "query",

@@ -4,6 +4,7 @@
 use super::as_of::each_case_at;
 use super::cases::{load_case, load_touches};
 use super::charts::Counts;
+use super::db::OptionalExtension;
 use super::report_pass::{kept_pass, Numbered, SecondReader};
 use super::rows::*;
 use super::summary::figures_at;
@@ -14,7 +15,6 @@ use crate::domain::measures::GroupFigures;
 use crate::domain::report_tally::{ChartBuckets, ReportTally};
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -134,11 +134,11 @@ impl Store {
         let sql = format!(
             "SELECT {CASE_COLUMNS}, {touch_columns} FROM {CASE_FROM}
              LEFT JOIN touchpoints t ON t.case_id = c.id LEFT JOIN vendors p ON p.id = t.party_id
-             WHERE (?1 IS NULL OR c.opened_at >= ?1) AND (?2 IS NULL OR c.opened_at < ?2)
+             WHERE (CAST(?1 AS INTEGER) IS NULL OR c.opened_at >= ?1) AND (CAST(?2 AS INTEGER) IS NULL OR c.opened_at < ?2)
              ORDER BY c.id, t.at, t.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params![
+        let mut rows = stmt.query(super::db::params![
             millis_opt(window.since),
             millis_opt(window.until),
         ])?;
@@ -151,13 +151,13 @@ impl Store {
                     crate::domain::case::in_time_order(&mut ts);
                     f(c, ts)?;
                 }
-                let mut case = case_from_row(row, 0)?;
+                let mut case = case_from_row(&row, 0)?;
                 super::events::with_past_resolutions(&self.conn, &mut case)?;
                 current = Some((case, Vec::new()));
             }
             if row.get::<_, Option<i64>>(T)?.is_some() {
                 if let Some((_, ts)) = current.as_mut() {
-                    ts.push(touch_from_row(row, T)?);
+                    ts.push(touch_from_row(&row, T)?);
                 }
             }
         }
@@ -249,10 +249,14 @@ impl Store {
             numbered.names = rows.collect::<rusqlite::Result<_>>()?;
         }
         // A plain scan does not need the page cache the screens keep.
-        let cache: i64 = self
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", -2000)?;
+        let cache: Option<i64> = match self.conn.sqlite() {
+            Some(file) => {
+                let cache = file.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+                file.pragma_update(None, "cache_size", -2000)?;
+                Some(cache)
+            }
+            None => None,
+        };
         let charts = if by == GroupBy::Party {
             ChartBuckets::default()
         } else {
@@ -270,7 +274,9 @@ impl Store {
         let pass = kept_pass(
             &self.conn, second, by, window, at, went_back, as_of, numbered, charts,
         );
-        self.conn.pragma_update(None, "cache_size", cache)?;
+        if let (Some(file), Some(cache)) = (self.conn.sqlite(), cache) {
+            file.pragma_update(None, "cache_size", cache)?;
+        }
         let (mut tally, live) = pass?;
         let sla = self.sla_setup()?;
         let measure = Live {
@@ -377,8 +383,8 @@ impl Store {
 
     /// Another connection to the file that sees it as of the same write as
     /// this one's open read (None where there can be none).
-    fn reader_of_the_same_view(&self) -> Result<Option<rusqlite::Connection>> {
-        if self.path.as_os_str() == ":memory:" {
+    fn reader_of_the_same_view(&self) -> Result<Option<super::db::Connection>> {
+        if self.path.as_os_str() == ":memory:" || self.conn.sqlite().is_none() {
             return Ok(None);
         }
         let flags =
@@ -387,7 +393,9 @@ impl Store {
             return Ok(None);
         };
         conn.busy_timeout(self.busy_timeout)?;
+        conn.pragma_update(None, "cache_size", -2000)?;
         conn.execute_batch("BEGIN")?;
+        let conn = super::db::Connection::from(conn);
         if super::writes_seen(&conn)? != super::writes_seen(&self.conn)? {
             return Ok(None);
         }
@@ -413,7 +421,6 @@ impl Store {
         let Some(conn) = self.reader_of_the_same_view()? else {
             return Ok(None);
         };
-        conn.pragma_update(None, "cache_size", -2000)?;
         Ok(Some(SecondReader {
             conn,
             from_case: first + (last - first) / 2,

@@ -3,6 +3,7 @@
 //! the cases (by id), each adding up its half; the halves' tallies are then
 //! merged. Both connections see the file as of the same write.
 
+use super::db::Connection;
 use super::figures::{decode, kept_facts};
 use super::report::{GroupBy, Window};
 use super::rows::millis_opt;
@@ -10,7 +11,6 @@ use super::Result;
 use crate::domain::friction::PatternSet;
 use crate::domain::report_tally::{ChartBuckets, ReportTally};
 use rusqlite::types::ValueRef;
-use rusqlite::Connection;
 use std::collections::HashMap;
 
 /// Groups by number (vendor or channel id), found once per number.
@@ -141,10 +141,10 @@ fn add_up(
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT {key_column}, record, case_id, opened_at, {since} FROM case_figures
-         WHERE (?1 IS NULL OR opened_at >= ?1) AND (?2 IS NULL OR opened_at < ?2)
-           AND case_id >= ?3 AND case_id < ?4 AND (?5 IS NULL OR opened_at <= ?5)"
+         WHERE (CAST(?1 AS INTEGER) IS NULL OR opened_at >= ?1) AND (CAST(?2 AS INTEGER) IS NULL OR opened_at < ?2)
+           AND case_id >= ?3 AND case_id < ?4 AND (CAST(?5 AS INTEGER) IS NULL OR opened_at <= ?5)"
     ))?;
-    let mut rows = stmt.query(rusqlite::params![
+    let mut rows = stmt.query(super::db::params![
         millis_opt(pass.window.since),
         millis_opt(pass.window.until),
         cases.0,

@@ -1,10 +1,10 @@
 //! Rows to domain types and back.
 
+use super::db::Row;
 use crate::domain::time::{from_millis, to_millis};
 use crate::domain::{Case, Channel, Money, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, ValueRef};
-use rusqlite::Row;
 use std::str::FromStr;
 
 /// The columns `case_from_row` reads, from `cases c` joined to its vendor `v`

@@ -2,6 +2,7 @@
 //! and each case's SLA as of its last write (columns `sla_*` of `cases`,
 //! migration 06), written beside the case's summary.
 
+use super::db::{params, Connection, OptionalExtension};
 use super::sla_cache::ForgetAfter;
 pub(crate) use super::sla_cache::SetupCache;
 use super::{Result, Store, StoreError};
@@ -12,7 +13,6 @@ use crate::domain::sla::{
 };
 use crate::domain::time::to_millis;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::Arc;
 
 fn bad(field: &'static str, reason: impl Into<String>) -> StoreError {
@@ -140,9 +140,13 @@ pub(super) fn write_policy(conn: &Connection, policy: &Policy) -> Result<()> {
         }
     };
     conn.execute(
-        "INSERT OR REPLACE INTO sla_policies
+        "INSERT INTO sla_policies
          (name, vendor, priority, calendar, first_response_hours, resolution_hours)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (name) DO UPDATE SET name = excluded.name, vendor = excluded.vendor,
+           priority = excluded.priority, calendar = excluded.calendar,
+           first_response_hours = excluded.first_response_hours,
+           resolution_hours = excluded.resolution_hours",
         params![
             policy.name.trim(),
             vendor,
@@ -164,7 +168,8 @@ pub(super) fn write_at_risk_share(conn: &Connection, share: f64) -> Result<()> {
         ));
     }
     conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
+        "INSERT INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [share.to_string()],
     )?;
     Ok(())

@@ -2,12 +2,12 @@
 //! share), read before a change and written back to take it back: `u` in
 //! the app undoes an SLA edit as it undoes a case's.
 
+use super::db::params;
 use super::sla::recompute;
 use super::sla_cache::ForgetAfter;
 use super::{Result, Store};
 use crate::domain::sla::{self, Calendar, Policy};
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 
 /// Every calendar (the built-in 24x7 aside), every policy, and the at-risk share.
 #[derive(Debug, Clone)]
@@ -73,7 +73,8 @@ impl Store {
             )?;
         }
         tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)",
+            "INSERT INTO meta (key, value) VALUES ('sla_at_risk_share', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [s.at_risk_share.to_string()],
         )?;
         let n = recompute(&tx, &th, &rates, &self.sla_cache, now)?;

@@ -5,6 +5,7 @@
 //! ids are known before writing, in the row's INSERT itself.
 
 use super::cases::SummaryRates;
+use super::db::{params, Connection, OptionalExtension};
 use super::rows::millis;
 use super::Result;
 use crate::domain::as_of::{figures_hold_from, settled_at};
@@ -18,7 +19,6 @@ use crate::domain::sla::SlaSetup;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::Arc;
 
 /// The summary columns of `cases`, in the order of `Summary::columns`.

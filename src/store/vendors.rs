@@ -1,7 +1,7 @@
 //! Vendors: unique by name case-insensitively, with aliases for imports.
 
+use super::db::{params, Connection, OptionalExtension};
 use super::{Result, Store};
-use rusqlite::{params, Connection, OptionalExtension};
 
 pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
@@ -33,11 +33,11 @@ pub fn vendor_id(conn: &Connection, name: &str) -> Result<i64> {
     if let Some(id) = found {
         return Ok(id);
     }
-    conn.execute(
-        "INSERT INTO vendors (name, name_key) VALUES (?1, ?2)",
+    Ok(conn.query_row(
+        "INSERT INTO vendors (name, name_key) VALUES (?1, ?2) RETURNING id",
         params![name.trim(), key],
-    )?;
-    Ok(conn.last_insert_rowid())
+        |r| r.get(0),
+    )?)
 }
 
 impl Store {

@@ -1,0 +1,352 @@
+//! A PostgreSQL connection behind the store's connection: statements
+//! translated and prepared once, values converted to the types the server
+//! infers for each parameter, and each column's value read back as one of
+//! SQLite's five types (integers of every width and whole numerics as
+//! integers, reals, text, bytes).
+
+use super::dialect;
+use postgres::types::{IsNull, Kind, ToSql as PgToSql, Type};
+use rusqlite::types::Value;
+use rusqlite::{Error, Result};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc as Rc;
+
+pub struct Pg {
+    client: RefCell<postgres::Client>,
+    prepared: RefCell<HashMap<String, Rc<postgres::Statement>>>,
+    changes: Cell<u64>,
+    in_transaction: Cell<bool>,
+    /// The schema casebook's tables are in (SQLite's `main.`).
+    schema: String,
+}
+
+/// A prepared statement of a connection.
+pub struct Prepared<'c> {
+    pg: &'c Pg,
+    statement: Rc<postgres::Statement>,
+}
+
+/// With CASEBOOK_DEBUG_SQL set, a statement the server refused is printed
+/// with its error (for casebook's developers).
+fn debug_sql(sql: &str, e: &postgres::Error) {
+    if std::env::var_os("CASEBOOK_DEBUG_SQL").is_some() {
+        eprintln!("-- refused: {e:?}\n{sql}");
+    }
+}
+
+/// A server's error, carried in rusqlite's.
+pub fn wrap(e: postgres::Error) -> Error {
+    Error::UserFunctionError(Box::new(e))
+}
+
+impl Pg {
+    pub fn new(mut client: postgres::Client) -> Result<Pg> {
+        let schema: String = client
+            .query_one("SELECT quote_ident(current_schema())", &[])
+            .map_err(wrap)?
+            .get(0);
+        Ok(Pg {
+            schema,
+            client: RefCell::new(client),
+            prepared: RefCell::new(HashMap::new()),
+            changes: Cell::new(0),
+            in_transaction: Cell::new(false),
+        })
+    }
+
+    /// The client itself, for what the store's connection does not say
+    /// (LISTEN, COPY, cancelling).
+    pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
+        self.client.borrow_mut()
+    }
+
+    pub fn in_transaction(&self) -> bool {
+        self.in_transaction.get()
+    }
+
+    pub fn changes(&self) -> u64 {
+        self.changes.get()
+    }
+
+    pub fn prepare(&self, sql: &str) -> Result<Prepared<'_>> {
+        if let Some(statement) = self.prepared.borrow().get(sql) {
+            return Ok(Prepared {
+                pg: self,
+                statement: statement.clone(),
+            });
+        }
+        let translated = dialect::postgres(sql, &self.schema);
+        let statement = Rc::new(
+            self.client
+                .borrow_mut()
+                .prepare(&translated)
+                .inspect_err(|e| debug_sql(&translated, e))
+                .map_err(wrap)?,
+        );
+        let mut prepared = self.prepared.borrow_mut();
+        // Temporary tables come and go (--as-of): a statement prepared over
+        // one is not kept past a thousand others.
+        if prepared.len() > 1_000 {
+            prepared.clear();
+        }
+        prepared.insert(sql.to_string(), statement.clone());
+        Ok(Prepared {
+            pg: self,
+            statement,
+        })
+    }
+
+    pub fn batch(&self, sql: &str) -> Result<()> {
+        let translated = dialect::postgres(sql, &self.schema);
+        let first = translated.trim_start().to_ascii_uppercase();
+        let result = self
+            .client
+            .borrow_mut()
+            .batch_execute(&translated)
+            .inspect_err(|e| debug_sql(&translated, e));
+        if first.starts_with("BEGIN") {
+            self.in_transaction.set(result.is_ok());
+        } else if first.starts_with("COMMIT") || first.starts_with("ROLLBACK") {
+            self.in_transaction.set(false);
+        }
+        // Statements prepared over a table that a temporary view now
+        // shadows (--as-of) would go on reading the table.
+        if first.starts_with("CREATE") || first.starts_with("DROP") {
+            self.prepared.borrow_mut().clear();
+        }
+        result.map_err(wrap)
+    }
+
+    /// Forgets every prepared statement (after the tables they read changed
+    /// shape, as temporary views do).
+    pub fn forget_prepared(&self) {
+        self.prepared.borrow_mut().clear();
+    }
+}
+
+impl Prepared<'_> {
+    fn bound<'v>(&self, values: &'v [Value]) -> Result<Vec<Param<'v>>> {
+        let types = self.statement.params();
+        if types.len() != values.len() && !(values.is_empty() && types.is_empty()) {
+            return Err(Error::InvalidParameterCount(values.len(), types.len()));
+        }
+        Ok(values.iter().map(Param).collect())
+    }
+
+    pub fn execute(&self, values: &[Value]) -> Result<usize> {
+        let params = self.bound(values)?;
+        let refs: Vec<&(dyn PgToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn PgToSql + Sync)).collect();
+        let n = self
+            .pg
+            .client
+            .borrow_mut()
+            .execute(&*self.statement, &refs)
+            .map_err(wrap)?;
+        self.pg.changes.set(n);
+        Ok(n as usize)
+    }
+
+    pub fn query(&self, values: &[Value]) -> Result<Vec<Vec<Value>>> {
+        let params = self.bound(values)?;
+        let refs: Vec<&(dyn PgToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn PgToSql + Sync)).collect();
+        let rows = self
+            .pg
+            .client
+            .borrow_mut()
+            .query(&*self.statement, &refs)
+            .map_err(wrap)?;
+        if !rows.is_empty() && !self.statement.columns().is_empty() {
+            // INSERT … RETURNING counts its rows as changes.
+            self.pg.changes.set(rows.len() as u64);
+        }
+        rows.iter().map(row_values).collect()
+    }
+}
+
+fn row_values(row: &postgres::Row) -> Result<Vec<Value>> {
+    (0..row.len())
+        .map(|i| {
+            row.try_get::<_, Column>(i).map(|c| c.0).map_err(|e| {
+                Error::FromSqlConversionFailure(i, rusqlite::types::Type::Null, e.into())
+            })
+        })
+        .collect()
+}
+
+/// One parameter, converted to the type the server expects there.
+#[derive(Debug)]
+struct Param<'v>(&'v Value);
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+impl PgToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<IsNull, BoxError> {
+        let wrong = || -> BoxError {
+            format!("a {} value where the server expects {ty}", kind_of(self.0)).into()
+        };
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Integer(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::FLOAT4 => (*i as f32).to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                Type::NUMERIC => Ok(numeric_from_integer(*i, out)),
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                    i.to_string().as_str().to_sql(&Type::TEXT, out)
+                }
+                _ => Err(wrong()),
+            },
+            Value::Real(f) => match *ty {
+                Type::FLOAT8 => f.to_sql(ty, out),
+                Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR | Type::UNKNOWN => {
+                    f.to_string().as_str().to_sql(&Type::TEXT, out)
+                }
+                _ => Err(wrong()),
+            },
+            Value::Text(s) => match *ty {
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                    s.as_str().to_sql(&Type::TEXT, out)
+                }
+                Type::JSON => s.as_str().to_sql(&Type::TEXT, out),
+                Type::JSONB => {
+                    out.extend_from_slice(&[1]);
+                    out.extend_from_slice(s.as_bytes());
+                    Ok(IsNull::No)
+                }
+                Type::INT8 => s.trim().parse::<i64>()?.to_sql(ty, out),
+                Type::INT4 => s.trim().parse::<i32>()?.to_sql(ty, out),
+                Type::FLOAT8 => s.trim().parse::<f64>()?.to_sql(ty, out),
+                Type::BYTEA => s.as_bytes().to_sql(ty, out),
+                _ => Err(wrong()),
+            },
+            Value::Blob(b) => match *ty {
+                Type::BYTEA | Type::UNKNOWN => b.as_slice().to_sql(&Type::BYTEA, out),
+                _ => Err(wrong()),
+            },
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Integer(_) => "integer",
+        Value::Real(_) => "real",
+        Value::Text(_) => "text",
+        Value::Blob(_) => "blob",
+    }
+}
+
+/// A whole number as NUMERIC's binary form: base-10000 digits.
+fn numeric_from_integer(i: i64, out: &mut bytes::BytesMut) -> IsNull {
+    let negative = i < 0;
+    let mut n = i.unsigned_abs();
+    let mut digits = Vec::new();
+    while n > 0 {
+        digits.push((n % 10_000) as i16);
+        n /= 10_000;
+    }
+    digits.reverse();
+    let weight = digits.len() as i16 - 1;
+    out.extend_from_slice(&(digits.len() as i16).to_be_bytes());
+    out.extend_from_slice(&weight.max(0).to_be_bytes());
+    out.extend_from_slice(&(if negative { 0x4000u16 } else { 0 }).to_be_bytes());
+    out.extend_from_slice(&0i16.to_be_bytes());
+    for d in digits {
+        out.extend_from_slice(&d.to_be_bytes());
+    }
+    IsNull::No
+}
+
+/// A column's value, whatever its type, as one of SQLite's.
+struct Column(Value);
+
+impl<'a> postgres::types::FromSql<'a> for Column {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> std::result::Result<Self, BoxError> {
+        Ok(Column(match *ty {
+            Type::INT8 => Value::Integer(<i64 as postgres::types::FromSql>::from_sql(ty, raw)?),
+            Type::INT4 => Value::Integer(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Value::Integer(i16::from_sql(ty, raw)?.into()),
+            Type::OID => Value::Integer(u32::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Integer(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
+            Type::NUMERIC => numeric(raw)?,
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            Type::JSONB => Value::Text(String::from_utf8(raw.get(1..).unwrap_or(&[]).to_vec())?),
+            _ => match ty.kind() {
+                Kind::Simple | Kind::Enum(_) | Kind::Domain(_) => {
+                    Value::Text(String::from_utf8(raw.to_vec())?)
+                }
+                _ => {
+                    return Err(
+                        format!("a column of type {ty}, which casebook does not read").into(),
+                    )
+                }
+            },
+        }))
+    }
+
+    fn from_sql_null(_: &Type) -> std::result::Result<Self, BoxError> {
+        Ok(Column(Value::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// NUMERIC's binary form, read as an integer when it is whole (a SUM of
+/// integers) and as a real otherwise (an AVG).
+fn numeric(raw: &[u8]) -> std::result::Result<Value, BoxError> {
+    let word = |i: usize| -> std::result::Result<i16, BoxError> {
+        raw.get(i * 2..i * 2 + 2)
+            .map(|b| i16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(|| "a short NUMERIC".into())
+    };
+    let ndigits = word(0)? as usize;
+    let weight = word(1)? as i32;
+    let sign = word(2)? as u16;
+    let scale = word(3)?;
+    if sign == 0xC000 {
+        return Ok(Value::Real(f64::NAN));
+    }
+    let mut whole: i128 = 0;
+    let mut real = 0f64;
+    let mut fractional = false;
+    for k in 0..ndigits {
+        let d = word(4 + k)? as i128;
+        let power = weight - k as i32;
+        real += d as f64 * 10_000f64.powi(power);
+        if power >= 0 {
+            whole += d * 10_000i128.pow(power as u32);
+        } else if d != 0 {
+            fractional = true;
+        }
+    }
+    let negative = sign == 0x4000;
+    // A whole numeric of scale 0 (a SUM of integers) reads as SQLite's would.
+    if !fractional && scale == 0 {
+        if let Ok(i) = i64::try_from(if negative { -whole } else { whole }) {
+            return Ok(Value::Integer(i));
+        }
+    }
+    Ok(Value::Real(if negative { -real } else { real }))
+}

@@ -1,0 +1,294 @@
+#![allow(clippy::unwrap_used)]
+//! One casebook, two engines: the same commands on a file and on a
+//! PostgreSQL database give the same output, byte for byte (reports,
+//! lists, `show --json`, flags, next, history, exports), after the same
+//! writes (import, add, touch, status, resolve, edit, delete, restore,
+//! service levels, each preset's import). The only thing allowed to differ
+//! is a new case's random uid, which is replaced before comparing.
+//!
+//! Without a server (CASEBOOK_PG unset) the test runs the script on the
+//! file alone, so that its commands are still checked, and says it skipped
+//! the comparison.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// The machine's clock for every command: writes happen "now", reads
+/// measure to it, on both engines alike.
+const CLOCK: &str = "2026-12-07T10:00:00Z";
+
+fn run(db: &str, args: &[&str], stdin: Option<&[u8]>) -> (bool, String, String) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_casebook"));
+    c.env("TZ", "UTC")
+        .env("CASEBOOK_CLOCK", CLOCK)
+        .env_remove("CASEBOOK_NOW")
+        .env_remove("CASEBOOK_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args);
+    if let Some(input) = stdin {
+        c.write_stdin(input.to_vec());
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A new case's uid is random (UUID v7): the one thing the engines may not share.
+fn without_new_uids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // 8-4-4-4-12 hex digits with a 7 as the version digit
+        if i + 36 <= bytes.len() && text.is_char_boundary(i + 36) && is_v7(&text[i..i + 36]) {
+            out.push_str("<uid>");
+            i += 36;
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+fn is_v7(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && [8, 13, 18, 23].iter().all(|&k| b[k] == b'-')
+        && b[14] == b'7'
+        && b.iter()
+            .enumerate()
+            .all(|(k, c)| [8, 13, 18, 23].contains(&k) || c.is_ascii_hexdigit())
+}
+
+/// The steps: (args, whether the output is compared).
+fn script(fixtures: &Path, seed: &Path) -> Vec<(Vec<String>, bool)> {
+    let s = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    let fixture = |name: &str| fixtures.join(name).display().to_string();
+    let seed = seed.display().to_string();
+    let mut steps: Vec<(Vec<String>, bool)> = vec![
+        (s(&["import", &seed]), true),
+        (s(&["import", &seed]), true),
+        (
+            s(&["import", "--preset", "zendesk", &fixture("zendesk.csv")]),
+            true,
+        ),
+        (
+            s(&["import", "--preset", "nyc311", &fixture("nyc311.csv")]),
+            true,
+        ),
+        (
+            s(&["import", "--preset", "cfpb", &fixture("cfpb.csv")]),
+            true,
+        ),
+        (
+            s(&[
+                "import",
+                "--preset",
+                "helpdesk-log",
+                &fixture("helpdesk-log.csv"),
+            ]),
+            true,
+        ),
+        (
+            s(&[
+                "add",
+                "--vendor",
+                "Acme Support",
+                "--title",
+                "Drawer screws missing",
+                "--channel",
+                "phone",
+                "--opened",
+                "2026-12-01 09:00",
+                "--priority",
+                "high",
+            ]),
+            true,
+        ),
+        (
+            s(&[
+                "touch",
+                "demo-cable",
+                "--channel",
+                "chat",
+                "--from",
+                "customer",
+                "--outcome",
+                "promise",
+                "--at",
+                "2026-12-02 10:00",
+                "--promise-due",
+                "2026-12-04 10:00",
+                "--minutes",
+                "12",
+                "--wait",
+                "30",
+                "--note",
+                "Promised a callback: ünïcode, 'quotes', 100%",
+            ]),
+            true,
+        ),
+        (
+            s(&[
+                "status",
+                "demo-cable",
+                "escalated",
+                "--at",
+                "2026-12-03 08:00",
+            ]),
+            true,
+        ),
+        (
+            s(&[
+                "resolve",
+                "demo-phone",
+                "--outcome",
+                "workaround",
+                "--at",
+                "2026-12-05 12:00",
+            ]),
+            true,
+        ),
+        (
+            s(&[
+                "edit",
+                "demo-screw",
+                "--owner",
+                "ana",
+                "--priority",
+                "urgent",
+            ]),
+            true,
+        ),
+        (
+            s(&[
+                "sla",
+                "calendar",
+                "add",
+                "office",
+                "--tz",
+                "Europe/Paris",
+                "--hours",
+                "mon-fri 09:00-17:00",
+            ]),
+            true,
+        ),
+        (
+            s(&[
+                "sla",
+                "policy",
+                "add",
+                "standard",
+                "--calendar",
+                "office",
+                "--first-response",
+                "8",
+                "--resolution",
+                "40",
+            ]),
+            true,
+        ),
+        (s(&["delete", "bg-7"]), true),
+        (s(&["restore", "bg-7"]), true),
+        (s(&["delete", "bg-8"]), true),
+    ];
+    let reads: &[&[&str]] = &[
+        &["list", "--json"],
+        &["list"],
+        &["list", "--sort", "age", "--limit", "40"],
+        &["list", "--sort", "vendor", "--json"],
+        &["list", "--sort", "channel", "--json"],
+        &["list", "--sort", "sla", "--json"],
+        &["list", "--sort", "touches", "--json"],
+        &["list", "status:open", "--json"],
+        &["list", "vendor:comcast", "--json"],
+        &["list", "flag:runaround", "--json"],
+        &["list", "sla:breached", "--json"],
+        &["list", "age>30d", "channel:phone", "--json"],
+        &["list", "callback", "--json"],
+        &["list", "drawer", "--json"],
+        &["list", "tag:generated", "--limit", "5", "--json"],
+        &["show", "demo-screw", "--json"],
+        &["show", "demo-cable", "--json"],
+        &["show", "demo-cable"],
+        &["flags", "--json"],
+        &["next", "--json"],
+        &["next"],
+        &["history", "demo-cable", "--json"],
+        &["history", "bg-7"],
+        &["report", "--json"],
+        &["report", "--by", "channel", "--json"],
+        &["report", "--by", "category", "--json"],
+        &["report", "--by", "party", "--json"],
+        &["report", "--by", "stage", "--json"],
+        &["report", "--csv"],
+        &[
+            "report",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-07-01",
+            "--json",
+        ],
+        &["report"],
+        &["export"],
+        &["export", "--format", "csv"],
+        &["sla", "calendar", "list"],
+        &["--as-of", "2026-06-30", "report", "--json"],
+        &["--as-of", "2026-06-30", "list", "--json"],
+    ];
+    steps.extend(reads.iter().map(|r| (s(r), true)));
+    steps
+}
+
+#[test]
+fn the_same_commands_give_the_same_output_on_a_file_and_on_postgresql() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    // The seed: the demo as an export, so that both engines hold the same uids.
+    let seed_db = dir.path().join("seed.sqlite3").display().to_string();
+    let (ok, _, err) = run(&seed_db, &["demo"], None);
+    assert!(ok, "demo: {err}");
+    let (ok, export, err) = run(&seed_db, &["export"], None);
+    assert!(ok, "export: {err}");
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, export).unwrap();
+
+    let file = dir.path().join("cases.sqlite3").display().to_string();
+    let server = common::pg::fresh_database("conformance");
+    if server.is_none() {
+        eprintln!("the comparison with PostgreSQL is skipped: the script runs on the file alone");
+    }
+    let mut differences = Vec::new();
+    for (args, compared) in script(&fixtures, &seed) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (ok, out, err) = run(&file, &args, None);
+        assert!(ok, "on the file, {args:?} failed: {err}");
+        let Some(server) = &server else { continue };
+        let (pg_ok, pg_out, pg_err) = run(server, &args, None);
+        assert!(pg_ok, "on PostgreSQL, {args:?} failed: {pg_err}");
+        let (a, b) = (without_new_uids(&out), without_new_uids(&pg_out));
+        if compared && a != b {
+            let line = a
+                .lines()
+                .zip(b.lines())
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.lines().count().min(b.lines().count()));
+            differences.push(format!(
+                "{args:?}: first difference at line {}\n  file:       {}\n  postgresql: {}",
+                line + 1,
+                a.lines().nth(line).unwrap_or("(end)"),
+                b.lines().nth(line).unwrap_or("(end)")
+            ));
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
