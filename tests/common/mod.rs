@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
 
+pub mod pg;
+
 /// The clock the command-line tests run at unless they say otherwise.
 pub const NOW: &str = "2026-11-23T00:00:00Z";
 
