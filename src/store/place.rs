@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 #[derive(Clone)]
 pub enum Place {
     File(PathBuf),
-    Server(PgTarget),
+    Server(Box<PgTarget>),
 }
 
 impl std::fmt::Debug for Place {
@@ -28,7 +28,7 @@ impl Place {
                 path: PathBuf::from(crate::db_url::redacted(&s)),
                 reason,
             })?;
-            Ok(Place::Server(target))
+            Ok(Place::Server(Box::new(target)))
         } else {
             Ok(Place::File(text.to_path_buf()))
         }
