@@ -69,10 +69,11 @@ fn is_v7(s: &str) -> bool {
 }
 
 /// The steps: (args, whether the output is compared).
-fn script(fixtures: &Path, seed: &Path) -> Vec<(Vec<String>, bool)> {
+fn script(fixtures: &Path, seed: &Path, side: &Path) -> Vec<(Vec<String>, bool)> {
     let s = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
     let fixture = |name: &str| fixtures.join(name).display().to_string();
     let seed = seed.display().to_string();
+    let side = side.display().to_string();
     let mut steps: Vec<(Vec<String>, bool)> = vec![
         (s(&["import", &seed]), true),
         (s(&["import", &seed]), true),
@@ -97,6 +98,11 @@ fn script(fixtures: &Path, seed: &Path) -> Vec<(Vec<String>, bool)> {
             ]),
             true,
         ),
+        // New cases without ids (generate says how long it took: not compared).
+        (s(&["generate", "--cases", "30", "--seed", "5"]), false),
+        // Cases from another file (see `side_file`): some known, some new
+        // with ids already taken, one given twice.
+        (s(&["import", &side]), true),
         (
             s(&[
                 "add",
@@ -249,6 +255,29 @@ fn script(fixtures: &Path, seed: &Path) -> Vec<(Vec<String>, bool)> {
     steps
 }
 
+/// A JSON Lines export of 40 generated cases from another file: ids that
+/// the casebook it goes into has taken, the script's `generate` made the
+/// first 30 (the same cases, under other uids and ids), and at its end the
+/// third case again with another title and the 35th again as it is.
+fn side_file(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("side.sqlite3").display().to_string();
+    let (ok, _, err) = run(&db, &["generate", "--cases", "40", "--seed", "5"], None);
+    assert!(ok, "generate: {err}");
+    let (ok, export, err) = run(&db, &["export", "--format", "jsonl"], None);
+    assert!(ok, "export: {err}");
+    let mut lines: Vec<String> = export.lines().map(String::from).collect();
+    let line_of = |r: &str| {
+        let key = format!("\"ref\":\"{r}\"");
+        lines.iter().find(|l| l.contains(&key)).cloned().unwrap()
+    };
+    let again = line_of("gen-3").replacen("\"title\":\"", "\"title\":\"Again: ", 1);
+    let same = line_of("gen-35");
+    lines.extend([again, same]);
+    let path = dir.join("side.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
 #[test]
 fn the_same_commands_give_the_same_output_on_a_file_and_on_postgresql() {
     let dir = tempfile::tempdir().unwrap();
@@ -268,7 +297,8 @@ fn the_same_commands_give_the_same_output_on_a_file_and_on_postgresql() {
         eprintln!("the comparison with PostgreSQL is skipped: the script runs on the file alone");
     }
     let mut differences = Vec::new();
-    for (args, compared) in script(&fixtures, &seed) {
+    let side = side_file(dir.path());
+    for (args, compared) in script(&fixtures, &seed, &side) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (ok, out, err) = run(&file, &args, None);
         assert!(ok, "on the file, {args:?} failed: {err}");

@@ -26,6 +26,7 @@ pub fn demo(cx: &mut Context, stories_only: bool, out: &mut dyn Write) -> Result
     let now = cx.now;
     let cases = background::cases(now);
     cx.store.in_transaction(|w| {
+        w.expect(&cases.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
         for (case, touches) in cases {
             w.merge_case(case, touches, None, now)?;
         }
@@ -96,10 +97,19 @@ pub fn generate(cx: &mut Context, cases: usize, seed: u64, out: &mut dyn Write) 
     while done < cases {
         let n = BATCH.min(cases - done);
         cx.store.in_transaction(|w| {
-            for i in done..done + n {
-                let (case, ts) = crate::io::generate::case(&mut rng, i + 1, now);
-                touches += ts.len();
-                w.merge_case(case, ts, None, now)?;
+            // A few hundred at a time, which the store is told of first.
+            let mut i = done;
+            let size = w.batch_size(500);
+            while i < done + n {
+                let batch: Vec<_> = (i..(i + size).min(done + n))
+                    .map(|k| crate::io::generate::case(&mut rng, k + 1, now))
+                    .collect();
+                i += batch.len();
+                w.expect(&batch.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
+                for (case, ts) in batch {
+                    touches += ts.len();
+                    w.merge_case(case, ts, None, now)?;
+                }
             }
             Ok(())
         })?;

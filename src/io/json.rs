@@ -307,6 +307,9 @@ pub fn import_each(
     import_with(store, setup, |_| Ok(records), options, now, progress)
 }
 
+/// How many cases an import takes in at a time (see `Writer::expect`).
+const EXPECTED: usize = 500;
+
 /// `import_each` whose records come from `records`, called once the setup is
 /// restored (JSON Lines starts its reading thread there, with the summarizer
 /// of the setup as restored).
@@ -326,31 +329,55 @@ pub(super) fn import_with<I: Iterator<Item = Result<Incoming, ImportError>>>(
     let mut bad_record = None;
     let result = store.in_transaction(|w| {
         summary.setup = setup::restore(w, setup, options.replace_setup, now)?;
-        for rec in records(w)? {
-            let mut rec = match rec {
-                Ok(rec) => rec,
-                Err(e) => {
-                    bad_record = Some(e);
-                    return Err(crate::store::StoreError::DryRun);
+        let mut records = records(w)?;
+        let size = w.batch_size(EXPECTED);
+        loop {
+            // A batch at a time, which the store is told of first (a server
+            // asks once for the batch whether its cases are new).
+            let mut batch = Vec::with_capacity(size);
+            let mut bad = None;
+            for rec in records.by_ref() {
+                match rec {
+                    Ok(mut rec) => {
+                        super::content_key::fill_missing(&mut rec.case, &rec.touchpoints);
+                        batch.push(rec);
+                    }
+                    Err(e) => {
+                        bad = Some(e);
+                        break;
+                    }
                 }
-            };
-            summary.read += 1;
-            summary.touchpoints += rec.touchpoints.len();
-            super::content_key::fill_missing(&mut rec.case, &rec.touchpoints);
-            let merged = w.merge_ready(
-                rec.case,
-                rec.touchpoints,
-                rec.events.as_deref(),
-                rec.summary,
-                now,
-            )?;
-            match merged {
-                Merge::Created(_) => summary.created += 1,
-                Merge::Updated(_) => summary.updated += 1,
-                Merge::Unchanged(_) => summary.unchanged += 1,
+                if batch.len() == size {
+                    break;
+                }
             }
-            if summary.read.is_multiple_of(1000) {
-                progress(&summary);
+            let last = bad.is_some() || batch.len() < size;
+            w.expect(&batch.iter().map(|r| &r.case).collect::<Vec<_>>())?;
+            for rec in batch {
+                summary.read += 1;
+                summary.touchpoints += rec.touchpoints.len();
+                let merged = w.merge_ready(
+                    rec.case,
+                    rec.touchpoints,
+                    rec.events.as_deref(),
+                    rec.summary,
+                    now,
+                )?;
+                match merged {
+                    Merge::Created(_) => summary.created += 1,
+                    Merge::Updated(_) => summary.updated += 1,
+                    Merge::Unchanged(_) => summary.unchanged += 1,
+                }
+                if summary.read.is_multiple_of(1000) {
+                    progress(&summary);
+                }
+            }
+            if let Some(e) = bad {
+                bad_record = Some(e);
+                return Err(crate::store::StoreError::DryRun);
+            }
+            if last {
+                break;
             }
         }
         if dry_run {

@@ -128,11 +128,78 @@ struct CaseSql {
     update: String,
 }
 
+/// A case row's own columns, in the order of `case_values!`.
+pub(super) const CASE_COLS: &str =
+    "uid, ref, title, vendor_id, marketplace_id, product, order_ref, customer, owner, \
+    category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
+    refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens, stage";
+
+/// The values of a case's row: `CASE_COLS`, then its id (NULL for none).
+macro_rules! case_values {
+    ($case:expr, $vendor:expr, $marketplace:expr) => {{
+        let case = $case;
+        params![
+            case.uid,
+            case.reference,
+            case.title,
+            $vendor,
+            $marketplace,
+            case.product,
+            case.order_ref,
+            case.customer,
+            case.owner,
+            case.category.as_str(),
+            case.priority.as_str(),
+            case.status.as_str(),
+            millis(case.opened_at),
+            millis_opt(case.resolved_at),
+            millis_opt(case.closed_at),
+            case.outcome.map(|o| o.as_str()),
+            case.purchase_amount.map(|m| m.0),
+            case.refund_amount.map(|m| m.0),
+            case.currency,
+            case.customer_cost.map(|m| m.0),
+            case.customer_minutes,
+            case.churned,
+            case.csat,
+            case.effort,
+            case.reopens,
+            case.stage().as_str(),
+            if case.id > 0 { Some(case.id) } else { None },
+        ]
+    }};
+}
+pub(super) use case_values;
+
+/// A touch row's columns, in the order of `touch_values!`.
+pub(super) const TOUCH_COLS: &str = "case_id, at, channel, started_by, party_id, minutes, \
+    wait_minutes, outcome, ask, promise_due, waiting_on, note, id";
+
+/// The values of a touch's row: `TOUCH_COLS` (the id NULL for none).
+macro_rules! touch_values {
+    ($case_id:expr, $t:expr, $party:expr) => {{
+        let t = $t;
+        params![
+            $case_id,
+            millis(t.at),
+            t.channel.as_str(),
+            t.started_by.as_str(),
+            $party,
+            t.minutes,
+            t.wait_minutes,
+            t.outcome.as_str(),
+            t.ask.map(|a| a.as_str()),
+            millis_opt(t.promise_due),
+            t.waiting_on.map(|w| w.as_str()),
+            t.note,
+            if t.id > 0 { Some(t.id) } else { None },
+        ]
+    }};
+}
+pub(super) use touch_values;
+
 static CASE_SQL: std::sync::LazyLock<CaseSql> = std::sync::LazyLock::new(|| {
-    const COLS: &str =
-        "uid, ref, title, vendor_id, marketplace_id, product, order_ref, customer, owner, \
-        category, priority, status, opened_at, resolved_at, closed_at, outcome, purchase_amount, \
-        refund_amount, currency, customer_cost, customer_minutes, churned, csat, effort, reopens, stage";
+    const COLS: &str = CASE_COLS;
     let insert = |more: &str, more_values: &str| {
         format!(
             "INSERT INTO cases ({COLS}, id{more}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27{more_values})
@@ -171,35 +238,7 @@ fn write_case_row(
         .as_deref()
         .map(|m| vendor_id(conn, m))
         .transpose()?;
-    let values = params![
-        case.uid,
-        case.reference,
-        case.title,
-        vendor,
-        marketplace,
-        case.product,
-        case.order_ref,
-        case.customer,
-        case.owner,
-        case.category.as_str(),
-        case.priority.as_str(),
-        case.status.as_str(),
-        millis(case.opened_at),
-        millis_opt(case.resolved_at),
-        millis_opt(case.closed_at),
-        case.outcome.map(|o| o.as_str()),
-        case.purchase_amount.map(|m| m.0),
-        case.refund_amount.map(|m| m.0),
-        case.currency,
-        case.customer_cost.map(|m| m.0),
-        case.customer_minutes,
-        case.churned,
-        case.csat,
-        case.effort,
-        case.reopens,
-        case.stage().as_str(),
-        if case.id > 0 { Some(case.id) } else { None },
-    ];
+    let values = case_values!(case, vendor, marketplace);
     let id = if insert {
         // The id it comes with when that is free, else the next one: the
         // primary key says which, in the same statement.
@@ -357,28 +396,16 @@ fn write_touch_fields(
         }
     }
     let party = t.party.as_deref().map(|p| vendor_id(conn, p)).transpose()?;
-    let values = params![
-        case_id,
-        millis(t.at),
-        t.channel.as_str(),
-        t.started_by.as_str(),
-        party,
-        t.minutes,
-        t.wait_minutes,
-        t.outcome.as_str(),
-        t.ask.map(|a| a.as_str()),
-        millis_opt(t.promise_due),
-        t.waiting_on.map(|w| w.as_str()),
-        t.note,
-        if t.id > 0 { Some(t.id) } else { None },
-    ];
+    let values = touch_values!(case_id, t, party);
     if insert {
         // The id it comes with when that is free, else the next one.
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO touchpoints (case_id, at, channel, started_by, party_id, minutes, wait_minutes,
-             outcome, ask, promise_due, waiting_on, note, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)
-             ON CONFLICT (id) DO NOTHING RETURNING id",
-        )?;
+        static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "INSERT INTO touchpoints ({TOUCH_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)
+                 ON CONFLICT (id) DO NOTHING RETURNING id"
+            )
+        });
+        let mut stmt = conn.prepare_cached(&INSERT)?;
         match stmt.query_row(values, |r| r.get(0)).optional()? {
             Some(id) => Ok(id),
             None => {
@@ -470,7 +497,7 @@ pub(super) fn insert_case(
                     .is_some_and(crate::domain::as_of::is_timed)
         })
     });
-    let early = if keeps_ids(&touches) && !timed_trail {
+    let mut early = if keeps_ids(&touches) && !timed_trail {
         let setup = sla.get(conn)?;
         match ready.and_then(|r| r.made_with(now, &setup)) {
             Some(s) => Some(s),
@@ -486,15 +513,41 @@ pub(super) fn insert_case(
     } else {
         None
     };
-    let id = write_case_row(conn, &case, true, early.as_ref())?;
-    case.id = id;
     let mut renumbered = Vec::new();
-    for t in touches.iter_mut() {
-        let given = t.id;
-        t.id = write_touch_fields(conn, id, t, true)?;
-        renumbered.push((given, t.id));
-    }
-    queue_touch_notes(conn, &touches)?;
+    // On a server writing in bulk, the rows wait to go together (a trail
+    // that changed timed fields is read back: its case goes row by row).
+    let server = super::server_rows::bulk(conn).filter(|_| !timed_trail);
+    let mut deferred = None;
+    let id = match server {
+        Some(pg) => {
+            let setup = sla.get(conn)?;
+            let summarize = |case: &Case, touches: &[Touchpoint]| -> Result<Summary> {
+                Ok(summary_of(case, touches, now, th, rates, setup.as_deref()))
+            };
+            let (s, vendor) = super::server_rows::defer_case(
+                conn,
+                pg,
+                &mut case,
+                &mut touches,
+                early.take(),
+                &mut renumbered,
+                summarize,
+            )?;
+            deferred = Some((pg, s, vendor));
+            case.id
+        }
+        None => {
+            let id = write_case_row(conn, &case, true, early.as_ref())?;
+            case.id = id;
+            for t in touches.iter_mut() {
+                let given = t.id;
+                t.id = write_touch_fields(conn, id, t, true)?;
+                renumbered.push((given, t.id));
+            }
+            queue_touch_notes(conn, &touches)?;
+            id
+        }
+    };
     if history.is_none() {
         // One event for the case and the touches it came with: they were
         // logged together, in one action.
@@ -528,12 +581,25 @@ pub(super) fn insert_case(
             append_text(conn, id, e, touchpoint)?;
         }
     }
+    if let Some((pg, s, vendor)) = deferred {
+        super::server_rows::defer_derived(conn, pg, &case, vendor, &s)?;
+        return Ok(id);
+    }
     match early {
         Some(s) if renumbered.iter().all(|(given, kept)| given == kept) => {
             super::summary::write(conn, &case, &s, true, true)?
         }
         _ if timed_trail => refresh_summary(conn, id, now, th, rates, sla)?,
-        _ => write_summary(conn, &case, &touches, now, th, rates, sla)?,
+        // The row holds the summary made with the touch ids it came with,
+        // but some were taken: made again with the ids kept, and written
+        // whole, flags included (the row's flag list may be the same while
+        // no flag is kept yet).
+        Some(_) => {
+            let setup = sla.get(conn)?;
+            let s = summary_of(&case, &touches, now, th, rates, setup.as_deref());
+            super::summary::write(conn, &case, &s, false, true)?
+        }
+        None => write_summary(conn, &case, &touches, now, th, rates, sla)?,
     }
     Ok(id)
 }
@@ -1060,6 +1126,10 @@ impl Store {
         // A setup the writer changed is read again after, kept or rolled back.
         let _fresh = super::sla_cache::ForgetAfter::new(&self.sla_cache);
         let tx = super::write_tx(&mut self.conn)?;
+        // On a server, new cases' rows go in bulk (see server_rows.rs).
+        if let Some(pg) = tx.postgres() {
+            pg.begin_bulk();
+        }
         let mut w = Writer {
             conn: &tx,
             thresholds: &self.thresholds,
@@ -1073,6 +1143,11 @@ impl Store {
         Ok(out)
     }
 }
+
+/// The case an incoming one is: by uid, else by ref.
+pub(super) const EXISTING_CASE: &str =
+    "SELECT coalesce((SELECT id FROM cases WHERE uid = ?1 AND ?1 <> ''),
+                     (SELECT id FROM cases WHERE ref = ?2))";
 
 /// Writes inside one transaction (imports, demo loading).
 pub struct Writer<'a> {
@@ -1110,13 +1185,13 @@ impl Writer<'_> {
         case.validate()?;
         in_time_order(&mut touches);
         // By uid, else by ref: one statement (an import asks it per case).
-        let existing: Option<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce((SELECT id FROM cases WHERE uid = ?1 AND ?1 <> ''),
-                                 (SELECT id FROM cases WHERE ref = ?2))",
-            )?
-            .query_row(params![case.uid, case.reference], |r| r.get(0))?;
+        let existing: Option<i64> = match super::server_rows::bulk(self.conn) {
+            Some(pg) => super::server_rows::existing_case(self.conn, pg, &case)?,
+            None => self
+                .conn
+                .prepare_cached(EXISTING_CASE)?
+                .query_row(params![case.uid, case.reference], |r| r.get(0))?,
+        };
         let Some(id) = existing else {
             return Ok(Merge::Created(insert_case(
                 self.conn,
@@ -1191,6 +1266,27 @@ impl Writer<'_> {
             self.sla_cache,
         )?;
         Ok(Merge::Updated(id))
+    }
+
+    /// Says which cases come next (as `merge_case` will be given them, in
+    /// any order): on a server, whether they are new is asked for all of
+    /// them at once, and the rows written so far go meanwhile. Nothing on
+    /// a file, which has no round trips to save.
+    pub fn expect(&mut self, cases: &[&Case]) -> Result<()> {
+        match super::server_rows::bulk(self.conn) {
+            Some(pg) => super::server_rows::expect_cases(pg, cases),
+            None => Ok(()),
+        }
+    }
+
+    /// How many cases to give `expect` at a time, of up to `most`: all of
+    /// them on a server writing in bulk, one on a file (which gains nothing
+    /// from it, and whose import reads the next cases while it writes).
+    pub fn batch_size(&self, most: usize) -> usize {
+        match super::server_rows::bulk(self.conn) {
+            Some(_) => most,
+            None => 1,
+        }
     }
 
     pub fn add_vendor_alias(&mut self, vendor: &str, alias: &str) -> Result<()> {

@@ -7,6 +7,7 @@ use crate::domain::as_of::{resolutions_before_reopening, FieldChange};
 use crate::domain::time::from_millis;
 use crate::domain::Case;
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -139,7 +140,12 @@ impl From<Event> for EventText {
 }
 
 pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
-    let kept = |v: &Value| KeptValue::of(&e.kind, v.to_string());
+    // A server keeps every value as text (and compresses large ones itself).
+    let server = conn.postgres().is_some();
+    let kept = |v: &Value| match server {
+        true => KeptValue::Text(v.to_string()),
+        false => KeptValue::of(&e.kind, v.to_string()),
+    };
     let (old, new) = (e.old.as_ref().map(kept), e.new.as_ref().map(kept));
     insert(
         conn,
@@ -185,21 +191,31 @@ fn insert(
     old: Option<&KeptValue>,
     new: Option<&KeptValue>,
 ) -> Result<()> {
-    // A server keeps every value as text (and compresses large ones itself).
-    let unpacked = |v: Option<&KeptValue>| -> Result<Option<KeptValue>> {
-        match v {
-            Some(packed @ KeptValue::Packed(_)) if conn.postgres().is_some() => Ok(Some(
-                KeptValue::Text(packed.text().map_err(super::StoreError::Server)?),
-            )),
-            other => Ok(other.cloned()),
+    if let Some(pg) = conn.postgres() {
+        // A server keeps every value as text (and compresses large ones itself).
+        let text = |v: Option<&KeptValue>| -> Result<SqlValue> {
+            Ok(match v {
+                Some(v) => SqlValue::Text(v.text().map_err(super::StoreError::Server)?),
+                None => SqlValue::Null,
+            })
+        };
+        let values = [
+            at.timestamp_millis().into(),
+            case_id.into(),
+            touchpoint.into(),
+            kind.to_string().into(),
+            field.map(str::to_string).into(),
+            text(old)?,
+            text(new)?,
+        ];
+        if pg.bulk() {
+            return super::server_rows::defer_event(pg, values);
         }
-    };
-    let (old, new) = (unpacked(old)?, unpacked(new)?);
-    conn.prepare_cached(
-        "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
+        conn.prepare_cached(INSERT)?
+            .execute(super::db::params_from_iter(values))?;
+        return Ok(());
+    }
+    conn.prepare_cached(INSERT)?.execute(params![
         at.timestamp_millis(),
         case_id,
         touchpoint,
@@ -210,6 +226,10 @@ fn insert(
     ])?;
     Ok(())
 }
+
+const INSERT: &str =
+    "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 /// A case's recorded changes to the fields that depend on when it is looked
 /// at (status, resolution, closing, outcome, reopens), oldest first.

@@ -15,6 +15,7 @@ use crate::domain::sla::{tally::SlaFacts, SlaState};
 use crate::domain::time::{from_millis, hours};
 use crate::domain::{Case, Money, WaitingOn};
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
 
 /// The record's layout version (its first byte); another means "measure live".
 const FORMAT: u8 = 1;
@@ -136,16 +137,25 @@ fn some_u8(x: u8) -> Option<u8> {
 
 /// The number of a channel name in `channel_names` (added when new).
 fn channel_number(conn: &Connection, name: &str) -> Result<i64> {
-    let found = conn
-        .prepare_cached("SELECT id FROM channel_names WHERE name = ?1")?
-        .query_row([name], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = found {
+    // A bulk write on a server asks once per channel (see db/pg_rows.rs).
+    let server = conn.postgres();
+    if let Some(id) = server.and_then(|pg| pg.looked_up("channel", name)) {
         return Ok(id);
     }
-    Ok(conn
-        .prepare_cached("INSERT INTO channel_names (name) VALUES (?1) RETURNING id")?
-        .query_row([name], |r| r.get(0))?)
+    let found = conn
+        .prepare_apart("SELECT id FROM channel_names WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    let id = match found {
+        Some(id) => id,
+        None => conn
+            .prepare_apart("INSERT INTO channel_names (name) VALUES (?1) RETURNING id")?
+            .query_row([name], |r| r.get(0))?,
+    };
+    if let Some(pg) = server {
+        pg.keep_looked_up("channel", name, id);
+    }
+    Ok(id)
 }
 
 /// Members as kept: per member its number and pattern bits, u32 little-endian.
@@ -208,6 +218,25 @@ pub(super) fn write_figures(
         millis(s.figures_from),
     ])?;
     Ok(())
+}
+
+/// A new case's row of `case_figures` after its first five columns (case_id,
+/// opened_at, vendor_id, category, stage): valid_until, ball, ball_since,
+/// record, channels, parties, settled_at, figures_from, as `write_figures`
+/// writes them.
+pub(super) fn figures_values(conn: &Connection, s: &Summary) -> Result<[Value; 8]> {
+    let (f, valid_until) = (&s.figures, s.next_change);
+    let opt = |t: Option<DateTime<Utc>>| t.map_or(Value::Null, |t| Value::Integer(millis(t)));
+    Ok([
+        opt(valid_until),
+        Value::Integer(ball_code(f.ball).into()),
+        opt(f.ball_since),
+        Value::Blob(record(f, valid_until)),
+        Value::Blob(encoded_channels(conn, f)?),
+        Value::Blob(encoded_parties(conn, f)?),
+        opt(s.settled_at),
+        Value::Integer(millis(s.figures_from)),
+    ])
 }
 
 /// A record's figures at `now` (ms), or None when they do not hold at `now`

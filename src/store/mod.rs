@@ -19,6 +19,7 @@ pub mod query;
 pub mod report;
 mod report_pass;
 mod rows;
+mod server_rows;
 mod setup;
 pub mod sla;
 mod sla_cache;
@@ -185,9 +186,18 @@ pub(crate) fn write_tx(conn: &mut db::Connection) -> Result<db::Transaction<'_>>
 /// The number of casebook writes the connection's current view includes.
 pub(crate) fn writes_seen(conn: &db::Connection) -> Result<i64> {
     use rusqlite::OptionalExtension;
-    Ok(conn
+    // A bulk transaction holds the write lock: the count stays as it read it.
+    let bulk = conn.postgres().filter(|pg| pg.bulk());
+    if let Some(n) = bulk.and_then(|pg| pg.looked_up("writes", "")) {
+        return Ok(n);
+    }
+    let n = conn
         .prepare_cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'writes'")?
         .query_row([], |r| r.get(0))
         .optional()?
-        .unwrap_or(0))
+        .unwrap_or(0);
+    if let Some(pg) = bulk {
+        pg.keep_looked_up("writes", "", n);
+    }
+    Ok(n)
 }

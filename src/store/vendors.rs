@@ -23,21 +23,32 @@ pub fn stored_name(conn: &Connection, name: &str) -> Result<Option<String>> {
 /// The id of the vendor with this name or alias, created if there is none.
 pub fn vendor_id(conn: &Connection, name: &str) -> Result<i64> {
     let key = name_key(name);
+    // A bulk write on a server asks once per vendor (see db/pg_rows.rs).
+    let server = conn.postgres();
+    if let Some(id) = server.and_then(|pg| pg.looked_up("vendor", &key)) {
+        return Ok(id);
+    }
+    let id = vendor_id_of_key(conn, name, &key)?;
+    if let Some(pg) = server {
+        pg.keep_looked_up("vendor", &key, id);
+    }
+    Ok(id)
+}
+
+fn vendor_id_of_key(conn: &Connection, name: &str, key: &str) -> Result<i64> {
     let found: Option<i64> = conn
-        .prepare_cached(
+        .prepare_apart(
             "SELECT id FROM vendors WHERE name_key = ?1
              UNION ALL SELECT vendor_id FROM vendor_aliases WHERE alias_key = ?1 LIMIT 1",
         )?
-        .query_row([&key], |r| r.get(0))
+        .query_row([key], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
         return Ok(id);
     }
-    Ok(conn.query_row(
-        "INSERT INTO vendors (name, name_key) VALUES (?1, ?2) RETURNING id",
-        params![name.trim(), key],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_apart("INSERT INTO vendors (name, name_key) VALUES (?1, ?2) RETURNING id")?
+        .query_row(params![name.trim(), key], |r| r.get(0))?)
 }
 
 impl Store {

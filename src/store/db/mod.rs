@@ -15,6 +15,9 @@
 
 mod dialect;
 pub(crate) mod pg;
+mod pg_rows;
+
+pub use pg_rows::CopyTable;
 
 use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
 pub use rusqlite::{Error, OptionalExtension, Result};
@@ -85,6 +88,18 @@ impl Connection {
             inner: match &self.inner {
                 Inner::Sqlite(c) => Stmt::Cached(c.prepare_cached(sql)?),
                 Inner::Postgres(p) => Stmt::Pg(p.prepare(sql)?, Vec::new()),
+            },
+        })
+    }
+
+    /// `prepare_cached`, for a statement over tables that rows waiting to
+    /// go in bulk never go to (vendors, channel names): on a server it runs
+    /// without sending them first (see pg_rows.rs).
+    pub fn prepare_apart(&self, sql: &str) -> Result<Statement<'_>> {
+        Ok(Statement {
+            inner: match &self.inner {
+                Inner::Sqlite(c) => Stmt::Cached(c.prepare_cached(sql)?),
+                Inner::Postgres(p) => Stmt::PgApart(p.prepare(sql)?),
             },
         })
     }
@@ -203,6 +218,8 @@ enum Stmt<'c> {
     Plain(rusqlite::Statement<'c>),
     /// The prepared statement and the values bound one by one so far.
     Pg(pg::Prepared<'c>, Vec<Value>),
+    /// A statement that needs no row waiting in bulk sent first.
+    PgApart(pg::Prepared<'c>),
 }
 
 impl<'c> Statement<'c> {
@@ -210,7 +227,7 @@ impl<'c> Statement<'c> {
         match &mut self.inner {
             Stmt::Cached(s) => Some(s),
             Stmt::Plain(s) => Some(s),
-            Stmt::Pg(..) => None,
+            Stmt::Pg(..) | Stmt::PgApart(_) => None,
         }
     }
 
@@ -218,10 +235,14 @@ impl<'c> Statement<'c> {
         if let Some(s) = self.sqlite() {
             return params.with_values(&mut |v| s.execute(v));
         }
-        let Stmt::Pg(p, _) = &self.inner else {
-            unreachable!()
-        };
-        params.with_values(&mut |v| p.execute(&owned(v)?))
+        match &self.inner {
+            Stmt::Pg(p, _) => params.with_values(&mut |v| p.execute(&owned(v)?)),
+            Stmt::PgApart(p) => params.with_values(&mut |v| {
+                let rows = p.query_ignoring_deferred(&owned(v)?)?;
+                Ok(rows.len())
+            }),
+            _ => unreachable!(),
+        }
     }
 
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
@@ -230,6 +251,10 @@ impl<'c> Statement<'c> {
             Stmt::Plain(s) => s,
             Stmt::Pg(p, _) => {
                 let rows = params.with_values(&mut |v| p.query(&owned(v)?))?;
+                return Ok(Rows::Pg(rows.into_iter(), None));
+            }
+            Stmt::PgApart(p) => {
+                let rows = params.with_values(&mut |v| p.query_ignoring_deferred(&owned(v)?))?;
                 return Ok(Rows::Pg(rows.into_iter(), None));
             }
         };
@@ -276,12 +301,12 @@ impl<'c> Statement<'c> {
             return s.raw_bind_parameter(index, value);
         }
         let Stmt::Pg(_, bound) = &mut self.inner else {
-            unreachable!()
+            unreachable!("bound one by one on a statement made with `prepare` or `prepare_cached`")
         };
         if bound.len() < index {
             bound.resize(index, Value::Null);
         }
-        bound[index - 1] = owned_one(&value)?;
+        bound[index - 1] = value_of(&value)?;
         Ok(())
     }
 
@@ -457,7 +482,8 @@ macro_rules! sql_params {
 }
 pub use crate::sql_params as params;
 
-fn owned_one(v: &dyn ToSql) -> Result<Value> {
+/// A parameter's value, owned.
+pub fn value_of(v: &dyn ToSql) -> Result<Value> {
     Ok(match v.to_sql()? {
         ToSqlOutput::Borrowed(r) => match r {
             ValueRef::Null => Value::Null,
@@ -476,7 +502,7 @@ fn owned_one(v: &dyn ToSql) -> Result<Value> {
 }
 
 fn owned(values: &[&dyn ToSql]) -> Result<Vec<Value>> {
-    values.iter().map(|v| owned_one(*v)).collect()
+    values.iter().map(|v| value_of(*v)).collect()
 }
 
 /// The server's own error, when `e` came from PostgreSQL.

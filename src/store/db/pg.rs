@@ -13,18 +13,68 @@ use std::collections::HashMap;
 use std::sync::Arc as Rc;
 
 pub struct Pg {
-    client: RefCell<postgres::Client>,
-    prepared: RefCell<HashMap<String, Rc<postgres::Statement>>>,
+    pub(super) client: RefCell<Slot>,
+    /// Each statement as prepared, and what it may write.
+    prepared: RefCell<HashMap<String, (Rc<postgres::Statement>, Writes)>>,
     changes: Cell<u64>,
     in_transaction: Cell<bool>,
     /// The schema casebook's tables are in (SQLite's `main.`).
     schema: String,
+    /// Rows waiting to be sent in bulk (see pg_rows.rs).
+    pub(super) bulk: RefCell<super::pg_rows::Bulk>,
+}
+
+/// Where the client is.
+pub(super) enum Slot {
+    Here(Box<postgres::Client>),
+    /// On a thread that sends rows in bulk (pg_rows.rs); it comes back
+    /// with how that went.
+    Away(
+        std::thread::JoinHandle<(
+            Box<postgres::Client>,
+            std::result::Result<(), postgres::Error>,
+        )>,
+    ),
+    /// Gone with a thread that failed.
+    Lost,
 }
 
 /// A prepared statement of a connection.
 pub struct Prepared<'c> {
     pg: &'c Pg,
     statement: Rc<postgres::Statement>,
+    writes: Writes,
+}
+
+/// What a statement may write, as its first words say.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Writes {
+    /// Nothing: a SELECT.
+    Nothing,
+    /// Rows added to this table only: a plain INSERT (no `DO UPDATE`).
+    Adds(String),
+    /// Anything.
+    Changes,
+}
+
+impl Writes {
+    pub(super) fn of(sql: &str) -> Writes {
+        let words: Vec<String> = (sql.split_whitespace().take(3))
+            .map(|w| w.to_ascii_uppercase())
+            .collect();
+        match words.first().map(String::as_str) {
+            Some("SELECT") => Writes::Nothing,
+            Some("INSERT")
+                if words.get(1).is_some_and(|w| w == "INTO")
+                    && !sql.to_ascii_uppercase().contains("DO UPDATE") =>
+            {
+                let table = sql.split_whitespace().nth(2).unwrap_or_default();
+                let name = table.split('(').next().unwrap_or_default();
+                Writes::Adds(name.to_string())
+            }
+            _ => Writes::Changes,
+        }
+    }
 }
 
 /// With CASEBOOK_DEBUG_SQL set, a statement the server refused is printed
@@ -33,6 +83,13 @@ fn debug_sql(sql: &str, e: &postgres::Error) {
     if std::env::var_os("CASEBOOK_DEBUG_SQL").is_some() {
         eprintln!("-- refused: {e:?}\n{sql}");
     }
+}
+
+/// The client went with a thread that failed.
+fn lost() -> Error {
+    Error::UserFunctionError(
+        "lost the connection to the database server (a thread sending rows failed)".into(),
+    )
 }
 
 /// A server's error, carried in rusqlite's.
@@ -48,17 +105,35 @@ impl Pg {
             .get(0);
         Ok(Pg {
             schema,
-            client: RefCell::new(client),
+            client: RefCell::new(Slot::Here(Box::new(client))),
             prepared: RefCell::new(HashMap::new()),
             changes: Cell::new(0),
             in_transaction: Cell::new(false),
+            bulk: RefCell::new(Default::default()),
         })
     }
 
     /// The client itself, for what the store's connection does not say
-    /// (LISTEN, COPY, cancelling).
-    pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
-        self.client.borrow_mut()
+    /// (LISTEN, COPY, cancelling), once rows sent in bulk have gone (their
+    /// error, if any, is this call's). Rows still waiting are not sent
+    /// first: call `send_deferred` before a statement that needs them.
+    pub fn client(&self) -> Result<std::cell::RefMut<'_, postgres::Client>> {
+        let mut slot = self.client.borrow_mut();
+        if let Slot::Away(_) = &*slot {
+            let Slot::Away(sending) = std::mem::replace(&mut *slot, Slot::Lost) else {
+                unreachable!()
+            };
+            let (client, sent) = sending.join().map_err(|_| lost())?;
+            *slot = Slot::Here(client);
+            sent.map_err(wrap)?;
+        }
+        match &*slot {
+            Slot::Here(_) => Ok(std::cell::RefMut::map(slot, |s| match s {
+                Slot::Here(c) => &mut **c,
+                _ => unreachable!(),
+            })),
+            _ => Err(lost()),
+        }
     }
 
     pub fn in_transaction(&self) -> bool {
@@ -70,16 +145,17 @@ impl Pg {
     }
 
     pub fn prepare(&self, sql: &str) -> Result<Prepared<'_>> {
-        if let Some(statement) = self.prepared.borrow().get(sql) {
+        if let Some((statement, writes)) = self.prepared.borrow().get(sql) {
             return Ok(Prepared {
                 pg: self,
                 statement: statement.clone(),
+                writes: writes.clone(),
             });
         }
         let translated = dialect::postgres(sql, &self.schema);
+        let writes = Writes::of(&translated);
         let statement = Rc::new(
-            self.client
-                .borrow_mut()
+            self.client()?
                 .prepare(&translated)
                 .inspect_err(|e| debug_sql(&translated, e))
                 .map_err(wrap)?,
@@ -90,25 +166,43 @@ impl Pg {
         if prepared.len() > 1_000 {
             prepared.clear();
         }
-        prepared.insert(sql.to_string(), statement.clone());
+        prepared.insert(sql.to_string(), (statement.clone(), writes.clone()));
         Ok(Prepared {
             pg: self,
             statement,
+            writes,
         })
     }
 
     pub fn batch(&self, sql: &str) -> Result<()> {
         let translated = dialect::postgres(sql, &self.schema);
         let first = translated.trim_start().to_ascii_uppercase();
+        let ends = first.starts_with("COMMIT") || first.starts_with("ROLLBACK");
+        if first.starts_with("COMMIT") {
+            // The rows waiting go in before the commit; if they cannot,
+            // nothing of the transaction is kept.
+            if let Err(e) = self.send_deferred() {
+                let _ = self.client().map(|mut c| c.batch_execute("ROLLBACK"));
+                self.in_transaction.set(false);
+                self.end_bulk();
+                return Err(e);
+            }
+        } else if ends || first.starts_with("BEGIN") {
+            // What was sent or waits is dropped with the transaction.
+            let _ = self.client();
+            self.end_bulk();
+        } else {
+            self.before_statement(&Writes::Changes)?;
+        }
         let result = self
-            .client
-            .borrow_mut()
+            .client()?
             .batch_execute(&translated)
             .inspect_err(|e| debug_sql(&translated, e));
         if first.starts_with("BEGIN") {
             self.in_transaction.set(result.is_ok());
-        } else if first.starts_with("COMMIT") || first.starts_with("ROLLBACK") {
+        } else if ends {
             self.in_transaction.set(false);
+            self.end_bulk();
         }
         // Statements prepared over a table that a temporary view now
         // shadows (--as-of) would go on reading the table.
@@ -125,6 +219,14 @@ impl Pg {
     }
 }
 
+impl Drop for Pg {
+    fn drop(&mut self) {
+        // Rows on their way are waited for, so that the connection closes
+        // in order (the transaction they belong to was not committed).
+        let _ = self.client();
+    }
+}
+
 impl Prepared<'_> {
     fn bound<'v>(&self, values: &'v [Value]) -> Result<Vec<Param<'v>>> {
         let types = self.statement.params();
@@ -135,13 +237,13 @@ impl Prepared<'_> {
     }
 
     pub fn execute(&self, values: &[Value]) -> Result<usize> {
+        self.pg.before_statement(&self.writes)?;
         let params = self.bound(values)?;
         let refs: Vec<&(dyn PgToSql + Sync)> =
             params.iter().map(|p| p as &(dyn PgToSql + Sync)).collect();
         let n = self
             .pg
-            .client
-            .borrow_mut()
+            .client()?
             .execute(&*self.statement, &refs)
             .map_err(wrap)?;
         self.pg.changes.set(n);
@@ -149,13 +251,19 @@ impl Prepared<'_> {
     }
 
     pub fn query(&self, values: &[Value]) -> Result<Vec<Vec<Value>>> {
+        self.pg.before_statement(&self.writes)?;
+        self.query_ignoring_deferred(values)
+    }
+
+    /// `query` without first sending the rows waiting in bulk: for a read
+    /// whose answer they cannot change (see pg_rows.rs).
+    pub fn query_ignoring_deferred(&self, values: &[Value]) -> Result<Vec<Vec<Value>>> {
         let params = self.bound(values)?;
         let refs: Vec<&(dyn PgToSql + Sync)> =
             params.iter().map(|p| p as &(dyn PgToSql + Sync)).collect();
         let rows = self
             .pg
-            .client
-            .borrow_mut()
+            .client()?
             .query(&*self.statement, &refs)
             .map_err(wrap)?;
         if !rows.is_empty() && !self.statement.columns().is_empty() {
@@ -178,7 +286,7 @@ fn row_values(row: &postgres::Row) -> Result<Vec<Value>> {
 
 /// One parameter, converted to the type the server expects there.
 #[derive(Debug)]
-struct Param<'v>(&'v Value);
+pub(super) struct Param<'v>(pub(super) &'v Value);
 
 type BoxError = Box<dyn std::error::Error + Sync + Send>;
 
@@ -349,4 +457,33 @@ fn numeric(raw: &[u8]) -> std::result::Result<Value, BoxError> {
         }
     }
     Ok(Value::Real(if negative { -real } else { real }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Writes;
+
+    #[test]
+    fn a_statement_says_what_it_may_write() {
+        assert_eq!(Writes::of("  select 1"), Writes::Nothing);
+        assert_eq!(
+            Writes::of("INSERT INTO vendors (name, name_key) VALUES ($1, $2) RETURNING id"),
+            Writes::Adds("vendors".into())
+        );
+        assert_eq!(
+            Writes::of(
+                "INSERT INTO case_tags(case_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            ),
+            Writes::Adds("case_tags".into())
+        );
+        assert_eq!(
+            Writes::of("INSERT INTO meta (key, value) VALUES ('writes', '1') ON CONFLICT (key) DO UPDATE SET value = 2"),
+            Writes::Changes
+        );
+        assert_eq!(Writes::of("UPDATE cases SET title = $1"), Writes::Changes);
+        assert_eq!(
+            Writes::of("WITH x AS (SELECT 1) DELETE FROM t"),
+            Writes::Changes
+        );
+    }
 }
