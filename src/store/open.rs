@@ -353,13 +353,21 @@ impl Store {
     pub fn data_version(&self) -> Result<i64> {
         match self.conn.sqlite() {
             Some(file) => Ok(file.pragma_query_value(None, "data_version", |r| r.get(0))?),
-            None => super::writes_seen(&self.conn),
+            None => match self.conn.postgres() {
+                Some(server) => Ok(server.writes_heard()?),
+                None => super::writes_seen(&self.conn),
+            },
         }
     }
 
     /// An online, consistent copy of the database at `dest`, readable by
     /// its owner alone.
     pub fn backup(&self, dest: &Path) -> Result<()> {
+        if self.conn.postgres().is_some() {
+            return Err(StoreError::Server(
+                "a PostgreSQL database is backed up with the server's own tools: pg_dump (see the README's \"Working as a team\"), or 'casebook copy --to FILE' for a casebook file".into(),
+            ));
+        }
         if dest.exists() {
             return Err(cannot_open(
                 dest,
@@ -376,6 +384,9 @@ impl Store {
 
     /// Integrity, foreign keys and schema version; returns the problems found.
     pub fn check(&self) -> Result<Vec<String>> {
+        if self.conn.postgres().is_some() {
+            return super::open_server::check(&self.conn);
+        }
         let mut problems = Vec::new();
         let file = self.file()?;
         let mut stmt = file.prepare("PRAGMA integrity_check")?;
@@ -447,6 +458,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
+        if self.conn.postgres().is_some() {
+            return super::open_server::schema_version(&self.conn);
+        }
         Ok(self
             .file()?
             .pragma_query_value(None, "user_version", |r| r.get(0))?)

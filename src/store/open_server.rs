@@ -84,7 +84,7 @@ impl Store {
 }
 
 /// The schema's number (0: not a casebook yet).
-fn schema_version(conn: &Connection) -> Result<i64> {
+pub(super) fn schema_version(conn: &Connection) -> Result<i64> {
     let recorded: bool = conn.query_row(
         "SELECT to_regclass('casebook_schema') IS NOT NULL",
         [],
@@ -162,4 +162,29 @@ fn migrate(conn: &Connection) -> Result<()> {
             Err(e)
         }
     }
+}
+
+/// What `check` finds wrong in a server's casebook: its schema's version,
+/// and the triggers that keep the trail append-only. (Foreign keys and the
+/// note index the server keeps itself.)
+pub(super) fn check(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let version = schema_version(conn)?;
+    if version != *SERVER_SCHEMA_VERSION {
+        problems.push(format!(
+            "schema: version {version}, expected {}",
+            *SERVER_SCHEMA_VERSION
+        ));
+    }
+    for trigger in ["events_are_never_updated", "events_are_never_deleted"] {
+        let n: i64 = conn.query_row(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = ?1 AND tgrelid = to_regclass('events') AND tgenabled <> 'D'",
+            [trigger],
+            |r| r.get(0),
+        )?;
+        if n == 0 {
+            problems.push(format!("schema: trigger {trigger} is missing or disabled"));
+        }
+    }
+    Ok(problems)
 }

@@ -19,6 +19,10 @@ pub struct Pg {
     in_transaction: Cell<bool>,
     /// The schema casebook's tables are in (SQLite's `main.`).
     schema: String,
+    /// Whether this connection listens for other clients' writes, and how
+    /// many it has heard of.
+    listening: Cell<bool>,
+    heard: Cell<i64>,
 }
 
 /// A prepared statement of a connection.
@@ -52,7 +56,32 @@ impl Pg {
             prepared: RefCell::new(HashMap::new()),
             changes: Cell::new(0),
             in_transaction: Cell::new(false),
+            listening: Cell::new(false),
+            heard: Cell::new(0),
         })
+    }
+
+    /// How many writes this connection has been told of (NOTIFY casebook,
+    /// sent by every write at its commit: migrations/postgres): it moves
+    /// when anyone writes, which is how screens learn to refresh, without
+    /// reading a table. The first call starts listening.
+    pub fn writes_heard(&self) -> Result<i64> {
+        let mut client = self.client.borrow_mut();
+        if !self.listening.get() {
+            client.batch_execute("LISTEN casebook").map_err(wrap)?;
+            self.listening.set(true);
+        }
+        let mut notifications = client.notifications();
+        let mut heard = self.heard.get();
+        let mut pending = notifications.iter();
+        while postgres::fallible_iterator::FallibleIterator::next(&mut pending)
+            .map_err(wrap)?
+            .is_some()
+        {
+            heard += 1;
+        }
+        self.heard.set(heard);
+        Ok(heard)
     }
 
     /// The client itself, for what the store's connection does not say
