@@ -259,3 +259,66 @@ fn an_empty_database_is_not_made_a_casebook_by_a_command_that_reads() {
         0
     );
 }
+
+/// The README's "Working as a team", followed: a database owned by a group
+/// of writers, two writers (the first to connect makes the schema, the
+/// other writes to it at once), a reader; each event names its writer.
+#[test]
+fn the_readme_team_setup_gives_two_writers_and_a_reader() {
+    let Some(server) = common::pg::server() else {
+        return;
+    };
+    let n = std::process::id();
+    let (team, ana, bob, rita, db) = (
+        format!("team_{n}"),
+        format!("ana_{n}"),
+        format!("bob_{n}"),
+        format!("rita_{n}"),
+        format!("casebook_team_{n}"),
+    );
+    run_sql(
+        &server,
+        &format!(
+            "CREATE ROLE {team} NOLOGIN;
+             CREATE ROLE {ana} LOGIN IN ROLE {team};
+             CREATE ROLE {bob} LOGIN IN ROLE {team};
+             CREATE ROLE {rita} LOGIN;
+             GRANT pg_read_all_data TO {rita};"
+        ),
+    );
+    run_sql(&server, &format!("CREATE DATABASE {db} OWNER {team}"));
+    let url = common::pg::with_dbname(&server, &db);
+    let as_role = |role: &str| common::pg::with_userinfo(&url, role);
+    ok(casebook(&as_role(&ana)).args([
+        "add",
+        "--vendor",
+        "Acme",
+        "--title",
+        "Logged by ana",
+        "--ref",
+        "a1",
+    ]));
+    ok(casebook(&as_role(&bob)).args([
+        "touch",
+        "a1",
+        "--channel",
+        "phone",
+        "--from",
+        "customer",
+        "--outcome",
+        "sent",
+    ]));
+    ok(casebook(&as_role(&bob)).args(["status", "a1", "escalated"]));
+    let history = ok(casebook(&as_role(&rita)).args(["history", "a1", "--json"]));
+    assert!(history.contains("touch_added"), "{history}");
+    let err = failed(casebook(&as_role(&rita)).args(["status", "a1", "open"]));
+    assert!(err.contains("this database role may only read"), "{err}");
+    // The group owns the tables, whoever made them.
+    assert_eq!(
+        sql(
+            &url,
+            &format!("SELECT count(*) FROM pg_tables WHERE tablename = 'cases' AND tableowner = '{team}'")
+        ),
+        1
+    );
+}

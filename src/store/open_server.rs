@@ -2,7 +2,7 @@
 //! (migrations/postgres/, each numbered and recorded in `casebook_schema`),
 //! whether this role may write, and the store over the connection.
 
-use super::db::{pg::Pg, Connection};
+use super::db::{pg::Pg, Connection, OptionalExtension};
 use super::{Result, Store, StoreError};
 use include_dir::{include_dir, Dir};
 use std::path::PathBuf;
@@ -132,6 +132,23 @@ fn migrate(conn: &Connection) -> Result<()> {
             [MIGRATION_LOCK],
             |_| Ok(()),
         )?;
+        // The database's owner owns casebook's tables, so that every role
+        // that is a member of it (a team's writers) may write them, whoever
+        // connected first.
+        let owner: Option<String> = conn
+            .query_row(
+                "SELECT quote_ident(pg_get_userbyid(datdba)) FROM pg_database
+                  WHERE datname = current_database()
+                    AND pg_has_role(session_user, datdba, 'MEMBER')
+                    AND pg_get_userbyid(datdba) <> session_user
+                    AND NOT (SELECT rolsuper FROM pg_roles WHERE oid = datdba)",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(owner) = owner {
+            conn.execute_batch(&format!("SET LOCAL ROLE {owner}"))?;
+        }
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS casebook_schema (
                  version    BIGINT PRIMARY KEY,
