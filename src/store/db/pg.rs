@@ -14,7 +14,7 @@ use std::sync::Arc as Rc;
 
 pub struct Pg {
     client: RefCell<postgres::Client>,
-    prepared: RefCell<HashMap<String, Rc<postgres::Statement>>>,
+    prepared: RefCell<HashMap<String, (Rc<postgres::Statement>, Rc<String>)>>,
     changes: Cell<u64>,
     in_transaction: Cell<bool>,
     /// The schema casebook's tables are in (SQLite's `main.`).
@@ -23,13 +23,34 @@ pub struct Pg {
     /// many it has heard of.
     listening: Cell<bool>,
     heard: Cell<i64>,
+    /// Cursors opened so far (their names).
+    cursors: Cell<u64>,
 }
 
 /// A prepared statement of a connection.
 pub struct Prepared<'c> {
     pg: &'c Pg,
     statement: Rc<postgres::Statement>,
+    /// Its text as the server reads it.
+    translated: Rc<String>,
 }
+
+/// Rows read a batch at a time through a server-side cursor, so that a
+/// million cases stream in bounded memory; other statements may run between
+/// two batches (the cursor lives until its transaction ends). Where no
+/// transaction is open, the cursor opens one of its own and commits it when
+/// dropped (a cursor reads one snapshot, whatever is written meanwhile).
+pub struct Cursor<'c> {
+    pg: &'c Pg,
+    name: String,
+    batch: std::vec::IntoIter<Vec<Value>>,
+    current: Option<Vec<Value>>,
+    done: bool,
+    own_transaction: bool,
+}
+
+/// Rows a cursor fetches at a time.
+const CURSOR_BATCH: usize = 2_000;
 
 /// With CASEBOOK_DEBUG_SQL set, a statement the server refused is printed
 /// with its error (for casebook's developers).
@@ -58,6 +79,7 @@ impl Pg {
             in_transaction: Cell::new(false),
             listening: Cell::new(false),
             heard: Cell::new(0),
+            cursors: Cell::new(0),
         })
     }
 
@@ -99,10 +121,11 @@ impl Pg {
     }
 
     pub fn prepare(&self, sql: &str) -> Result<Prepared<'_>> {
-        if let Some(statement) = self.prepared.borrow().get(sql) {
+        if let Some((statement, translated)) = self.prepared.borrow().get(sql) {
             return Ok(Prepared {
                 pg: self,
                 statement: statement.clone(),
+                translated: translated.clone(),
             });
         }
         let translated = dialect::postgres(sql, &self.schema);
@@ -119,10 +142,12 @@ impl Pg {
         if prepared.len() > 1_000 {
             prepared.clear();
         }
-        prepared.insert(sql.to_string(), statement.clone());
+        let translated = Rc::new(translated);
+        prepared.insert(sql.to_string(), (statement.clone(), translated.clone()));
         Ok(Prepared {
             pg: self,
             statement,
+            translated,
         })
     }
 
@@ -192,6 +217,88 @@ impl Prepared<'_> {
             self.pg.changes.set(rows.len() as u64);
         }
         rows.iter().map(row_values).collect()
+    }
+}
+
+impl<'c> Prepared<'c> {
+    /// The rows through a cursor (see `Cursor`).
+    pub fn open_cursor(&self, values: &[Value]) -> Result<Cursor<'c>> {
+        let pg = self.pg;
+        let own_transaction = !pg.in_transaction();
+        if own_transaction {
+            pg.batch("BEGIN")?;
+        }
+        let n = pg.cursors.get() + 1;
+        pg.cursors.set(n);
+        let mut cursor = Cursor {
+            pg,
+            name: format!("casebook_rows_{n}"),
+            batch: Vec::new().into_iter(),
+            current: None,
+            done: false,
+            own_transaction,
+        };
+        let declare = format!(
+            "DECLARE {} NO SCROLL CURSOR FOR {}",
+            cursor.name, self.translated
+        );
+        let statement = pg
+            .client
+            .borrow_mut()
+            .prepare(&declare)
+            .inspect_err(|e| debug_sql(&declare, e))
+            .map_err(wrap)?;
+        let declared = Prepared {
+            pg,
+            statement: Rc::new(statement),
+            translated: Rc::new(declare),
+        };
+        declared.execute(values)?;
+        cursor.fetch()?;
+        Ok(cursor)
+    }
+}
+
+impl Cursor<'_> {
+    fn fetch(&mut self) -> Result<()> {
+        let rows = self
+            .pg
+            .client
+            .borrow_mut()
+            .query(&format!("FETCH {CURSOR_BATCH} FROM {}", self.name), &[])
+            .map_err(wrap)?;
+        self.done = rows.len() < CURSOR_BATCH;
+        self.batch = rows
+            .iter()
+            .map(row_values)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter();
+        Ok(())
+    }
+
+    pub fn next_row(&mut self) -> Result<Option<&[Value]>> {
+        self.current = self.batch.next();
+        if self.current.is_none() && !self.done {
+            self.fetch()?;
+            self.current = self.batch.next();
+        }
+        Ok(self.current.as_deref())
+    }
+}
+
+impl Drop for Cursor<'_> {
+    fn drop(&mut self) {
+        if self.own_transaction {
+            // As if each statement had committed on its own: what was
+            // written meanwhile (a view's temporary tables) stays.
+            let _ = self.pg.batch("COMMIT");
+        } else {
+            let _ = self
+                .pg
+                .client
+                .borrow_mut()
+                .batch_execute(&format!("CLOSE {}", self.name));
+        }
     }
 }
 
