@@ -14,7 +14,7 @@ use std::sync::Arc as Rc;
 
 pub struct Pg {
     client: RefCell<postgres::Client>,
-    prepared: RefCell<HashMap<String, (Rc<postgres::Statement>, Rc<String>)>>,
+    prepared: RefCell<HashMap<String, Kept>>,
     changes: Cell<u64>,
     in_transaction: Cell<bool>,
     /// The schema casebook's tables are in (SQLite's `main.`).
@@ -26,6 +26,9 @@ pub struct Pg {
     /// Cursors opened so far (their names).
     cursors: Cell<u64>,
 }
+
+/// A statement kept prepared, with its text as the server read it.
+type Kept = (Rc<postgres::Statement>, Rc<String>);
 
 /// A prepared statement of a connection.
 pub struct Prepared<'c> {
