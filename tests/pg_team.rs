@@ -322,3 +322,42 @@ fn the_readme_team_setup_gives_two_writers_and_a_reader() {
         1
     );
 }
+
+/// A long write elsewhere (an import) holds the store's write lock: reading
+/// goes on, untouched by it; a write waits the config's busy timeout, then
+/// says the database is locked, never hangs.
+#[test]
+fn a_writer_waits_its_busy_timeout_and_readers_never_wait() {
+    let Some(db) = common::pg::fresh_database("locked") else {
+        return;
+    };
+    ok(casebook(&db).args(["add", "--vendor", "Acme", "--title", "A case"]));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[storage]\nbusy_timeout_ms = 700\n").unwrap();
+    let mut holder = casebook::db_url::PgTarget::parse(&db)
+        .unwrap()
+        .connect()
+        .unwrap();
+    holder
+        .batch_execute("BEGIN; UPDATE meta SET value = value WHERE key = 'writes';")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let listed = ok(casebook(&db).arg("--config").arg(&config).arg("list"));
+    assert!(listed.contains("A case"), "{listed}");
+    let err = failed(
+        casebook(&db)
+            .arg("--config")
+            .arg(&config)
+            .args(["add", "--vendor", "Acme", "--title", "Another"]),
+    );
+    assert!(err.contains("locked"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    holder.batch_execute("ROLLBACK").unwrap();
+    ok(casebook(&db).args(["add", "--vendor", "Acme", "--title", "Another"]));
+    assert_eq!(sql(&db, "SELECT count(*) FROM cases"), 2);
+}

@@ -904,12 +904,24 @@ impl Store {
             return Ok(0);
         }
         // Without waiting: another writer at work means a later look.
-        if let Some(Err(e)) = self.conn.sqlite().map(|file| {
-            file.busy_timeout(std::time::Duration::ZERO)?;
-            let free = file.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
-            file.busy_timeout(self.busy_timeout)?;
-            free
-        }) {
+        let free = match self.conn.sqlite() {
+            Some(file) => {
+                file.busy_timeout(std::time::Duration::ZERO)?;
+                let free = file.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+                file.busy_timeout(self.busy_timeout)?;
+                free
+            }
+            // On a server, the store's write lock (the 'writes' row), not waited for.
+            None => {
+                self.conn.execute_batch("BEGIN")?;
+                let free = self
+                    .conn
+                    .execute_batch("SELECT 1 FROM meta WHERE key = 'writes' FOR UPDATE NOWAIT");
+                self.conn.execute_batch("ROLLBACK")?;
+                free
+            }
+        };
+        if let Err(e) = free {
             return match StoreError::from(e) {
                 // Another process is writing: the derived data catches up at
                 // the next look, and what is read now is at most a little behind.

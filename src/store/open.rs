@@ -330,6 +330,11 @@ impl Store {
         self.busy_timeout = wait;
         if let Some(file) = self.conn.sqlite() {
             file.busy_timeout(wait)?;
+        } else {
+            // A server's writer waits as long for another's lock, then
+            // hears "the database is locked" (lock_timeout).
+            self.conn
+                .execute_batch(&format!("SET lock_timeout = {}", wait.as_millis()))?;
         }
         Ok(())
     }

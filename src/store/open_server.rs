@@ -77,6 +77,10 @@ impl Store {
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS pending_notes (first BIGINT PRIMARY KEY, last BIGINT NOT NULL)",
         )?;
+        conn.execute_batch(&format!(
+            "SET lock_timeout = {}",
+            super::DEFAULT_BUSY_TIMEOUT.as_millis()
+        ))?;
         let mut store = Store::over(conn, path, read_only, dry_run);
         store.split_reports_from = i64::MAX;
         Ok(store)
