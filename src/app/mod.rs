@@ -146,10 +146,8 @@ impl App {
         app.cases.load(&app.store, now)?;
         let mut notes = Vec::new();
         if app.store.read_only {
-            notes.push(format!(
-                "{} is read-only: you can look, not change",
-                app.store.path.display()
-            ));
+            let who = app.store.read_only_reason();
+            notes.push(format!("{who}: you can look, not change"));
         }
         if let Some(t) = app.store.as_of {
             notes.push(format!(
