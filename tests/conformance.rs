@@ -6,6 +6,11 @@
 //! service levels, each preset's import). The only thing allowed to differ
 //! is a new case's random uid, which is replaced before comparing.
 //!
+//! Who wrote an event is the operating-system user on a file and the role on
+//! a server: the commands on the file run as a user named as the server's
+//! role (`USER` and `LOGNAME` in their environment), so that the trail's
+//! actors, too, are compared as they are, not normalized.
+//!
 //! Without a server (CASEBOOK_PG unset) the test runs the script on the
 //! file alone, so that its commands are still checked, and says it skipped
 //! the comparison.
@@ -19,9 +24,11 @@ use std::path::Path;
 /// measure to it, on both engines alike.
 const CLOCK: &str = "2026-12-07T10:00:00Z";
 
-fn run(db: &str, args: &[&str], stdin: Option<&[u8]>) -> (bool, String, String) {
+fn run(db: &str, args: &[&str], stdin: Option<&[u8]>, actor: &str) -> (bool, String, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_casebook"));
     c.env("TZ", "UTC")
+        .env("USER", actor)
+        .env("LOGNAME", actor)
         .env("CASEBOOK_CLOCK", CLOCK)
         .env_remove("CASEBOOK_NOW")
         .env_remove("CASEBOOK_DB")
@@ -252,28 +259,32 @@ fn script(fixtures: &Path, seed: &Path) -> Vec<(Vec<String>, bool)> {
 #[test]
 fn the_same_commands_give_the_same_output_on_a_file_and_on_postgresql() {
     let dir = tempfile::tempdir().unwrap();
+    let server = common::pg::fresh_database("conformance");
+    // The file's writer is named as the server's role.
+    let actor = server
+        .as_deref()
+        .map_or_else(|| "postgres".to_string(), common::pg::role);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     // The seed: the demo as an export, so that both engines hold the same uids.
     let seed_db = dir.path().join("seed.sqlite3").display().to_string();
-    let (ok, _, err) = run(&seed_db, &["demo"], None);
+    let (ok, _, err) = run(&seed_db, &["demo"], None, &actor);
     assert!(ok, "demo: {err}");
-    let (ok, export, err) = run(&seed_db, &["export"], None);
+    let (ok, export, err) = run(&seed_db, &["export"], None, &actor);
     assert!(ok, "export: {err}");
     let seed = dir.path().join("seed.json");
     std::fs::write(&seed, export).unwrap();
 
     let file = dir.path().join("cases.sqlite3").display().to_string();
-    let server = common::pg::fresh_database("conformance");
     if server.is_none() {
         eprintln!("the comparison with PostgreSQL is skipped: the script runs on the file alone");
     }
     let mut differences = Vec::new();
     for (args, compared) in script(&fixtures, &seed) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (ok, out, err) = run(&file, &args, None);
+        let (ok, out, err) = run(&file, &args, None, &actor);
         assert!(ok, "on the file, {args:?} failed: {err}");
         let Some(server) = &server else { continue };
-        let (pg_ok, pg_out, pg_err) = run(server, &args, None);
+        let (pg_ok, pg_out, pg_err) = run(server, &args, None, &actor);
         assert!(pg_ok, "on PostgreSQL, {args:?} failed: {pg_err}");
         let (a, b) = (without_new_uids(&out), without_new_uids(&pg_out));
         if compared && a != b {

@@ -514,6 +514,7 @@ pub(super) fn insert_case(
             field: None,
             old: None,
             new: Some(shown),
+            actor: None,
         };
         append(conn, id, &created)?;
     }
@@ -560,6 +561,7 @@ pub(super) fn touch_event(
         } else {
             Some(shown(t))
         },
+        actor: None,
     }
 }
 
@@ -591,6 +593,7 @@ pub(super) fn update_case_fields(
                 field: Some(field.clone()),
                 old: o.clone(),
                 new: n.clone(),
+                actor: None,
             },
         )?;
     }

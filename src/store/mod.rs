@@ -28,7 +28,7 @@ mod vendors;
 
 pub use cases::{CaseRef, Merge, SummaryRates, Writer};
 pub use edits::Clash;
-pub use events::{undo_ranges, Event, EventText, RawEvent, UNDO};
+pub use events::{undo_ranges, Actor, Event, EventText, RawEvent, UNDO};
 pub use history::Numbered;
 pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use place::Place;
