@@ -204,12 +204,7 @@ impl Row<'_> {
                 .collect()
         });
         if let Some(o) = self.text(m, Field::Outcome) {
-            let known = m
-                .outcome_values
-                .iter()
-                .find(|(v, _)| v.eq_ignore_ascii_case(&o))
-                .map(|(_, r)| *r);
-            case.outcome = match known {
+            case.outcome = match lookup(&m.outcome_values, &o) {
                 Some(r) => Some(r),
                 None if !m.outcome_values.is_empty() => None,
                 None => Some(
