@@ -30,10 +30,10 @@ fn a_later_line_can_change_a_note_an_earlier_line_added() {
     assert!(db.run(&["check"]).starts_with("ok"));
 }
 
-/// A new case's summary goes into its row's INSERT when its touches keep the
-/// ids they come with; here the second case's touch ids are the first's, so
-/// they are renumbered and the summary is written after them. Both cases end
-/// with the summary `check` computes afresh, and the same flags.
+/// A new case's summary goes into its row's INSERT, made with its touches
+/// told apart as they will be; here the second case's touch ids are the
+/// first's, so they are renumbered. Both cases end with the summary `check`
+/// computes afresh, and the same flags.
 #[test]
 fn a_case_whose_touch_ids_are_taken_gets_the_same_summary() {
     let db = Db::new();
@@ -78,6 +78,43 @@ fn a_case_whose_touch_ids_are_taken_gets_the_same_summary() {
     assert_eq!(b_ids, vec![4, 5, 6]);
     assert_eq!(a_flags, b_flags);
     assert!(!a_flags.is_empty(), "{a_flags:?}");
+}
+
+/// The same two cases at the machine's clock, where `flag:` reads the flags
+/// the import kept (not a view computed for `--as-of`): the second case's
+/// were missing, since its summary was written again after its renumbered
+/// touches, found its flag list already in the row and wrote no flag rows.
+#[test]
+fn a_case_whose_touch_ids_are_taken_is_found_by_its_flags() {
+    let db = Db::new();
+    let case = |r: &str, id: i64| {
+        format!(
+            r#"{{"id":{id},"ref":"{r}","title":"Refund","vendor":"Acme","opened_at":"2024-01-01T00:00:00Z","touchpoints":[{{"id":1,"at":"2024-01-01T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"id":2,"at":"2024-01-02T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"id":3,"at":"2024-01-03T00:00:00Z","channel":"email","from":"customer","outcome":"no_answer"}}]}}"#
+        )
+    };
+    let f = db.file_arg(
+        "two.jsonl",
+        &format!("{}\n{}\n", case("a", 1), case("b", 2)),
+    );
+    let at_clock = |args: &[&str]| {
+        let mut c = db.cmd();
+        c.env_remove("CASEBOOK_NOW")
+            .env("CASEBOOK_CLOCK", "2024-02-01T00:00:00Z");
+        common::stdout_of(c.args(args))
+    };
+    assert!(at_clock(&["import", &f]).contains("2 new"));
+    let v: serde_json::Value = serde_json::from_str(&at_clock(&["flags", "a", "--json"])).unwrap();
+    let patterns: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["pattern"].as_str().unwrap())
+        .collect();
+    assert!(!patterns.is_empty(), "{v}");
+    for p in patterns {
+        let listed = at_clock(&["list", &format!("flag:{p}")]);
+        assert!(listed.contains("2 case(s)"), "flag:{p}: {listed}");
+    }
 }
 
 /// Notes are queued for the full-text index by runs of touch ids (a case's

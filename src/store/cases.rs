@@ -5,7 +5,7 @@ use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
 use super::summary::{
-    derived_and_figures, keeps_ids, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS,
+    derived_and_figures, labelled, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS,
 };
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
@@ -438,9 +438,10 @@ pub(super) fn insert_case(
         // uid index rather than at a random place in it.
         case.uid = uuid::Uuid::now_v7().to_string();
     }
-    // With ids that can be kept (an import's, into a file that has them
-    // free) the summary is known before writing: it goes into the case's
-    // INSERT, not into an UPDATE after it that writes every index again.
+    // The summary is known before writing (made with the touches told
+    // apart as they will be, `labelled`): it goes into the case's INSERT,
+    // not into an UPDATE after it that writes every index again, whether
+    // the touches keep the ids they come with or take the next free ones.
     // Checked first: the summary reads the tidied touches.
     for t in touches.iter_mut() {
         t.validate()?;
@@ -455,13 +456,13 @@ pub(super) fn insert_case(
                     .is_some_and(crate::domain::as_of::is_timed)
         })
     });
-    let early = if keeps_ids(&touches) && !timed_trail {
+    let early = if !timed_trail {
         let setup = sla.get(conn)?;
         match ready.and_then(|r| r.made_with(now, &setup)) {
             Some(s) => Some(s),
             None => Some(summary_of(
                 &case,
-                &touches,
+                &labelled(&touches),
                 now,
                 th,
                 rates,
@@ -514,11 +515,8 @@ pub(super) fn insert_case(
         }
     }
     match early {
-        Some(s) if renumbered.iter().all(|(given, kept)| given == kept) => {
-            super::summary::write(conn, &case, &s, true, true)?
-        }
-        _ if timed_trail => refresh_summary(conn, id, now, th, rates, sla)?,
-        _ => write_summary(conn, &case, &touches, now, th, rates, sla)?,
+        Some(s) => super::summary::write(conn, &case, &s, true, true)?,
+        None => refresh_summary(conn, id, now, th, rates, sla)?,
     }
     Ok(id)
 }
