@@ -169,3 +169,71 @@ fn each_note_is_indexed_once_and_check_finds_a_damaged_index() {
         "{said}"
     );
 }
+
+/// The indexes a file has, by name, with the SQL that made them.
+fn indexes(db: &Db) -> Vec<(String, String)> {
+    let read = || -> rusqlite::Result<Vec<(String, String)>> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &db.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    };
+    read().expect("the file's indexes")
+}
+
+/// An import into a file without cases drops the indexes that only order
+/// and filter, and builds them again before it commits: the file ends with
+/// the indexes a file that had a case before has, and the filters and
+/// `check` agree; an import that fails (or a dry run) leaves them as they were.
+#[test]
+fn an_import_into_an_empty_file_ends_with_every_index() {
+    let case = |r: &str, vendor: &str| {
+        format!(
+            r#"{{"ref":"{r}","title":"Refund","vendor":"{vendor}","opened_at":"2024-01-01T00:00:00Z","tags":["vip"],"touchpoints":[{{"at":"2024-01-01T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"at":"2024-01-02T00:00:00Z","channel":"chat","from":"customer","outcome":"no_answer"}}]}}"#
+        )
+    };
+    let lines = format!("{}\n{}\n", case("a", "Acme"), case("b", "Bolt"));
+    let fresh = Db::new();
+    let f = fresh.file_arg("two.jsonl", &lines);
+    let bad = fresh.file_arg(
+        "bad.jsonl",
+        &format!("{}\n{{\"title\": 3}}\n", case("c", "Acme")),
+    );
+    // A failed import and a dry run into the new file: nothing is written.
+    fresh.fails(&["import", &bad]);
+    let schema = indexes(&fresh);
+    assert!(
+        schema.iter().any(|(n, _)| n == "cases_urgency"),
+        "{schema:?}"
+    );
+    fresh.run(&["import", &f, "--dry-run"]);
+    assert_eq!(indexes(&fresh), schema);
+    assert!(fresh.run(&["import", &f]).contains("2 new"));
+    assert_eq!(indexes(&fresh), schema);
+    // The same import into a file that had a case keeps its indexes as
+    // they are, row by row.
+    let kept = Db::new();
+    kept.run(&[
+        "add",
+        "--vendor",
+        "Acme",
+        "--title",
+        "Before",
+        "--opened",
+        "2024-01-01",
+    ]);
+    kept.run(&["import", &f]);
+    assert_eq!(indexes(&kept), schema);
+    for db in [&fresh, &kept] {
+        assert!(db.run(&["list", "vendor:bolt"]).contains("1 case(s)"));
+        assert!(db
+            .run(&["list", "tag:vip channel:chat"])
+            .contains("2 case(s)"));
+        assert!(db.run(&["check"]).starts_with("ok"));
+    }
+}
