@@ -3,6 +3,7 @@
 use super::Context;
 use crate::io::csv_import;
 use crate::io::csv_map::Mapping;
+use crate::io::csv_own;
 use crate::io::json::{self, Format, ImportOptions};
 use crate::io::json_lines;
 use crate::io::text_encoding::{self, TextEncoding};
@@ -122,7 +123,34 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         dry_run: a.dry_run,
         replace_setup: a.replace_setup,
     };
-    let summary = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
+    // A CSV file without a preset or a mapping is read first, to see whether
+    // it is casebook's own export.
+    let mut whole = if format == Format::Csv && a.preset.is_none() && a.map.is_empty() {
+        Some(read_whole(&a.file, &name, a.encoding)?)
+    } else {
+        None
+    };
+    let own_csv = whole.as_deref().is_some_and(csv_own::is_own);
+    let summary = if own_csv {
+        // casebook's own CSV export: every column is the field of its name.
+        let text = whole.take().unwrap_or_default();
+        let records = csv_own::parse(&name, &text)?;
+        by_cases(records.len());
+        if a.dry_run && !a.json {
+            writeln!(
+                out,
+                "casebook's own CSV export: each column is read back as the field of its name"
+            )?;
+        }
+        json::import_each(
+            &mut cx.store,
+            &Default::default(),
+            records.into_iter().map(|r| Ok(r.into())),
+            options,
+            cx.now,
+            |s| show_progress(&bar, s, true),
+        )?
+    } else if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
         let mut mapping = match &a.preset {
             Some(p) => Mapping::preset(p).map_err(anyhow::Error::msg)?,
             None => Mapping::empty(),
@@ -130,7 +158,10 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         for spec in &a.map {
             mapping.apply(spec).map_err(anyhow::Error::msg)?;
         }
-        let text = read_whole(&a.file, &name, a.encoding)?;
+        let text = match whole.take() {
+            Some(text) => text,
+            None => read_whole(&a.file, &name, a.encoding)?,
+        };
         let (records, notes) = csv_import::parse_strictly(&name, &text, &mapping, a.strict)?;
         for n in &notes.missing {
             bar.suspend(|| eprintln!("note: {n}"));

@@ -5,6 +5,7 @@ pub mod content_key;
 pub mod csv_export;
 pub mod csv_import;
 pub mod csv_map;
+pub mod csv_own;
 pub mod csv_values;
 pub mod demo;
 pub mod generate;

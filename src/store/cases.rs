@@ -6,7 +6,7 @@ use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
 use super::sla::SetupCache;
 use super::summary::{
-    derived_and_figures, keeps_ids, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS,
+    derived_and_figures, labelled, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS,
 };
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
@@ -453,9 +453,10 @@ pub(super) fn insert_case(
         // uid index rather than at a random place in it.
         case.uid = uuid::Uuid::now_v7().to_string();
     }
-    // With ids that can be kept (an import's, into a file that has them
-    // free) the summary is known before writing: it goes into the case's
-    // INSERT, not into an UPDATE after it that writes every index again.
+    // The summary is known before writing (made with the touches told
+    // apart as they will be, `labelled`): it goes into the case's INSERT,
+    // not into an UPDATE after it that writes every index again, whether
+    // the touches keep the ids they come with or take the next free ones.
     // Checked first: the summary reads the tidied touches.
     for t in touches.iter_mut() {
         t.validate()?;
@@ -470,13 +471,13 @@ pub(super) fn insert_case(
                     .is_some_and(crate::domain::as_of::is_timed)
         })
     });
-    let early = if keeps_ids(&touches) && !timed_trail {
+    let early = if !timed_trail {
         let setup = sla.get(conn)?;
         match ready.and_then(|r| r.made_with(now, &setup)) {
             Some(s) => Some(s),
             None => Some(summary_of(
                 &case,
-                &touches,
+                &labelled(&touches),
                 now,
                 th,
                 rates,
@@ -530,11 +531,8 @@ pub(super) fn insert_case(
         }
     }
     match early {
-        Some(s) if renumbered.iter().all(|(given, kept)| given == kept) => {
-            super::summary::write(conn, &case, &s, true, true)?
-        }
-        _ if timed_trail => refresh_summary(conn, id, now, th, rates, sla)?,
-        _ => write_summary(conn, &case, &touches, now, th, rates, sla)?,
+        Some(s) => super::summary::write(conn, &case, &s, true, true)?,
+        None => refresh_summary(conn, id, now, th, rates, sla)?,
     }
     Ok(id)
 }
@@ -642,6 +640,10 @@ const CLOCK_CORRECTED_MS: i64 = 24 * 3_600_000;
 /// The page cache while re-deriving the cases that came due, or importing
 /// (KiB, negative as SQLite's `cache_size` takes it): 64 MiB.
 const REFRESH_CACHE_KIB: i64 = -65_536;
+
+/// The page cache, and so the sorter's memory, while an import builds the
+/// indexes it deferred (`Writer::defer_indexes`): 16 MiB.
+const INDEX_BUILD_CACHE_KIB: i64 = -16_384;
 
 impl Store {
     /// What a write at `now` is checked against.
@@ -1081,13 +1083,50 @@ impl Store {
             rates: &self.summary_rates,
             sla_cache: &self.sla_cache,
             allow_future: self.allow_future,
+            deferred: Vec::new(),
         };
         let out = f(&mut w)?;
+        let deferred = std::mem::take(&mut w.deferred);
         flush_notes(&tx)?;
+        if !deferred.is_empty() {
+            // Indexes an import into an empty file dropped are built again,
+            // each in one sorted pass, before anything is committed. SQLite
+            // sorts in as much memory as the page cache may hold, beside
+            // it: a smaller cache for the sorts keeps the two under the
+            // import's peak (the pages it lets go were to be written at the
+            // commit anyway).
+            tx.pragma_update(None, "cache_size", INDEX_BUILD_CACHE_KIB)?;
+            for sql in deferred {
+                tx.execute_batch(&sql)?;
+            }
+        }
         tx.commit()?;
         Ok(out)
     }
 }
+
+/// Indexes that nothing a write reads (they order and filter the triage
+/// table, the reports and searches), on the tables an import fills: an
+/// import into a file without cases drops them at its start and builds each
+/// again in one sorted pass before it commits (`Writer::defer_indexes`), which
+/// is cheaper than keeping them in order row by row as the cases go in
+/// (their keys are scattered: opening times, statuses, urgency). An index
+/// not named here is kept as it is.
+const DEFERRABLE_INDEXES: &[&str] = &[
+    "cases_vendor",
+    "cases_status_opened",
+    "cases_opened",
+    "cases_category",
+    "cases_last_channel",
+    "cases_marketplace",
+    "cases_next_change",
+    "cases_sla_state",
+    "cases_sla_time_left",
+    "cases_urgency",
+    "case_tags_tag",
+    "case_flags_pattern",
+    "touchpoints_channel",
+];
 
 /// Writes inside one transaction (imports, demo loading).
 pub struct Writer<'a> {
@@ -1096,9 +1135,43 @@ pub struct Writer<'a> {
     pub(super) rates: &'a SummaryRates,
     pub(super) sla_cache: &'a SetupCache,
     allow_future: bool,
+    /// The statements that build the indexes `defer_indexes` dropped.
+    deferred: Vec<String>,
 }
 
 impl Writer<'_> {
+    /// When the file holds no case yet (an import into a new file), drops
+    /// the indexes no write reads (`DEFERRABLE_INDEXES`); the transaction
+    /// builds them again before it commits, and a transaction rolled back
+    /// (a bad record, a dry run) keeps them as they were. Into a file that
+    /// holds cases it does nothing: building its indexes again would cost
+    /// more than the cases an import adds. Returns whether it dropped them.
+    pub fn defer_indexes(&mut self) -> Result<bool> {
+        if !self.deferred.is_empty() {
+            return Ok(true);
+        }
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?;
+        if !empty {
+            return Ok(false);
+        }
+        let indexes: Vec<(String, String)> = self
+            .conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in indexes {
+            if DEFERRABLE_INDEXES.contains(&name.as_str()) {
+                self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+                self.deferred.push(sql);
+            }
+        }
+        Ok(!self.deferred.is_empty())
+    }
+
     /// Takes in a case by its uid or ref: new ones are created (keeping their
     /// history when given), known ones get the changed fields and any new
     /// touches; nothing is ever deleted. Importing the same case twice changes nothing.

@@ -139,7 +139,8 @@ pub fn figures_at(
 }
 
 /// The summary of a case from the case and its touches in time order. It
-/// reads the touches' ids (a flag's evidence): it holds for those ids only.
+/// reads the touches' ids to tell them apart (a flag's evidence), so they
+/// must be distinct (see `labelled`); it keeps none of them.
 pub fn summary_of(
     case: &Case,
     touches: &[Touchpoint],
@@ -334,7 +335,7 @@ pub struct Summarizer {
     sla: Option<Arc<SlaSetup>>,
 }
 
-/// A summary made by a `Summarizer`, for a case whose touches keep their ids.
+/// A summary made by a `Summarizer` for a new case.
 #[derive(Debug, Clone)]
 pub struct ReadySummary {
     summary: Summary,
@@ -345,17 +346,17 @@ pub struct ReadySummary {
 impl Summarizer {
     /// The summary a new case would have, made on copies in the steps the
     /// writer takes (touches in time order, then case and touches checked and
-    /// tidied). None when it could not hold once written (a touch without an
-    /// id of its own, an invalid case: the writer finds out).
+    /// tidied, then told apart as `labelled` does). None for an invalid case
+    /// (the writer finds out).
     pub fn ready(&self, case: &Case, touches: &[Touchpoint]) -> Option<ReadySummary> {
         let mut case = case.clone();
         let mut touches = touches.to_vec();
         in_time_order(&mut touches);
         let valid = case.validate().is_ok() && touches.iter_mut().all(|t| t.validate().is_ok());
-        (valid && keeps_ids(&touches)).then(|| ReadySummary {
+        valid.then(|| ReadySummary {
             summary: summary_of(
                 &case,
-                &touches,
+                &labelled(&touches),
                 self.now,
                 &self.th,
                 &self.rates,
@@ -383,12 +384,29 @@ impl ReadySummary {
     }
 }
 
-/// Whether every touch comes with an id of its own (none 0, none twice):
-/// the ids it keeps when they are free in the file.
-pub(super) fn keeps_ids(touches: &[Touchpoint]) -> bool {
+/// Whether every touch comes with an id of its own (none 0, none twice).
+fn keeps_ids(touches: &[Touchpoint]) -> bool {
     let mut ids: Vec<i64> = touches.iter().map(|t| t.id).collect();
     ids.sort_unstable();
     ids.first().is_none_or(|first| *first > 0) && ids.windows(2).all(|w| w[0] != w[1])
+}
+
+/// The touches (in time order) as a new case's summary is made from them
+/// before they are written: with their own ids when each has one (none 0,
+/// none twice), else numbered 1, 2, … in that order. A summary reads ids
+/// only to tell touches apart (a flag's evidence names the touches it rests
+/// on, and the figures find each one's channel and party by it); nothing it
+/// keeps holds an id. So it holds for whatever ids the file gives the
+/// touches: their own where free, else the next ones, in the same order.
+pub(super) fn labelled(touches: &[Touchpoint]) -> std::borrow::Cow<'_, [Touchpoint]> {
+    if keeps_ids(touches) {
+        return std::borrow::Cow::Borrowed(touches);
+    }
+    let mut out = touches.to_vec();
+    for (i, t) in out.iter_mut().enumerate() {
+        t.id = i as i64 + 1;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl super::cases::Writer<'_> {
