@@ -1095,7 +1095,9 @@ impl Store {
             // it: a smaller cache for the sorts keeps the two under the
             // import's peak (the pages it lets go were to be written at the
             // commit anyway).
-            tx.pragma_update(None, "cache_size", INDEX_BUILD_CACHE_KIB)?;
+            if let Some(file) = tx.sqlite() {
+                file.pragma_update(None, "cache_size", INDEX_BUILD_CACHE_KIB)?;
+            }
             for sql in deferred {
                 tx.execute_batch(&sql)?;
             }
@@ -1149,6 +1151,11 @@ impl Writer<'_> {
     pub fn defer_indexes(&mut self) -> Result<bool> {
         if !self.deferred.is_empty() {
             return Ok(true);
+        }
+        // A file's schema is read from SQLite's own table; a server builds
+        // its indexes as rows come.
+        if self.conn.sqlite().is_none() {
+            return Ok(false);
         }
         let empty: bool =
             self.conn
