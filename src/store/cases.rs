@@ -4,33 +4,19 @@
 use super::db::{params, Connection, OptionalExtension};
 use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
-use super::sla::SetupCache;
+use super::sla_cache::SetupCache;
 use super::summary::{
-    derived_and_figures, labelled, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS,
+    derived_and_figures, labelled, summary_of, ReadySummary, Summarizer, Summary, SummaryRates,
+    SUMMARY_COLUMNS,
 };
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
-use crate::domain::cost::CostRates;
 use crate::domain::friction::Thresholds;
-use crate::domain::next_action::NextActionSettings;
 use crate::domain::time::from_millis;
 use crate::domain::time_rules::{check_new, refuse_new_problems, time_problems, WriteClock};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-
-/// What a case's stored summary reads besides the friction thresholds.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct SummaryRates {
-    pub cost: CostRates,
-    pub next_action: NextActionSettings,
-}
-
-impl SummaryRates {
-    pub(crate) fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
 
 /// How a case given to `merge_case` was taken in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1296,6 +1282,19 @@ impl Writer<'_> {
             params![super::vendors::name_key(alias), alias.trim(), id],
         )?;
         Ok(())
+    }
+}
+
+impl Writer<'_> {
+    /// What this writer computes a case's summary with at `now`, with the
+    /// setup as written so far in its transaction.
+    pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
+        Ok(Summarizer::new(
+            now,
+            self.thresholds.clone(),
+            self.rates.clone(),
+            self.sla_cache.get(self.conn)?,
+        ))
     }
 }
 

@@ -3,7 +3,6 @@
 //! Nothing here edits an old event: every restore and undo is a new write
 //! with events of its own, so the trail tells what happened, undo included.
 
-use super::cases::SummaryRates;
 use super::cases::{
     flush_notes, insert_case, load_case, load_touches, refresh_summary, to_json, touch_event,
     unindex_note, update_case_fields, write_touch_row,
@@ -12,6 +11,7 @@ use super::db::{Connection, OptionalExtension};
 use super::edits::Clash;
 use super::event_value::StoredText;
 use super::events::{append, Event, EventText, UNDO};
+use super::summary::SummaryRates;
 use super::{write_tx, Result, Store, StoreError};
 use crate::domain::time::from_millis;
 use crate::domain::{Case, Touchpoint};
@@ -99,7 +99,7 @@ fn restore_case_in(
     now: DateTime<Utc>,
     th: &crate::domain::friction::Thresholds,
     rates: &SummaryRates,
-    sla: &super::sla::SetupCache,
+    sla: &super::sla_cache::SetupCache,
 ) -> Result<i64> {
     let kept: Option<String> = conn
         .query_row(

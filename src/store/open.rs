@@ -1,7 +1,7 @@
 //! Opening a database file: checks, pragmas and migrations.
 
-use super::cases::SummaryRates;
 use super::db::Connection;
+use super::summary::SummaryRates;
 use super::{Result, StoreError};
 use crate::domain::friction::Thresholds;
 use crate::private_files::privately;
@@ -35,7 +35,7 @@ pub struct Store {
     /// "the database is locked" (the config's `[storage] busy_timeout_ms`).
     pub busy_timeout: std::time::Duration,
     /// The SLA setup as last read, for the cases written after it.
-    pub(crate) sla_cache: super::sla::SetupCache,
+    pub(crate) sla_cache: super::sla_cache::SetupCache,
     /// From how wide a range of case ids a report reads on two connections.
     pub split_reports_from: i64,
     /// From how many cases measured at a moment of the past (`--as-of`) a

@@ -18,34 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum GroupBy {
-    Vendor,
-    Channel,
-    Category,
-    Party,
-    Stage,
-}
-
-impl GroupBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupBy::Vendor => "vendor",
-            GroupBy::Channel => "channel",
-            GroupBy::Category => "category",
-            GroupBy::Party => "party",
-            GroupBy::Stage => "stage",
-        }
-    }
-}
-
-/// Which cases go into a report: opened in [since, until).
-#[derive(Debug, Clone, Copy)]
-pub struct Window {
-    pub since: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
-}
+pub use super::grouping::{GroupBy, Window};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
@@ -75,7 +48,7 @@ struct Live<'a> {
     by: GroupBy,
     now: DateTime<Utc>,
     th: &'a crate::domain::friction::Thresholds,
-    rates: &'a super::cases::SummaryRates,
+    rates: &'a super::summary::SummaryRates,
     sla: Option<&'a crate::domain::sla::SlaSetup>,
 }
 

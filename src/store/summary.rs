@@ -4,22 +4,36 @@
 //! function, written by one: after the case's row (an UPDATE) or, when the
 //! ids are known before writing, in the row's INSERT itself.
 
-use super::cases::SummaryRates;
 use super::db::{params, Connection, OptionalExtension};
 use super::rows::millis;
 use super::Result;
 use crate::domain::as_of::{figures_hold_from, settled_at};
 use crate::domain::case::in_time_order;
 use crate::domain::case_figures::CaseFigures;
-use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented};
+use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
 use crate::domain::derived::{derive_all, Derived};
 use crate::domain::friction::Thresholds;
 use crate::domain::measures::contacts;
-use crate::domain::sla::SlaSetup;
+use crate::domain::next_action::NextActionSettings;
+use crate::domain::sla::{CaseSla, SlaSetup};
+use crate::domain::time::to_millis;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use std::sync::Arc;
+
+/// What a case's stored summary reads besides the friction thresholds.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SummaryRates {
+    pub cost: CostRates,
+    pub next_action: NextActionSettings,
+}
+
+impl SummaryRates {
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
 
 /// The summary columns of `cases`, in the order of `Summary::columns`.
 pub(super) const SUMMARY_COLUMNS: [&str; 30] = [
@@ -154,7 +168,7 @@ pub fn summary_of(
     // A done case's measures are fixed: kept on the case too (migration 04).
     let done = case.status.is_done().then_some(&figures.facts);
     let (policy, state, first_response, resolution, due_at, left_hours) =
-        super::sla::sla_columns(case, derived.sla.as_ref());
+        sla_columns(case, derived.sla.as_ref());
     let cost = case_cost(case, touches, &rates.cost);
     let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
     let channel = |t: Option<&Touchpoint>| opt(t.map(|t| t.channel.as_str().to_string()));
@@ -335,6 +349,22 @@ pub struct Summarizer {
     sla: Option<Arc<SlaSetup>>,
 }
 
+impl Summarizer {
+    pub(super) fn new(
+        now: DateTime<Utc>,
+        th: Thresholds,
+        rates: SummaryRates,
+        sla: Option<Arc<SlaSetup>>,
+    ) -> Summarizer {
+        Summarizer {
+            now,
+            th,
+            rates,
+            sla,
+        }
+    }
+}
+
 /// A summary made by a `Summarizer` for a new case.
 #[derive(Debug, Clone)]
 pub struct ReadySummary {
@@ -409,19 +439,6 @@ pub(super) fn labelled(touches: &[Touchpoint]) -> std::borrow::Cow<'_, [Touchpoi
     std::borrow::Cow::Owned(out)
 }
 
-impl super::cases::Writer<'_> {
-    /// What this writer computes a case's summary with at `now`, with the
-    /// setup as written so far in its transaction.
-    pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
-        Ok(Summarizer {
-            now,
-            th: self.thresholds.clone(),
-            rates: self.rates.clone(),
-            sla: self.sla_cache.get(self.conn)?,
-        })
-    }
-}
-
 impl super::Store {
     /// What this store computes a case's summary with at `now`.
     pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
@@ -432,4 +449,29 @@ impl super::Store {
             sla: self.sla_cache.get(&self.conn)?,
         })
     }
+}
+
+/// A case's SLA (as derived with its summary) as its `sla_*` columns hold it:
+/// policy, state, first response, resolution, due at, hours left.
+pub(crate) type SlaColumns = (
+    Option<String>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<i64>,
+    Option<f64>,
+);
+
+pub(crate) fn sla_columns(case: &Case, sla: Option<&CaseSla>) -> SlaColumns {
+    let Some(s) = sla else {
+        return (None, None, None, None, None, None);
+    };
+    (
+        Some(s.policy.clone()),
+        Some(s.state().as_str()),
+        Some(s.first_response.state.as_str()),
+        Some(s.resolution.state.as_str()),
+        s.due().filter(|_| !case.status.is_done()).map(to_millis),
+        s.left_hours(),
+    )
 }
