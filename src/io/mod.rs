@@ -2,6 +2,7 @@
 
 pub mod background;
 pub mod content_key;
+pub mod copy;
 pub mod csv_export;
 pub mod csv_import;
 pub mod csv_map;
