@@ -89,18 +89,14 @@ impl Live<'_> {
     }
 }
 
-/// How many cases `each_case` reads at a time from a server.
-const SERVER_PAGE: i64 = 1_000;
-
 impl Store {
     /// Calls `f` with each case in the window (by id) and its touches in time
     /// order, reading one case at a time. Tags are not loaded; notes only
     /// when `with_notes` (reports do not need them, and they are most of the bytes).
     ///
-    /// A file's rows stream from one statement. A server sends a
-    /// statement's rows all at once, so there the cases are read a page of
-    /// ids at a time (`SERVER_PAGE`): the memory is a page's, whatever the
-    /// number of cases (an export, a copy from the server).
+    /// One statement: a file's rows stream from SQLite, a server's through a
+    /// cursor (a batch at a time, one snapshot), so the memory is a batch's
+    /// whatever the number of cases (an export, a copy from the server).
     pub fn each_case(
         &self,
         window: Window,
@@ -112,40 +108,17 @@ impl Store {
         } else {
             TOUCH_COLUMNS.replace("t.note", "''")
         };
-        let paged = self.conn.postgres().is_some();
         let sql = format!(
             "SELECT {CASE_COLUMNS}, {touch_columns} FROM {CASE_FROM}
              LEFT JOIN touchpoints t ON t.case_id = c.id LEFT JOIN vendors p ON p.id = t.party_id
-             WHERE (CAST(?1 AS INTEGER) IS NULL OR c.opened_at >= ?1) AND (CAST(?2 AS INTEGER) IS NULL OR c.opened_at < ?2){}
-             ORDER BY c.id, t.at, t.id",
-            if paged {
-                " AND c.id > ?3 AND c.id <= ?4"
-            } else {
-                ""
-            }
+             WHERE (CAST(?1 AS INTEGER) IS NULL OR c.opened_at >= ?1) AND (CAST(?2 AS INTEGER) IS NULL OR c.opened_at < ?2)
+             ORDER BY c.id, t.at, t.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut current: Option<(Case, Vec<Touchpoint>)> = None;
         let (since, until) = (millis_opt(window.since), millis_opt(window.until));
-        if paged {
-            let mut after = i64::MIN;
-            loop {
-                let last: Option<i64> = self.conn.query_row(
-                    "SELECT max(id) FROM (SELECT id FROM cases WHERE id > ?1 ORDER BY id LIMIT ?2) page",
-                    super::db::params![after, SERVER_PAGE],
-                    |r| r.get(0),
-                )?;
-                let Some(last) = last else {
-                    break;
-                };
-                let rows = stmt.query(super::db::params![since, until, after, last])?;
-                self.case_rows(rows, &mut current, &mut f)?;
-                after = last;
-            }
-        } else {
-            let rows = stmt.query(super::db::params![since, until])?;
-            self.case_rows(rows, &mut current, &mut f)?;
-        }
+        let rows = stmt.query(super::db::params![since, until])?;
+        self.case_rows(rows, &mut current, &mut f)?;
         if let Some((c, mut ts)) = current {
             crate::domain::case::in_time_order(&mut ts);
             f(c, ts)?;
