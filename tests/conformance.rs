@@ -17,7 +17,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use std::path::Path;
 
 /// The machine's clock for every command: writes happen "now", reads
@@ -25,16 +24,8 @@ use std::path::Path;
 const CLOCK: &str = "2026-12-07T10:00:00Z";
 
 fn run(db: &str, args: &[&str], stdin: Option<&[u8]>, actor: &str) -> (bool, String, String) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_casebook"));
-    c.env("TZ", "UTC")
-        .env("USER", actor)
-        .env("LOGNAME", actor)
-        .env("CASEBOOK_CLOCK", CLOCK)
-        .env_remove("CASEBOOK_NOW")
-        .env_remove("CASEBOOK_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args);
+    let mut c = common::casebook_clocked(db, CLOCK);
+    c.env("USER", actor).env("LOGNAME", actor).args(args);
     if let Some(input) = stdin {
         c.write_stdin(input.to_vec());
     }

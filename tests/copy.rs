@@ -15,14 +15,7 @@ use std::path::Path;
 const CLOCK: &str = "2026-12-07T10:00:00Z";
 
 fn cmd(db: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_casebook"));
-    c.env("TZ", "UTC")
-        .env("CASEBOOK_CLOCK", CLOCK)
-        .env_remove("CASEBOOK_NOW")
-        .env_remove("CASEBOOK_DB")
-        .arg("--db")
-        .arg(db);
-    c
+    common::casebook_clocked(db, CLOCK)
 }
 
 /// Runs a command that must succeed; its output.

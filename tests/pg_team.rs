@@ -12,14 +12,7 @@ use assert_cmd::Command;
 const CLOCK: &str = "2026-12-07T10:00:00Z";
 
 fn casebook(db: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_casebook"));
-    c.env("TZ", "UTC")
-        .env("CASEBOOK_CLOCK", CLOCK)
-        .env_remove("CASEBOOK_NOW")
-        .env_remove("CASEBOOK_DB")
-        .arg("--db")
-        .arg(db);
-    c
+    common::casebook_clocked(db, CLOCK)
 }
 
 fn ok(c: &mut Command) -> String {
