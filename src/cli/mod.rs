@@ -263,7 +263,9 @@ pub fn db_place(cli: &Cli) -> Result<crate::store::Place> {
                 && crate::db_url::holds_password(&text)
                 && on_command_line(&text, std::env::args_os())
             {
-                eprintln!("{PASSWORD_IN_ARGUMENTS}");
+                // Once, however many times the place is looked up.
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| eprintln!("{PASSWORD_IN_ARGUMENTS}"));
             }
             Ok(crate::store::Place::parse(p)?)
         }
