@@ -7,6 +7,7 @@ pub mod config;
 pub mod db_url;
 pub mod domain;
 pub mod io;
+pub mod os_user;
 pub mod private_files;
 pub mod store;
 pub mod text;

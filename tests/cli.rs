@@ -829,7 +829,7 @@ fn help_lists_every_subcommand() {
     let help = String::from_utf8(out).unwrap();
     for sub in [
         "demo", "add", "touch", "status", "resolve", "list", "show", "flags", "report", "import",
-        "export", "backup", "check",
+        "export", "copy", "backup", "check",
     ] {
         assert!(help.contains(sub), "{sub} missing from --help");
     }

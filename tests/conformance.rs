@@ -6,28 +6,26 @@
 //! service levels, each preset's import). The only thing allowed to differ
 //! is a new case's random uid, which is replaced before comparing.
 //!
+//! Who wrote an event is the operating-system user on a file and the role on
+//! a server: the commands on the file run as a user named as the server's
+//! role (`USER` and `LOGNAME` in their environment), so that the trail's
+//! actors, too, are compared as they are, not normalized.
+//!
 //! Without a server (CASEBOOK_PG unset) the test runs the script on the
 //! file alone, so that its commands are still checked, and says it skipped
 //! the comparison.
 
 mod common;
 
-use assert_cmd::Command;
 use std::path::Path;
 
 /// The machine's clock for every command: writes happen "now", reads
 /// measure to it, on both engines alike.
 const CLOCK: &str = "2026-12-07T10:00:00Z";
 
-fn run(db: &str, args: &[&str], stdin: Option<&[u8]>) -> (bool, String, String) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_casebook"));
-    c.env("TZ", "UTC")
-        .env("CASEBOOK_CLOCK", CLOCK)
-        .env_remove("CASEBOOK_NOW")
-        .env_remove("CASEBOOK_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args);
+fn run(db: &str, args: &[&str], stdin: Option<&[u8]>, actor: &str) -> (bool, String, String) {
+    let mut c = common::casebook_clocked(db, CLOCK);
+    c.env("USER", actor).env("LOGNAME", actor).args(args);
     if let Some(input) = stdin {
         c.write_stdin(input.to_vec());
     }
@@ -220,6 +218,9 @@ fn script(fixtures: &Path, seed: &Path, side: &Path) -> Vec<(Vec<String>, bool)>
         &["list", "sla:breached", "--json"],
         &["list", "age>30d", "channel:phone", "--json"],
         &["list", "callback", "--json"],
+        &["list", "unicode", "--json"],
+        &["list", "ÜNÏC", "--json"],
+        &["list", "quotes", "--json"],
         &["list", "drawer", "--json"],
         &["list", "tag:generated", "--limit", "5", "--json"],
         &["show", "demo-screw", "--json"],
@@ -259,11 +260,16 @@ fn script(fixtures: &Path, seed: &Path, side: &Path) -> Vec<(Vec<String>, bool)>
 /// the casebook it goes into has taken, the script's `generate` made the
 /// first 30 (the same cases, under other uids and ids), and at its end the
 /// third case again with another title and the 35th again as it is.
-fn side_file(dir: &Path) -> std::path::PathBuf {
+fn side_file(dir: &Path, actor: &str) -> std::path::PathBuf {
     let db = dir.join("side.sqlite3").display().to_string();
-    let (ok, _, err) = run(&db, &["generate", "--cases", "40", "--seed", "5"], None);
+    let (ok, _, err) = run(
+        &db,
+        &["generate", "--cases", "40", "--seed", "5"],
+        None,
+        actor,
+    );
     assert!(ok, "generate: {err}");
-    let (ok, export, err) = run(&db, &["export", "--format", "jsonl"], None);
+    let (ok, export, err) = run(&db, &["export", "--format", "jsonl"], None, actor);
     assert!(ok, "export: {err}");
     let mut lines: Vec<String> = export.lines().map(String::from).collect();
     let line_of = |r: &str| {
@@ -281,29 +287,33 @@ fn side_file(dir: &Path) -> std::path::PathBuf {
 #[test]
 fn the_same_commands_give_the_same_output_on_a_file_and_on_postgresql() {
     let dir = tempfile::tempdir().unwrap();
+    let server = common::pg::fresh_database("conformance");
+    // The file's writer is named as the server's role.
+    let actor = server
+        .as_deref()
+        .map_or_else(|| "postgres".to_string(), common::pg::role);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     // The seed: the demo as an export, so that both engines hold the same uids.
     let seed_db = dir.path().join("seed.sqlite3").display().to_string();
-    let (ok, _, err) = run(&seed_db, &["demo"], None);
+    let (ok, _, err) = run(&seed_db, &["demo"], None, &actor);
     assert!(ok, "demo: {err}");
-    let (ok, export, err) = run(&seed_db, &["export"], None);
+    let (ok, export, err) = run(&seed_db, &["export"], None, &actor);
     assert!(ok, "export: {err}");
     let seed = dir.path().join("seed.json");
     std::fs::write(&seed, export).unwrap();
 
     let file = dir.path().join("cases.sqlite3").display().to_string();
-    let server = common::pg::fresh_database("conformance");
     if server.is_none() {
         eprintln!("the comparison with PostgreSQL is skipped: the script runs on the file alone");
     }
     let mut differences = Vec::new();
-    let side = side_file(dir.path());
+    let side = side_file(dir.path(), &actor);
     for (args, compared) in script(&fixtures, &seed, &side) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (ok, out, err) = run(&file, &args, None);
+        let (ok, out, err) = run(&file, &args, None, &actor);
         assert!(ok, "on the file, {args:?} failed: {err}");
         let Some(server) = &server else { continue };
-        let (pg_ok, pg_out, pg_err) = run(server, &args, None);
+        let (pg_ok, pg_out, pg_err) = run(server, &args, None, &actor);
         assert!(pg_ok, "on PostgreSQL, {args:?} failed: {pg_err}");
         let (a, b) = (without_new_uids(&out), without_new_uids(&pg_out));
         if compared && a != b {

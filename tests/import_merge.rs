@@ -30,10 +30,10 @@ fn a_later_line_can_change_a_note_an_earlier_line_added() {
     assert!(db.run(&["check"]).starts_with("ok"));
 }
 
-/// A new case's summary goes into its row's INSERT when its touches keep the
-/// ids they come with; here the second case's touch ids are the first's, so
-/// they are renumbered and the summary is written after them. Both cases end
-/// with the summary `check` computes afresh, and the same flags.
+/// A new case's summary goes into its row's INSERT, made with its touches
+/// told apart as they will be; here the second case's touch ids are the
+/// first's, so they are renumbered. Both cases end with the summary `check`
+/// computes afresh, and the same flags.
 #[test]
 fn a_case_whose_touch_ids_are_taken_gets_the_same_summary() {
     let db = Db::new();
@@ -78,6 +78,43 @@ fn a_case_whose_touch_ids_are_taken_gets_the_same_summary() {
     assert_eq!(b_ids, vec![4, 5, 6]);
     assert_eq!(a_flags, b_flags);
     assert!(!a_flags.is_empty(), "{a_flags:?}");
+}
+
+/// The same two cases at the machine's clock, where `flag:` reads the flags
+/// the import kept (not a view computed for `--as-of`): the second case's
+/// were missing, since its summary was written again after its renumbered
+/// touches, found its flag list already in the row and wrote no flag rows.
+#[test]
+fn a_case_whose_touch_ids_are_taken_is_found_by_its_flags() {
+    let db = Db::new();
+    let case = |r: &str, id: i64| {
+        format!(
+            r#"{{"id":{id},"ref":"{r}","title":"Refund","vendor":"Acme","opened_at":"2024-01-01T00:00:00Z","touchpoints":[{{"id":1,"at":"2024-01-01T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"id":2,"at":"2024-01-02T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"id":3,"at":"2024-01-03T00:00:00Z","channel":"email","from":"customer","outcome":"no_answer"}}]}}"#
+        )
+    };
+    let f = db.file_arg(
+        "two.jsonl",
+        &format!("{}\n{}\n", case("a", 1), case("b", 2)),
+    );
+    let at_clock = |args: &[&str]| {
+        let mut c = db.cmd();
+        c.env_remove("CASEBOOK_NOW")
+            .env("CASEBOOK_CLOCK", "2024-02-01T00:00:00Z");
+        common::stdout_of(c.args(args))
+    };
+    assert!(at_clock(&["import", &f]).contains("2 new"));
+    let v: serde_json::Value = serde_json::from_str(&at_clock(&["flags", "a", "--json"])).unwrap();
+    let patterns: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["pattern"].as_str().unwrap())
+        .collect();
+    assert!(!patterns.is_empty(), "{v}");
+    for p in patterns {
+        let listed = at_clock(&["list", &format!("flag:{p}")]);
+        assert!(listed.contains("2 case(s)"), "flag:{p}: {listed}");
+    }
 }
 
 /// Notes are queued for the full-text index by runs of touch ids (a case's
@@ -131,4 +168,72 @@ fn each_note_is_indexed_once_and_check_finds_a_damaged_index() {
         said.contains("note search: 1 note(s) not in the index"),
         "{said}"
     );
+}
+
+/// The indexes a file has, by name, with the SQL that made them.
+fn indexes(db: &Db) -> Vec<(String, String)> {
+    let read = || -> rusqlite::Result<Vec<(String, String)>> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &db.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    };
+    read().expect("the file's indexes")
+}
+
+/// An import into a file without cases drops the indexes that only order
+/// and filter, and builds them again before it commits: the file ends with
+/// the indexes a file that had a case before has, and the filters and
+/// `check` agree; an import that fails (or a dry run) leaves them as they were.
+#[test]
+fn an_import_into_an_empty_file_ends_with_every_index() {
+    let case = |r: &str, vendor: &str| {
+        format!(
+            r#"{{"ref":"{r}","title":"Refund","vendor":"{vendor}","opened_at":"2024-01-01T00:00:00Z","tags":["vip"],"touchpoints":[{{"at":"2024-01-01T00:00:00Z","channel":"phone","from":"customer","outcome":"no_answer"}},{{"at":"2024-01-02T00:00:00Z","channel":"chat","from":"customer","outcome":"no_answer"}}]}}"#
+        )
+    };
+    let lines = format!("{}\n{}\n", case("a", "Acme"), case("b", "Bolt"));
+    let fresh = Db::new();
+    let f = fresh.file_arg("two.jsonl", &lines);
+    let bad = fresh.file_arg(
+        "bad.jsonl",
+        &format!("{}\n{{\"title\": 3}}\n", case("c", "Acme")),
+    );
+    // A failed import and a dry run into the new file: nothing is written.
+    fresh.fails(&["import", &bad]);
+    let schema = indexes(&fresh);
+    assert!(
+        schema.iter().any(|(n, _)| n == "cases_urgency"),
+        "{schema:?}"
+    );
+    fresh.run(&["import", &f, "--dry-run"]);
+    assert_eq!(indexes(&fresh), schema);
+    assert!(fresh.run(&["import", &f]).contains("2 new"));
+    assert_eq!(indexes(&fresh), schema);
+    // The same import into a file that had a case keeps its indexes as
+    // they are, row by row.
+    let kept = Db::new();
+    kept.run(&[
+        "add",
+        "--vendor",
+        "Acme",
+        "--title",
+        "Before",
+        "--opened",
+        "2024-01-01",
+    ]);
+    kept.run(&["import", &f]);
+    assert_eq!(indexes(&kept), schema);
+    for db in [&fresh, &kept] {
+        assert!(db.run(&["list", "vendor:bolt"]).contains("1 case(s)"));
+        assert!(db
+            .run(&["list", "tag:vip channel:chat"])
+            .contains("2 case(s)"));
+        assert!(db.run(&["check"]).starts_with("ok"));
+    }
 }

@@ -205,11 +205,18 @@ fn two_writers_at_once_both_land_with_the_app_open() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // A touch waits for the import's write lock as long as the import
+    // takes (under a loaded CI machine, longer than the default 5 s).
+    let config = dir.path().join("patient.toml");
+    std::fs::write(&config, "[storage]\nbusy_timeout_ms = 120000\n").unwrap();
+    let config = config.to_str().unwrap();
     let mut touched = 0;
     while import.try_wait().unwrap().is_none() || touched < 5 {
         let out = run(
             &db,
             &[
+                "--config",
+                config,
                 "touch",
                 "2",
                 "--channel",

@@ -35,3 +35,27 @@ fn the_command_line_and_the_layers_below_it_never_reach_into_the_app_or_its_view
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The store is the boundary to the database: the domain, the app, its
+/// views, the command line and the formats do not know which engine they
+/// talk to (no SQLite, no PostgreSQL client, no SQL types).
+#[test]
+fn only_the_store_knows_which_engine_holds_the_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for dir in ["cli", "domain", "io", "app", "ui"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    let mut found = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("a readable source file");
+        for (n, line) in text.lines().enumerate() {
+            for what in ["rusqlite", "postgres::", "store::db"] {
+                if line.contains(what) {
+                    found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

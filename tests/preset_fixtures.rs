@@ -136,6 +136,71 @@ fn zendesk_display_values_map_to_casebook_s() {
     assert_eq!(show(&db, "zendesk-101")["measures"]["ttr_hours"], 26.0);
 }
 
+/// Older Zendesk exports write Via as its API's snake_case names
+/// (`web_form`, `mobile_sdk`, `phone_call_inbound` …): each is the channel of
+/// its display value. Such a file imported three times writes nothing after
+/// the first; and the same tickets exported again with the display values
+/// (or the other way round) are the same touches, not a second first touch
+/// on each case (as they were while `web_form` read as `other`).
+#[test]
+fn zendesk_snake_case_via_is_its_display_value_and_reimports_write_nothing() {
+    let display = std::fs::read_to_string(fixture("zendesk.csv")).unwrap();
+    let mut old = display.clone();
+    for (shown, snake) in [
+        (",Web form,", ",web_form,"),
+        (",Web Widget,", ",web_widget,"),
+        (",Phone call (incoming),", ",phone_call_inbound,"),
+        (",Phone call (outgoing),", ",phone_call_outbound,"),
+        (",Mobile SDK,", ",mobile_sdk,"),
+        (",Facebook Post,", ",facebook_post,"),
+        (",Closed ticket,", ",closed_ticket,"),
+        (",On-hold,", ",on_hold,"),
+    ] {
+        assert!(old.contains(shown), "the fixture has {shown}");
+        old = old.replace(shown, snake);
+    }
+    let touches = |db: &Db| -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(
+            &db.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        conn.query_row("SELECT count(*) FROM touchpoints", [], |r| r.get(0))
+            .unwrap()
+    };
+    for (first, then) in [(&old, &display), (&display, &old)] {
+        let db = Db::new();
+        let first = db.file_arg("first.csv", first);
+        let then = db.file_arg("then.csv", then);
+        let out = db.run(&["import", &first, "--preset", "zendesk"]);
+        assert!(out.contains("12 case(s) read: 12 new"), "{out}");
+        // Only WhatsApp is a value no mapping knows.
+        assert!(!out.contains("web_form"), "{out}");
+        let (events, kept) = (db.event_count(), touches(&db));
+        assert_eq!((events, kept), (12, 12));
+        let t = |a: &str, b: &str, c: &str, d: &str| {
+            (a.to_string(), b.to_string(), c.to_string(), d.to_string())
+        };
+        assert_eq!(
+            shape(&db, "zendesk-101"),
+            t("web", "resolved", "high", "Acme Support")
+        );
+        assert_eq!(
+            shape(&db, "zendesk-105"),
+            t("phone", "waiting_vendor", "low", "Billing")
+        );
+        assert_eq!(shape(&db, "zendesk-107").0, "app");
+        for file in [&first, &first, &then, &then] {
+            let again = db.run(&["import", file, "--preset", "zendesk"]);
+            assert!(
+                again.contains("0 new, 0 updated, 12 unchanged"),
+                "{file}: {again}"
+            );
+            assert_eq!((db.event_count(), touches(&db)), (events, kept), "{file}");
+        }
+    }
+}
+
 #[test]
 fn strict_refuses_a_value_no_mapping_knows_and_writes_nothing() {
     let db = Db::new();

@@ -52,12 +52,27 @@ impl Background {
                     }
                 }
                 let Some(s) = store.as_mut() else { continue };
+                // A server that went away is opened again at the next job.
+                let lost = |s: &mut Option<Store>, e: &crate::store::StoreError| {
+                    if matches!(e, crate::store::StoreError::ConnectionLost(_)) {
+                        *s = None;
+                    }
+                };
                 let done = match job {
-                    Job::Flags(now) => Done::Flags(s.refresh_due(now).map_err(|e| e.to_string())),
-                    Job::Report(by, now) => Done::Report(
-                        by,
-                        Box::new(ReportData::make(s, by, now).map_err(|e| e.to_string())),
-                    ),
+                    Job::Flags(now) => {
+                        let r = s.refresh_due(now);
+                        if let Err(e) = &r {
+                            lost(&mut store, e);
+                        }
+                        Done::Flags(r.map_err(|e| e.to_string()))
+                    }
+                    Job::Report(by, now) => {
+                        let r = ReportData::make(s, by, now);
+                        if let Err(e) = &r {
+                            lost(&mut store, e);
+                        }
+                        Done::Report(by, Box::new(r.map_err(|e| e.to_string())))
+                    }
                 };
                 if send.send(done).is_err() {
                     return;

@@ -11,6 +11,7 @@ pub mod cases;
 pub mod form;
 pub mod keymap;
 mod modal;
+mod reconnect;
 pub mod reports;
 mod screens;
 pub mod sla;
@@ -74,6 +75,8 @@ pub struct App {
     /// until `start_background`): without it they run in `update`.
     pub background: Option<Background>,
     data_version: i64,
+    /// When the app last tried to reconnect to a server it lost.
+    reconnect_tried: Option<Instant>,
     flags_refreshed: Instant,
     /// The changes made in this session, newest last, for `u`.
     undo: Vec<Done>,
@@ -128,6 +131,7 @@ impl App {
             modal: None,
             help: None,
             flash: None,
+            reconnect_tried: None,
             quit: false,
             size: (80, 24),
             dirty: true,
@@ -142,10 +146,8 @@ impl App {
         app.cases.load(&app.store, now)?;
         let mut notes = Vec::new();
         if app.store.read_only {
-            notes.push(format!(
-                "{} is read-only: you can look, not change",
-                app.store.path.display()
-            ));
+            let who = app.store.read_only_reason();
+            notes.push(format!("{who}: you can look, not change"));
         }
         if let Some(t) = app.store.as_of {
             notes.push(format!(
@@ -367,12 +369,14 @@ impl App {
         if self.check(r) == Some(true) {
             self.dirty = true;
         }
-        if let Ok(v) = self.store.data_version() {
-            if v != self.data_version {
+        match self.store.data_version() {
+            Ok(v) if v != self.data_version => {
                 self.data_version = v;
                 self.reload();
                 self.dirty = true;
             }
+            Ok(_) => {}
+            Err(e) => self.on_store_error(&e),
         }
         if self
             .flash

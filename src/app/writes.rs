@@ -39,10 +39,8 @@ impl App {
             return false;
         }
         if self.store.read_only {
-            self.complain(format!(
-                "{} is read-only: nothing can be changed",
-                self.store.path.display()
-            ));
+            let who = self.store.read_only_reason();
+            self.complain(format!("{who}: nothing can be changed"));
         }
         !self.store.read_only
     }

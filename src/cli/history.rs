@@ -17,7 +17,9 @@ pub fn history(cx: &mut Context, case: &str, json: bool, out: &mut dyn Write) ->
         writeln!(out, "{}", serde_json::to_string_pretty(&events)?)?;
         return Ok(());
     }
-    let mut t = Table::new(&["event", "when", "what"]).right(&[0]);
+    let mut t = Table::new(&["event", "when", "actor", "what"])
+        .right(&[0])
+        .max_width(2, 24);
     for n in &events {
         t.row(vec![
             format!("{}", n.id),
@@ -26,6 +28,7 @@ pub fn history(cx: &mut Context, case: &str, json: bool, out: &mut dyn Write) ->
                 .with_timezone(&Local)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
+            n.event.shown_actor().to_string(),
             if n.undo && n.event.kind != crate::store::UNDO {
                 format!("undo: {}", n.event.summary())
             } else {

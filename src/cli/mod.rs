@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one handler per subcommand.
 
 mod cases;
+mod copy;
 mod docs;
 mod edit;
 pub mod first_run;
@@ -143,6 +144,8 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Export every case as JSON, JSON Lines or CSV
     Export(transfer::ExportArgs),
+    /// Copy this casebook to another (--to), or another into this one (--from): a file or a PostgreSQL URL; every case with its touches and trail, vendors' aliases and the setup (idempotent)
+    Copy(copy::CopyArgs),
     /// Add a synthetic data set, for trying casebook at scale
     Generate {
         /// How many cases (about ten touches each)
@@ -260,7 +263,9 @@ pub fn db_place(cli: &Cli) -> Result<crate::store::Place> {
                 && crate::db_url::holds_password(&text)
                 && on_command_line(&text, std::env::args_os())
             {
-                eprintln!("{PASSWORD_IN_ARGUMENTS}");
+                // Once, however many times the place is looked up.
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| eprintln!("{PASSWORD_IN_ARGUMENTS}"));
             }
             Ok(crate::store::Place::parse(p)?)
         }
@@ -328,14 +333,23 @@ pub fn open(cli: &Cli, create: bool) -> Result<Store> {
 
 /// `open`, or for a dry run a store that changes no file and creates none.
 fn open_as(cli: &Cli, create: bool, dry_run: bool) -> Result<Store> {
+    open_place(cli, &db_place(cli)?, create, dry_run)
+}
+
+/// Opens the casebook at `place` with the user's config (`open_as`).
+fn open_place(
+    cli: &Cli,
+    place: &crate::store::Place,
+    create: bool,
+    dry_run: bool,
+) -> Result<Store> {
     let config = load_config(cli)?;
-    let place = db_place(cli)?;
     let mut store = if dry_run {
-        Store::open_dry_run_at(&place)?
+        Store::open_dry_run_at(place)?
     } else if create {
-        Store::open_at(&place)?
+        Store::open_at(place)?
     } else {
-        Store::open_existing_at(&place)?
+        Store::open_existing_at(place)?
     };
     store.set_busy_timeout(std::time::Duration::from_millis(
         config.storage.busy_timeout_ms,
@@ -381,6 +395,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     match command {
         Command::Completions { shell } => return docs::completions(*shell, &mut std::io::stdout()),
         Command::Man => return docs::man(&mut std::io::stdout()),
+        // Two casebooks, each opened by the command itself.
+        Command::Copy(a) => return copy::copy(cli, a),
         _ => {}
     }
     let creates = matches!(
@@ -471,7 +487,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Delete { case } => history::delete(&mut cx, case, out),
         Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),
         Command::Sla(c) => sla::run(&mut cx, c, out),
-        Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Completions { .. } | Command::Man | Command::Copy(_) => Ok(()),
     };
     let flushed = out.flush();
     result?;

@@ -3,6 +3,7 @@
 use super::Context;
 use crate::io::csv_import;
 use crate::io::csv_map::Mapping;
+use crate::io::csv_own;
 use crate::io::json::{self, Format, ImportOptions};
 use crate::io::json_lines;
 use crate::io::text_encoding::{self, TextEncoding};
@@ -84,7 +85,7 @@ fn open_lines(file: &Path, name: &str, bar: &ProgressBar) -> Result<Box<dyn BufR
 
 /// On a terminal (else nothing is drawn), how far an import has come: a bar
 /// over the file's bytes or the cases parsed, with what has been read.
-fn import_bar() -> ProgressBar {
+pub(super) fn import_bar() -> ProgressBar {
     // Cleared however the import ends, an error included.
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         .with_finish(ProgressFinish::AndClear);
@@ -102,7 +103,7 @@ fn bar_style(amount: &str) -> ProgressStyle {
     .unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
-fn show_progress(bar: &ProgressBar, s: &crate::io::ImportSummary, by_case: bool) {
+pub(super) fn show_progress(bar: &ProgressBar, s: &crate::io::ImportSummary, by_case: bool) {
     if by_case {
         bar.set_position(s.read as u64);
     }
@@ -122,7 +123,34 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         dry_run: a.dry_run,
         replace_setup: a.replace_setup,
     };
-    let summary = if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
+    // A CSV file without a preset or a mapping is read first, to see whether
+    // it is casebook's own export.
+    let mut whole = if format == Format::Csv && a.preset.is_none() && a.map.is_empty() {
+        Some(read_whole(&a.file, &name, a.encoding)?)
+    } else {
+        None
+    };
+    let own_csv = whole.as_deref().is_some_and(csv_own::is_own);
+    let summary = if own_csv {
+        // casebook's own CSV export: every column is the field of its name.
+        let text = whole.take().unwrap_or_default();
+        let records = csv_own::parse(&name, &text)?;
+        by_cases(records.len());
+        if a.dry_run && !a.json {
+            writeln!(
+                out,
+                "casebook's own CSV export: each column is read back as the field of its name"
+            )?;
+        }
+        json::import_each(
+            &mut cx.store,
+            &Default::default(),
+            records.into_iter().map(|r| Ok(r.into())),
+            options,
+            cx.now,
+            |s| show_progress(&bar, s, true),
+        )?
+    } else if format == Format::Csv || a.preset.is_some() || !a.map.is_empty() {
         let mut mapping = match &a.preset {
             Some(p) => Mapping::preset(p).map_err(anyhow::Error::msg)?,
             None => Mapping::empty(),
@@ -130,7 +158,10 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
         for spec in &a.map {
             mapping.apply(spec).map_err(anyhow::Error::msg)?;
         }
-        let text = read_whole(&a.file, &name, a.encoding)?;
+        let text = match whole.take() {
+            Some(text) => text,
+            None => read_whole(&a.file, &name, a.encoding)?,
+        };
         let (records, notes) = csv_import::parse_strictly(&name, &text, &mapping, a.strict)?;
         for n in &notes.missing {
             bar.suspend(|| eprintln!("note: {n}"));
@@ -190,47 +221,71 @@ pub fn import(cx: &mut Context, a: &ImportArgs, out: &mut dyn Write) -> Result<(
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
     } else {
-        writeln!(
-            out,
-            "{}{} case(s) read: {} new, {} updated, {} unchanged ({} touchpoints)",
-            if a.dry_run {
-                "dry run, nothing written: "
-            } else {
-                ""
-            },
-            summary.read,
-            summary.created,
-            summary.updated,
-            summary.unchanged,
-            summary.touchpoints
-        )?;
-        if summary.blank_vendors > 0 {
-            writeln!(
-                out,
-                "{} case(s) with a blank vendor: filed under the vendor {}",
-                summary.blank_vendors,
-                csv_import::UNKNOWN_VENDOR
-            )?;
-        }
-        let setup = &summary.setup;
-        for (items, what) in [
-            (&setup.added, "setup added"),
-            (&setup.replaced, "setup replaced by the file's (--replace-setup)"),
-            (
-                &setup.kept,
-                "setup kept as this casebook has it, though the file's differs (--replace-setup takes the file's)",
-            ),
-        ] {
-            if !items.is_empty() {
-                writeln!(out, "{what}: {}", items.join(", "))?;
-            }
-        }
+        let prefix = if a.dry_run {
+            "dry run, nothing written: "
+        } else {
+            ""
+        };
+        let sides = Sides {
+            ours: "this casebook",
+            theirs: "the file's",
+        };
+        write_summary(out, prefix, sides, &summary)?;
         for u in &summary.unknown_values {
             writeln!(
                 out,
                 "'{}' in column '{}' is a value no mapping knows: taken as other ({} row(s); --strict refuses it)",
                 u.value, u.column, u.rows
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// Who is who in an import's summary: the casebook written to, and the
+/// file (or casebook) it takes in.
+pub(super) struct Sides<'a> {
+    pub ours: &'a str,
+    pub theirs: &'a str,
+}
+
+/// An import's (or a copy's) summary as people read it: after `prefix`,
+/// the cases read and what became of them, the blank vendors, and what
+/// became of the setup.
+pub(super) fn write_summary(
+    out: &mut dyn Write,
+    prefix: &str,
+    sides: Sides,
+    summary: &crate::io::ImportSummary,
+) -> Result<()> {
+    let Sides { ours, theirs } = sides;
+    writeln!(
+        out,
+        "{prefix}{} case(s) read: {} new, {} updated, {} unchanged ({} touchpoints)",
+        summary.read, summary.created, summary.updated, summary.unchanged, summary.touchpoints
+    )?;
+    if summary.blank_vendors > 0 {
+        writeln!(
+            out,
+            "{} case(s) with a blank vendor: filed under the vendor {}",
+            summary.blank_vendors,
+            csv_import::UNKNOWN_VENDOR
+        )?;
+    }
+    let setup = &summary.setup;
+    for (items, what) in [
+        (&setup.added, "setup added".to_string()),
+        (
+            &setup.replaced,
+            format!("setup replaced by {theirs} (--replace-setup)"),
+        ),
+        (
+            &setup.kept,
+            format!("setup kept as {ours} has it, though {theirs} differs (--replace-setup takes {theirs})"),
+        ),
+    ] {
+        if !items.is_empty() {
+            writeln!(out, "{what}: {}", items.join(", "))?;
         }
     }
     Ok(())

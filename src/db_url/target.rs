@@ -441,33 +441,8 @@ fn parse_port(text: &str) -> Result<u16, String> {
 }
 
 /// The operating-system user that runs casebook (libpq's default user).
-#[cfg(unix)]
 fn os_user() -> Option<String> {
-    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut buffer = vec![0 as libc::c_char; 16 * 1024];
-    let mut found: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: getpwuid_r writes the entry's strings into `buffer`, which
-    // outlives the read of `pw_name` below; `found` is null when there is none.
-    let status = unsafe {
-        libc::getpwuid_r(
-            libc::geteuid(),
-            &mut entry,
-            buffer.as_mut_ptr(),
-            buffer.len(),
-            &mut found,
-        )
-    };
-    if status == 0 && !found.is_null() && !entry.pw_name.is_null() {
-        // SAFETY: a NUL-terminated string inside `buffer`.
-        let name = unsafe { std::ffi::CStr::from_ptr(entry.pw_name) };
-        return Some(name.to_string_lossy().into_owned());
-    }
-    std::env::var("USER").ok().filter(|u| !u.is_empty())
-}
-
-#[cfg(not(unix))]
-fn os_user() -> Option<String> {
-    std::env::var("USERNAME").ok().filter(|u| !u.is_empty())
+    crate::os_user::effective_account()
 }
 
 /// The URL shown to users: `postgresql://user@host:port/db`, or for Unix

@@ -3,10 +3,11 @@
 //! at risk, with the rates of the config file's `[cost]` tables. Also the
 //! customer effort estimate for cases with no logged effort.
 
+use super::answer::is_vendor_answer;
 use super::case::{Case, Touchpoint};
 use super::enums::{Ask, JourneyStage, Resolution, StartedBy, TouchOutcome};
-use super::measures::{is_vendor_answer, round4};
 use super::money::Money;
+use super::rounding::round4;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 

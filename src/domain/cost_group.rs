@@ -3,8 +3,8 @@
 
 use super::case::{Case, Touchpoint};
 use super::cost::{case_cost, estimated_effort, is_sale_prevented, CaseCost, CostRates};
-use super::measures::round4;
 use super::money::Money;
+use super::rounding::round4;
 use serde::Serialize;
 
 /// What one case brings to a group's cost figures.

@@ -12,18 +12,7 @@ use super::time::hours;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// Whether a touch carries the vendor's answer: any vendor-started touch, or
-/// a customer-started one that reached somebody (a call a person answered
-/// counts; an email sent, or a call nobody took, does not).
-pub fn is_vendor_answer(t: &Touchpoint) -> bool {
-    use TouchOutcome::*;
-    match t.started_by {
-        StartedBy::Vendor => true,
-        StartedBy::Customer => {
-            !matches!(t.outcome, Sent | NoAnswer | Dropped | Unreachable | Other)
-        }
-    }
-}
+pub use super::answer::is_vendor_answer;
 
 /// Who the case waits on after a touch (ball in court).
 pub fn waiting_on_after(t: &Touchpoint) -> WaitingOn {
@@ -223,10 +212,7 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
-/// Rounds a figure for output: 4 decimals keep hours true to the second.
-pub fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
+pub use super::rounding::round4;
 
 /// `n`, median and 90th percentile of a figure over the cases where it is defined.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,6 +1,7 @@
 //! The domain core: pure types and rules. No SQL, no terminal, no I/O.
 
 pub mod action_words;
+pub mod answer;
 pub mod as_of;
 pub mod case;
 pub mod case_figures;
@@ -15,6 +16,7 @@ pub mod money;
 pub mod next_action;
 pub mod query;
 pub mod report_tally;
+pub mod rounding;
 pub mod sla;
 pub mod time;
 pub mod time_rules;

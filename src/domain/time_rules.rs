@@ -85,17 +85,22 @@ pub fn time_problems(case: &Case, touches: &[Touchpoint], clock: WriteClock) -> 
         }
     }
     for t in touches {
-        let which = if t.id > 0 {
-            format!("touch #{} at {}", t.id, local_text(t.at))
-        } else {
-            format!("a touch at {}", local_text(t.at))
+        // Made only for a touch with a problem: a check of a large import
+        // formats no time for the millions of touches that have none.
+        let which = || {
+            if t.id > 0 {
+                format!("touch #{} at {}", t.id, local_text(t.at))
+            } else {
+                format!("a touch at {}", local_text(t.at))
+            }
         };
         if t.at < opened {
             out.push(problem(
                 case,
                 "at",
                 format!(
-                    "{which} is before the case was opened ({}); change the touch's time or the case's opening",
+                    "{} is before the case was opened ({}); change the touch's time or the case's opening",
+                    which(),
                     local_text(opened)
                 ),
             ));
@@ -104,7 +109,8 @@ pub fn time_problems(case: &Case, touches: &[Touchpoint], clock: WriteClock) -> 
                 case,
                 "at",
                 format!(
-                    "{which} is more than a day ahead of now ({}); if that is meant, add --future",
+                    "{} is more than a day ahead of now ({}); if that is meant, add --future",
+                    which(),
                     local_text(clock.now)
                 ),
             ));

@@ -1,8 +1,9 @@
 //! CSV export for spreadsheets: one row per touchpoint (a case without
 //! touches gets one row), the case's fields repeated. Cells a spreadsheet
-//! would run as a formula are neutralised. JSON stays the lossless form, but
-//! every field a touch has is here too (`tests/csv_import.rs` checks each one
-//! against the touch's JSON).
+//! would run as a formula are neutralised. Every field a case and a touch
+//! have is a column (`tests/csv_import.rs` checks each one against the
+//! JSON), so that `import` reads the file back (`src/io/csv_own.rs`); JSON
+//! stays the form that also carries the history and the setup.
 
 use super::csv_safe;
 use crate::domain::time::to_rfc3339;
@@ -12,7 +13,8 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 
-const HEADER: [&str; 35] = [
+/// The columns, in order; `src/io/csv_own.rs` reads them back by name.
+pub const HEADER: [&str; 40] = [
     "case_id",
     "ref",
     "uid",
@@ -36,6 +38,11 @@ const HEADER: [&str; 35] = [
     "currency",
     "customer_cost",
     "churned",
+    "customer_minutes",
+    "csat",
+    "effort",
+    "reopens",
+    "tags",
     "touch_id",
     "at",
     "channel",
@@ -54,9 +61,23 @@ fn time(t: Option<DateTime<Utc>>) -> String {
     t.map(to_rfc3339).unwrap_or_default()
 }
 
-fn text(t: &Option<String>) -> String {
-    t.as_deref().map(csv_safe).unwrap_or_default()
+/// A text cell: neutralised as a formula would be (`csv_safe`), and a cell
+/// that starts with `'` itself gets one more, so that reading the file back
+/// takes exactly one `'` away from any cell that starts with one.
+pub fn guarded(cell: &str) -> String {
+    if cell.starts_with('\'') {
+        format!("'{cell}")
+    } else {
+        csv_safe(cell)
+    }
 }
+
+fn text(t: &Option<String>) -> String {
+    t.as_deref().map(guarded).unwrap_or_default()
+}
+
+/// Tags hold no control characters: one a line keeps them apart exactly.
+pub const TAG_SEPARATOR: &str = "\n";
 
 fn number(n: Option<f64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
@@ -68,8 +89,8 @@ fn row(c: &Case, t: Option<&Touchpoint>) -> Vec<String> {
         c.id.to_string(),
         text(&c.reference),
         c.uid.clone(),
-        csv_safe(&c.title),
-        csv_safe(&c.vendor),
+        guarded(&c.title),
+        guarded(&c.vendor),
         text(&c.marketplace),
         text(&c.product),
         text(&c.order_ref),
@@ -88,11 +109,21 @@ fn row(c: &Case, t: Option<&Touchpoint>) -> Vec<String> {
         text(&c.currency),
         money(c.customer_cost),
         c.churned.to_string(),
+        c.customer_minutes
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        c.csat.map(|n| n.to_string()).unwrap_or_default(),
+        c.effort.map(|n| n.to_string()).unwrap_or_default(),
+        c.reopens.to_string(),
+        guarded(&c.tags.join(TAG_SEPARATOR)),
         t.map(|t| t.id.to_string()).unwrap_or_default(),
         time(t.map(|t| t.at)),
         t.map(|t| t.channel.to_string()).unwrap_or_default(),
         t.map(|t| t.started_by.to_string()).unwrap_or_default(),
-        t.map(|t| csv_safe(t.party_or(&c.vendor)))
+        // As the touch has it: empty when the touch names no party (then it
+        // is the case's vendor), so that the file reads back as it was.
+        t.and_then(|t| t.party.as_deref())
+            .map(guarded)
             .unwrap_or_default(),
         t.map(|t| t.outcome.to_string()).unwrap_or_default(),
         number(t.and_then(|t| t.minutes)),
@@ -104,7 +135,7 @@ fn row(c: &Case, t: Option<&Touchpoint>) -> Vec<String> {
         t.and_then(|t| t.waiting_on)
             .map(|w| w.to_string())
             .unwrap_or_default(),
-        t.map(|t| csv_safe(&t.note)).unwrap_or_default(),
+        t.map(|t| guarded(&t.note)).unwrap_or_default(),
     ]
 }
 
@@ -118,7 +149,9 @@ pub fn export(store: &Store, out: &mut dyn Write) -> anyhow::Result<()> {
             until: None,
         },
         true,
-        |case, touches| {
+        |mut case, touches| {
+            // The pass over every case does not read tags: the case does.
+            case.tags = store.case(case.id)?.tags;
             if touches.is_empty() {
                 w.write_record(row(&case, None)).map_err(err)?;
             }

@@ -204,12 +204,7 @@ impl Row<'_> {
                 .collect()
         });
         if let Some(o) = self.text(m, Field::Outcome) {
-            let known = m
-                .outcome_values
-                .iter()
-                .find(|(v, _)| v.eq_ignore_ascii_case(&o))
-                .map(|(_, r)| *r);
-            case.outcome = match known {
+            case.outcome = match lookup(&m.outcome_values, &o) {
                 Some(r) => Some(r),
                 None if !m.outcome_values.is_empty() => None,
                 None => Some(
@@ -416,11 +411,7 @@ pub fn parse_strictly(
         .collect();
     missing.dedup();
     let mut rows = Vec::new();
-    let mut lines = Lines {
-        text: &text.as_bytes()[offset..],
-        at: 0,
-        line: header_line + 1,
-    };
+    let mut lines = Lines::new(&text.as_bytes()[offset..], header_line + 1);
     for rec in reader.records() {
         let rec = rec.map_err(|e| ImportError::BadRecord {
             file: file.into(),
@@ -481,15 +472,20 @@ pub fn parse_strictly(
 /// The line (from 1) a record starts on, from the byte it starts at. The
 /// CSV reader's own count is a line short after a CRLF line end: it ends a
 /// record at the CR and counts the LF with the next one.
-struct Lines<'a> {
+pub(super) struct Lines<'a> {
     text: &'a [u8],
     at: usize,
     line: usize,
 }
 
-impl Lines<'_> {
+impl<'a> Lines<'a> {
+    /// Lines of `text`, whose first byte is on line `line` (from 1).
+    pub(super) fn new(text: &'a [u8], line: usize) -> Self {
+        Lines { text, at: 0, line }
+    }
+
     /// Records come in order, so each count goes on from the last.
-    fn of(&mut self, byte: usize) -> usize {
+    pub(super) fn of(&mut self, byte: usize) -> usize {
         let mut start = byte.min(self.text.len());
         // A record starts after the line end the reader left behind.
         while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {

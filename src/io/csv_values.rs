@@ -23,6 +23,17 @@ pub const ZENDESK_CHANNELS: &[(&str, &str)] = &[
     ("API", "other"),
     ("Web service", "other"),
     ("Closed ticket", "other"),
+    // Zendesk's own names for the same (its API's via types, which older
+    // exports wrote): those that differ from a display value above by more
+    // than letter case and `_` for a space (`web_form` is `Web form`).
+    ("phone_call_inbound", "phone"),
+    ("phone_call_outbound", "phone"),
+    ("api_phone_call_inbound", "phone"),
+    ("api_phone_call_outbound", "phone"),
+    ("api_voicemail", "phone"),
+    ("voice", "phone"),
+    ("helpcenter", "web"),
+    ("mobile", "app"),
 ];
 
 /// Zendesk's ticket statuses.
@@ -98,12 +109,28 @@ pub const CFPB_OUTCOMES: &[(&str, Resolution)] = &[
     ("Closed with monetary relief", Resolution::PartialRefund),
 ];
 
-/// The value a table gives a source's value (any case, ends trimmed).
+/// A source's value as the tables compare it: lower case, with `_` and `-`
+/// read as spaces and runs of spaces as one, so that a display value and the
+/// snake_case name older exports wrote for it (`Web form`, `web_form`;
+/// `On-hold`, `on_hold`) are one value. Every reading of a source's value
+/// goes through here: the first import and a re-import of the same ticket
+/// written the other way agree, and its touch is found again rather than
+/// added twice.
+pub fn folded(value: &str) -> String {
+    value
+        .to_lowercase()
+        .replace(['_', '-'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The value a table gives a source's value (see `folded`).
 pub fn lookup<T: Copy>(table: &[(&str, T)], value: &str) -> Option<T> {
-    let value = value.trim();
+    let value = folded(value);
     table
         .iter()
-        .find(|(v, _)| v.eq_ignore_ascii_case(value))
+        .find(|(v, _)| folded(v) == value)
         .map(|(_, t)| *t)
 }
 
@@ -116,5 +143,28 @@ mod tests {
         assert_eq!(lookup(ZENDESK_CHANNELS, "web FORM "), Some("web"));
         assert_eq!(lookup(ZENDESK_PRIORITIES, "-"), Some(Priority::Normal));
         assert_eq!(lookup(NYC311_CHANNELS, "Carrier pigeon"), None);
+    }
+
+    #[test]
+    fn snake_case_names_are_the_display_values() {
+        for (old, channel) in [
+            ("web_form", "web"),
+            ("web_widget", "web"),
+            ("mobile_sdk", "app"),
+            ("closed_ticket", "other"),
+            ("facebook_post", "social"),
+            ("twitter_dm", "social"),
+            ("phone_call_inbound", "phone"),
+            ("voicemail", "phone"),
+            ("mail", "email"),
+        ] {
+            assert_eq!(lookup(ZENDESK_CHANNELS, old), Some(channel), "{old}");
+        }
+        assert_eq!(
+            lookup(ZENDESK_STATUSES, "on_hold"),
+            Some(Status::WaitingVendor)
+        );
+        assert_eq!(lookup(NYC311_CHANNELS, "phone"), Some("phone"));
+        assert_eq!(lookup(ZENDESK_CHANNELS, "web"), None);
     }
 }

@@ -328,6 +328,9 @@ pub(super) fn import_with<I: Iterator<Item = Result<Incoming, ImportError>>>(
     };
     let mut bad_record = None;
     let result = store.in_transaction(|w| {
+        // Into a new file, the indexes that only order and filter are built
+        // once at the end rather than kept in order case by case.
+        w.defer_indexes()?;
         summary.setup = setup::restore(w, setup, options.replace_setup, now)?;
         let mut records = records(w)?;
         let size = w.batch_size(EXPECTED);

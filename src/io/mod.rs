@@ -2,9 +2,11 @@
 
 pub mod background;
 pub mod content_key;
+pub mod copy;
 pub mod csv_export;
 pub mod csv_import;
 pub mod csv_map;
+pub mod csv_own;
 pub mod csv_values;
 pub mod demo;
 pub mod generate;

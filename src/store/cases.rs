@@ -4,33 +4,19 @@
 use super::db::{params, Connection, OptionalExtension};
 use super::events::{append, append_text, Event, EventText};
 use super::rows::*;
-use super::sla::SetupCache;
+use super::sla_cache::SetupCache;
 use super::summary::{
-    derived_and_figures, keeps_ids, summary_of, ReadySummary, Summary, SUMMARY_COLUMNS,
+    derived_and_figures, labelled, summary_of, ReadySummary, Summarizer, Summary, SummaryRates,
+    SUMMARY_COLUMNS,
 };
 use super::vendors::vendor_id;
 use super::{Result, Store, StoreError};
-use crate::domain::cost::CostRates;
 use crate::domain::friction::Thresholds;
-use crate::domain::next_action::NextActionSettings;
 use crate::domain::time::from_millis;
 use crate::domain::time_rules::{check_new, refuse_new_problems, time_problems, WriteClock};
 use crate::domain::{case::in_time_order, Case, Resolution, Status, Touchpoint};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-
-/// What a case's stored summary reads besides the friction thresholds.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct SummaryRates {
-    pub cost: CostRates,
-    pub next_action: NextActionSettings,
-}
-
-impl SummaryRates {
-    pub(crate) fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
 
 /// How a case given to `merge_case` was taken in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -480,9 +466,10 @@ pub(super) fn insert_case(
         // uid index rather than at a random place in it.
         case.uid = uuid::Uuid::now_v7().to_string();
     }
-    // With ids that can be kept (an import's, into a file that has them
-    // free) the summary is known before writing: it goes into the case's
-    // INSERT, not into an UPDATE after it that writes every index again.
+    // The summary is known before writing (made with the touches told
+    // apart as they will be, `labelled`): it goes into the case's INSERT,
+    // not into an UPDATE after it that writes every index again, whether
+    // the touches keep the ids they come with or take the next free ones.
     // Checked first: the summary reads the tidied touches.
     for t in touches.iter_mut() {
         t.validate()?;
@@ -497,13 +484,13 @@ pub(super) fn insert_case(
                     .is_some_and(crate::domain::as_of::is_timed)
         })
     });
-    let mut early = if keeps_ids(&touches) && !timed_trail {
+    let mut early = if !timed_trail {
         let setup = sla.get(conn)?;
         match ready.and_then(|r| r.made_with(now, &setup)) {
             Some(s) => Some(s),
             None => Some(summary_of(
                 &case,
-                &touches,
+                &labelled(&touches),
                 now,
                 th,
                 rates,
@@ -514,24 +501,25 @@ pub(super) fn insert_case(
         None
     };
     let mut renumbered = Vec::new();
-    // On a server writing in bulk, the rows wait to go together (a trail
-    // that changed timed fields is read back: its case goes row by row).
-    let server = super::server_rows::bulk(conn).filter(|_| !timed_trail);
+    // On a server writing in bulk, the rows wait to go together (a case
+    // whose trail changed timed fields is read back: it goes row by row).
+    let bulk = match (super::server_rows::bulk(conn), early.take()) {
+        (Some(pg), Some(s)) => Some((pg, s)),
+        (_, s) => {
+            early = s;
+            None
+        }
+    };
     let mut deferred = None;
-    let id = match server {
-        Some(pg) => {
-            let setup = sla.get(conn)?;
-            let summarize = |case: &Case, touches: &[Touchpoint]| -> Result<Summary> {
-                Ok(summary_of(case, touches, now, th, rates, setup.as_deref()))
-            };
-            let (s, vendor) = super::server_rows::defer_case(
+    let id = match bulk {
+        Some((pg, s)) => {
+            let vendor = super::server_rows::defer_case(
                 conn,
                 pg,
                 &mut case,
                 &mut touches,
-                early.take(),
+                &s,
                 &mut renumbered,
-                summarize,
             )?;
             deferred = Some((pg, s, vendor));
             case.id
@@ -567,6 +555,7 @@ pub(super) fn insert_case(
             field: None,
             old: None,
             new: Some(shown),
+            actor: None,
         };
         append(conn, id, &created)?;
     }
@@ -586,20 +575,8 @@ pub(super) fn insert_case(
         return Ok(id);
     }
     match early {
-        Some(s) if renumbered.iter().all(|(given, kept)| given == kept) => {
-            super::summary::write(conn, &case, &s, true, true)?
-        }
-        _ if timed_trail => refresh_summary(conn, id, now, th, rates, sla)?,
-        // The row holds the summary made with the touch ids it came with,
-        // but some were taken: made again with the ids kept, and written
-        // whole, flags included (the row's flag list may be the same while
-        // no flag is kept yet).
-        Some(_) => {
-            let setup = sla.get(conn)?;
-            let s = summary_of(&case, &touches, now, th, rates, setup.as_deref());
-            super::summary::write(conn, &case, &s, false, true)?
-        }
-        None => write_summary(conn, &case, &touches, now, th, rates, sla)?,
+        Some(s) => super::summary::write(conn, &case, &s, true, true)?,
+        None => refresh_summary(conn, id, now, th, rates, sla)?,
     }
     Ok(id)
 }
@@ -626,6 +603,7 @@ pub(super) fn touch_event(
         } else {
             Some(shown(t))
         },
+        actor: None,
     }
 }
 
@@ -657,6 +635,7 @@ pub(super) fn update_case_fields(
                 field: Some(field.clone()),
                 old: o.clone(),
                 new: n.clone(),
+                actor: None,
             },
         )?;
     }
@@ -705,6 +684,10 @@ const CLOCK_CORRECTED_MS: i64 = 24 * 3_600_000;
 /// The page cache while re-deriving the cases that came due, or importing
 /// (KiB, negative as SQLite's `cache_size` takes it): 64 MiB.
 const REFRESH_CACHE_KIB: i64 = -65_536;
+
+/// The page cache, and so the sorter's memory, while an import builds the
+/// indexes it deferred (`Writer::defer_indexes`): 16 MiB.
+const INDEX_BUILD_CACHE_KIB: i64 = -16_384;
 
 impl Store {
     /// What a write at `now` is checked against.
@@ -970,12 +953,24 @@ impl Store {
             return Ok(0);
         }
         // Without waiting: another writer at work means a later look.
-        if let Some(Err(e)) = self.conn.sqlite().map(|file| {
-            file.busy_timeout(std::time::Duration::ZERO)?;
-            let free = file.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
-            file.busy_timeout(self.busy_timeout)?;
-            free
-        }) {
+        let free = match self.conn.sqlite() {
+            Some(file) => {
+                file.busy_timeout(std::time::Duration::ZERO)?;
+                let free = file.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+                file.busy_timeout(self.busy_timeout)?;
+                free
+            }
+            // On a server, the store's write lock (the 'writes' row), not waited for.
+            None => {
+                self.conn.execute_batch("BEGIN")?;
+                let free = self
+                    .conn
+                    .execute_batch("SELECT 1 FROM meta WHERE key = 'writes' FOR UPDATE NOWAIT");
+                self.conn.execute_batch("ROLLBACK")?;
+                free
+            }
+        };
+        if let Err(e) = free {
             return match StoreError::from(e) {
                 // Another process is writing: the derived data catches up at
                 // the next look, and what is read now is at most a little behind.
@@ -1136,9 +1131,25 @@ impl Store {
             rates: &self.summary_rates,
             sla_cache: &self.sla_cache,
             allow_future: self.allow_future,
+            deferred: Vec::new(),
         };
         let out = f(&mut w)?;
+        let deferred = std::mem::take(&mut w.deferred);
         flush_notes(&tx)?;
+        if !deferred.is_empty() {
+            // Indexes an import into an empty file dropped are built again,
+            // each in one sorted pass, before anything is committed. SQLite
+            // sorts in as much memory as the page cache may hold, beside
+            // it: a smaller cache for the sorts keeps the two under the
+            // import's peak (the pages it lets go were to be written at the
+            // commit anyway).
+            if let Some(file) = tx.sqlite() {
+                file.pragma_update(None, "cache_size", INDEX_BUILD_CACHE_KIB)?;
+            }
+            for sql in deferred {
+                tx.execute_batch(&sql)?;
+            }
+        }
         tx.commit()?;
         Ok(out)
     }
@@ -1149,6 +1160,29 @@ pub(super) const EXISTING_CASE: &str =
     "SELECT coalesce((SELECT id FROM cases WHERE uid = ?1 AND ?1 <> ''),
                      (SELECT id FROM cases WHERE ref = ?2))";
 
+/// Indexes that nothing a write reads (they order and filter the triage
+/// table, the reports and searches), on the tables an import fills: an
+/// import into a file without cases drops them at its start and builds each
+/// again in one sorted pass before it commits (`Writer::defer_indexes`), which
+/// is cheaper than keeping them in order row by row as the cases go in
+/// (their keys are scattered: opening times, statuses, urgency). An index
+/// not named here is kept as it is.
+const DEFERRABLE_INDEXES: &[&str] = &[
+    "cases_vendor",
+    "cases_status_opened",
+    "cases_opened",
+    "cases_category",
+    "cases_last_channel",
+    "cases_marketplace",
+    "cases_next_change",
+    "cases_sla_state",
+    "cases_sla_time_left",
+    "cases_urgency",
+    "case_tags_tag",
+    "case_flags_pattern",
+    "touchpoints_channel",
+];
+
 /// Writes inside one transaction (imports, demo loading).
 pub struct Writer<'a> {
     pub(super) conn: &'a Connection,
@@ -1156,9 +1190,48 @@ pub struct Writer<'a> {
     pub(super) rates: &'a SummaryRates,
     pub(super) sla_cache: &'a SetupCache,
     allow_future: bool,
+    /// The statements that build the indexes `defer_indexes` dropped.
+    deferred: Vec<String>,
 }
 
 impl Writer<'_> {
+    /// When the file holds no case yet (an import into a new file), drops
+    /// the indexes no write reads (`DEFERRABLE_INDEXES`); the transaction
+    /// builds them again before it commits, and a transaction rolled back
+    /// (a bad record, a dry run) keeps them as they were. Into a file that
+    /// holds cases it does nothing: building its indexes again would cost
+    /// more than the cases an import adds. Returns whether it dropped them.
+    pub fn defer_indexes(&mut self) -> Result<bool> {
+        if !self.deferred.is_empty() {
+            return Ok(true);
+        }
+        // A file's schema is read from SQLite's own table; a server builds
+        // its indexes as rows come.
+        if self.conn.sqlite().is_none() {
+            return Ok(false);
+        }
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?;
+        if !empty {
+            return Ok(false);
+        }
+        let indexes: Vec<(String, String)> = self
+            .conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in indexes {
+            if DEFERRABLE_INDEXES.contains(&name.as_str()) {
+                self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+                self.deferred.push(sql);
+            }
+        }
+        Ok(!self.deferred.is_empty())
+    }
+
     /// Takes in a case by its uid or ref: new ones are created (keeping their
     /// history when given), known ones get the changed fields and any new
     /// touches; nothing is ever deleted. Importing the same case twice changes nothing.
@@ -1297,6 +1370,19 @@ impl Writer<'_> {
             params![super::vendors::name_key(alias), alias.trim(), id],
         )?;
         Ok(())
+    }
+}
+
+impl Writer<'_> {
+    /// What this writer computes a case's summary with at `now`, with the
+    /// setup as written so far in its transaction.
+    pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
+        Ok(Summarizer::new(
+            now,
+            self.thresholds.clone(),
+            self.rates.clone(),
+            self.sla_cache.get(self.conn)?,
+        ))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The audit trail: every change appends an event; none is ever changed.
 
-use super::db::{params, Connection};
+use super::db::{params, Connection, Engine};
 use super::event_value::{KeptValue, StoredText};
 use super::{Result, Store};
 use crate::domain::as_of::{resolutions_before_reopening, FieldChange};
@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-/// One change, with the old and new value (JSON text, or null).
+/// One change, with the old and new value (JSON text, or null), and who
+/// made it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub at: DateTime<Utc>,
@@ -25,6 +26,28 @@ pub struct Event {
     pub old: Option<Value>,
     #[serde(default)]
     pub new: Option<Value>,
+    /// Who wrote it, as the trail says: the operating-system user on a file,
+    /// the database role on a server; `None` (null) when unknown (written
+    /// before casebook recorded it, or imported without one). A new event is
+    /// written as whoever writes it (see [`Actor`]), whatever this says.
+    #[serde(default)]
+    pub actor: Option<String>,
+}
+
+/// Who an event is written as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// Whoever writes it now: the operating-system user on a file
+    /// (`os_user::login_name`), the session's role on a server
+    /// (`session_user`, never a name the client says).
+    Writer,
+    /// As an imported trail says (`None`: unknown, and it stays unknown).
+    Given(Option<String>),
+}
+
+/// The actor as `history` and the app show it.
+pub fn shown_actor(actor: Option<&str>) -> &str {
+    actor.unwrap_or("unknown")
 }
 
 /// The kind of the marker an undo appends after its events: `old` holds the
@@ -45,6 +68,11 @@ pub fn undo_ranges<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<(i64,
 }
 
 impl Event {
+    /// Who wrote it, as shown: `unknown` when the trail does not say.
+    pub fn shown_actor(&self) -> &str {
+        shown_actor(self.actor.as_deref())
+    }
+
     /// One line saying what the event did, for the timeline and `history`.
     pub fn summary(&self) -> String {
         let value = |v: &Option<Value>| match v {
@@ -96,6 +124,7 @@ pub struct RawEvent {
     pub field: Option<String>,
     pub old: Option<Box<RawValue>>,
     pub new: Option<Box<RawValue>>,
+    pub actor: Option<String>,
 }
 
 /// A value's text as raw JSON; text that is not JSON as a JSON string, as
@@ -123,8 +152,10 @@ pub struct EventText {
     pub field: Option<String>,
     pub old: Option<KeptValue>,
     pub new: Option<KeptValue>,
+    pub actor: Actor,
 }
 
+/// An event of a trail read from a file: written as by the actor it names.
 impl From<Event> for EventText {
     fn from(e: Event) -> Self {
         let kept = |v: Value| KeptValue::of(&e.kind, v.to_string());
@@ -135,6 +166,17 @@ impl From<Event> for EventText {
             kind: e.kind,
             touchpoint: e.touchpoint,
             field: e.field,
+            actor: Actor::Given(e.actor),
+        }
+    }
+}
+
+impl EventText {
+    /// A new event, written as by whoever writes it.
+    pub fn by_writer(e: Event) -> Self {
+        EventText {
+            actor: Actor::Writer,
+            ..e.into()
         }
     }
 }
@@ -156,11 +198,13 @@ pub fn append(conn: &Connection, case_id: i64, e: &Event) -> Result<()> {
         e.field.as_deref(),
         old.as_ref(),
         new.as_ref(),
+        &Actor::Writer,
     )
 }
 
 /// Appends an event about `touchpoint` (the touch's id in this file, which
-/// may differ from the one the event carries from an imported file).
+/// may differ from the one the event carries from an imported file), as by
+/// the actor it says.
 pub fn append_text(
     conn: &Connection,
     case_id: i64,
@@ -177,6 +221,7 @@ pub fn append_text(
         e.field.as_deref(),
         old,
         new,
+        &e.actor,
     )
 }
 
@@ -190,9 +235,10 @@ fn insert(
     field: Option<&str>,
     old: Option<&KeptValue>,
     new: Option<&KeptValue>,
+    actor: &Actor,
 ) -> Result<()> {
-    if let Some(pg) = conn.postgres() {
-        // A server keeps every value as text (and compresses large ones itself).
+    if let Some(pg) = conn.postgres().filter(|pg| pg.bulk()) {
+        // In bulk, with the next id (see server_rows.rs).
         let text = |v: Option<&KeptValue>| -> Result<SqlValue> {
             Ok(match v {
                 Some(v) => SqlValue::Text(v.text().map_err(super::StoreError::Server)?),
@@ -208,28 +254,51 @@ fn insert(
             text(old)?,
             text(new)?,
         ];
-        if pg.bulk() {
-            return super::server_rows::defer_event(pg, values);
-        }
-        conn.prepare_cached(INSERT)?
-            .execute(super::db::params_from_iter(values))?;
-        return Ok(());
+        let given = match actor {
+            Actor::Writer => None,
+            Actor::Given(name) => Some(name.clone()),
+        };
+        return super::server_rows::defer_event(pg, values, given);
     }
-    conn.prepare_cached(INSERT)?.execute(params![
+    // A server keeps every value as text (and compresses large ones itself).
+    let unpacked = |v: Option<&KeptValue>| -> Result<Option<KeptValue>> {
+        match v {
+            Some(packed @ KeptValue::Packed(_)) if conn.postgres().is_some() => Ok(Some(
+                KeptValue::Text(packed.text().map_err(super::StoreError::Server)?),
+            )),
+            other => Ok(other.cloned()),
+        }
+    };
+    let (old, new) = (unpacked(old)?, unpacked(new)?);
+    // On a server the writer is the session's role, which the server says
+    // itself; on a file, the operating-system user. An imported event keeps
+    // the actor its file gives, unknown included.
+    let (sql, actor) = match (actor, conn.engine()) {
+        (Actor::Writer, Engine::Postgres) => (INSERT_BY_ROLE, None),
+        (Actor::Writer, Engine::Sqlite) => (INSERT, crate::os_user::login_name()),
+        (Actor::Given(name), _) => (INSERT, name.clone()),
+    };
+    conn.prepare_cached(sql)?.execute(params![
         at.timestamp_millis(),
         case_id,
         touchpoint,
         kind,
         field,
         old,
-        new
+        new,
+        actor
     ])?;
     Ok(())
 }
 
 const INSERT: &str =
-    "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value, actor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// PostgreSQL only: `?8` is NULL, and the role is the server's to say.
+const INSERT_BY_ROLE: &str =
+    "INSERT INTO events (at, case_id, touchpoint_id, kind, field, old_value, new_value, actor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, session_user))";
 
 /// A case's recorded changes to the fields that depend on when it is looked
 /// at (status, resolution, closing, outcome, reopens), oldest first.
@@ -275,7 +344,7 @@ impl Store {
     /// A case's events, oldest first, their values as kept (for export).
     pub fn raw_events(&self, case_id: i64) -> Result<Vec<RawEvent>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT at, kind, touchpoint_id, field, old_value, new_value FROM events WHERE case_id = ?1 ORDER BY id",
+            "SELECT at, kind, touchpoint_id, field, old_value, new_value, actor FROM events WHERE case_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([case_id], |r| {
             Ok(RawEvent {
@@ -285,6 +354,7 @@ impl Store {
                 field: r.get(3)?,
                 old: raw(r.get::<_, StoredText>(4)?.0)?,
                 new: raw(r.get::<_, StoredText>(5)?.0)?,
+                actor: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -305,6 +375,7 @@ impl Store {
                 field: e.field,
                 old: parsed(e.old),
                 new: parsed(e.new),
+                actor: e.actor,
             })
             .collect())
     }

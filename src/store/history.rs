@@ -3,7 +3,6 @@
 //! Nothing here edits an old event: every restore and undo is a new write
 //! with events of its own, so the trail tells what happened, undo included.
 
-use super::cases::SummaryRates;
 use super::cases::{
     flush_notes, insert_case, load_case, load_touches, refresh_summary, to_json, touch_event,
     unindex_note, update_case_fields, write_touch_row,
@@ -11,7 +10,8 @@ use super::cases::{
 use super::db::{Connection, OptionalExtension};
 use super::edits::Clash;
 use super::event_value::StoredText;
-use super::events::{append, Event, UNDO};
+use super::events::{append, Event, EventText, UNDO};
+use super::summary::SummaryRates;
 use super::{write_tx, Result, Store, StoreError};
 use crate::domain::time::from_millis;
 use crate::domain::{Case, Touchpoint};
@@ -39,12 +39,13 @@ fn event_from_row(r: &super::db::Row) -> rusqlite::Result<Numbered> {
             field: r.get(4)?,
             old: r.get::<_, StoredText>(5)?.json(),
             new: r.get::<_, StoredText>(6)?.json(),
+            actor: r.get(7)?,
         },
         undo: false,
     })
 }
 
-const EVENT_COLUMNS: &str = "id, at, kind, touchpoint_id, field, old_value, new_value";
+const EVENT_COLUMNS: &str = "id, at, kind, touchpoint_id, field, old_value, new_value, actor";
 
 /// A case's events after `after` and up to `upto`, newest first.
 fn events_between(conn: &Connection, case_id: i64, after: i64, upto: i64) -> Result<Vec<Numbered>> {
@@ -84,6 +85,7 @@ fn delete_case_in(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> 
             field: None,
             old: Some(kept),
             new: None,
+            actor: None,
         },
     )?;
     conn.execute("DELETE FROM cases WHERE id = ?1", [id])?;
@@ -97,7 +99,7 @@ fn restore_case_in(
     now: DateTime<Utc>,
     th: &crate::domain::friction::Thresholds,
     rates: &SummaryRates,
-    sla: &super::sla::SetupCache,
+    sla: &super::sla_cache::SetupCache,
 ) -> Result<i64> {
     let kept: Option<String> = conn
         .query_row(
@@ -134,12 +136,13 @@ fn restore_case_in(
         field: None,
         old: None,
         new: Some(Value::String(format!("restored from event of case {id}"))),
+        actor: None,
     };
     insert_case(
         conn,
         case,
         touches,
-        Some(&[restored.into()]),
+        Some(&[EventText::by_writer(restored)]),
         None,
         now,
         th,
@@ -410,6 +413,7 @@ impl Store {
                 field: None,
                 old: Some(serde_json::json!([after + 1, upto])),
                 new: Some(serde_json::json!([before_undo + 1, wrote])),
+                actor: None,
             },
         )?;
         if !case_gone {

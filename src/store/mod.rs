@@ -9,6 +9,7 @@ mod edits;
 mod event_value;
 mod events;
 mod figures;
+mod grouping;
 mod history;
 mod journey;
 mod open;
@@ -23,16 +24,18 @@ mod server_rows;
 mod setup;
 pub mod sla;
 mod sla_cache;
+mod sla_read;
 pub mod sla_undo;
 mod summary;
 mod vendors;
 
-pub use cases::{CaseRef, Merge, SummaryRates, Writer};
+pub use cases::{CaseRef, Merge, Writer};
 pub use edits::Clash;
-pub use events::{undo_ranges, Event, EventText, RawEvent, UNDO};
+pub use events::{undo_ranges, Actor, Event, EventText, RawEvent, UNDO};
 pub use history::Numbered;
 pub use open::{default_path, Store, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use place::Place;
+pub use summary::SummaryRates;
 pub use summary::{ReadySummary, Summarizer};
 
 use crate::domain::case::Invalid;

@@ -1,7 +1,7 @@
 //! Opening a database file: checks, pragmas and migrations.
 
-use super::cases::SummaryRates;
 use super::db::Connection;
+use super::summary::SummaryRates;
 use super::{Result, StoreError};
 use crate::domain::friction::Thresholds;
 use crate::private_files::privately;
@@ -35,7 +35,7 @@ pub struct Store {
     /// "the database is locked" (the config's `[storage] busy_timeout_ms`).
     pub busy_timeout: std::time::Duration,
     /// The SLA setup as last read, for the cases written after it.
-    pub(crate) sla_cache: super::sla::SetupCache,
+    pub(crate) sla_cache: super::sla_cache::SetupCache,
     /// From how wide a range of case ids a report reads on two connections.
     pub split_reports_from: i64,
     /// From how many cases measured at a moment of the past (`--as-of`) a
@@ -330,6 +330,11 @@ impl Store {
         self.busy_timeout = wait;
         if let Some(file) = self.conn.sqlite() {
             file.busy_timeout(wait)?;
+        } else {
+            // A server's writer waits as long for another's lock, then
+            // hears "the database is locked" (lock_timeout).
+            self.conn
+                .execute_batch(&format!("SET lock_timeout = {}", wait.as_millis()))?;
         }
         Ok(())
     }
@@ -353,13 +358,21 @@ impl Store {
     pub fn data_version(&self) -> Result<i64> {
         match self.conn.sqlite() {
             Some(file) => Ok(file.pragma_query_value(None, "data_version", |r| r.get(0))?),
-            None => super::writes_seen(&self.conn),
+            None => match self.conn.postgres() {
+                Some(server) => Ok(server.writes_heard()?),
+                None => super::writes_seen(&self.conn),
+            },
         }
     }
 
     /// An online, consistent copy of the database at `dest`, readable by
     /// its owner alone.
     pub fn backup(&self, dest: &Path) -> Result<()> {
+        if self.conn.postgres().is_some() {
+            return Err(StoreError::Server(
+                "a PostgreSQL database is backed up with the server's own tools: pg_dump (see the README's \"Working as a team\"), or 'casebook copy --to FILE' for a casebook file".into(),
+            ));
+        }
         if dest.exists() {
             return Err(cannot_open(
                 dest,
@@ -376,6 +389,9 @@ impl Store {
 
     /// Integrity, foreign keys and schema version; returns the problems found.
     pub fn check(&self) -> Result<Vec<String>> {
+        if self.conn.postgres().is_some() {
+            return super::open_server::check(&self.conn);
+        }
         let mut problems = Vec::new();
         let file = self.file()?;
         let mut stmt = file.prepare("PRAGMA integrity_check")?;
@@ -447,6 +463,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
+        if self.conn.postgres().is_some() {
+            return super::open_server::schema_version(&self.conn);
+        }
         Ok(self
             .file()?
             .pragma_query_value(None, "user_version", |r| r.get(0))?)

@@ -2,7 +2,7 @@
 //! (migrations/postgres/, each numbered and recorded in `casebook_schema`),
 //! whether this role may write, and the store over the connection.
 
-use super::db::{pg::Pg, Connection};
+use super::db::{pg::Pg, Connection, OptionalExtension};
 use super::{Result, Store, StoreError};
 use include_dir::{include_dir, Dir};
 use std::path::PathBuf;
@@ -77,6 +77,10 @@ impl Store {
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS pending_notes (first BIGINT PRIMARY KEY, last BIGINT NOT NULL)",
         )?;
+        conn.execute_batch(&format!(
+            "SET lock_timeout = {}",
+            super::DEFAULT_BUSY_TIMEOUT.as_millis()
+        ))?;
         let mut store = Store::over(conn, path, read_only, dry_run);
         store.split_reports_from = i64::MAX;
         Ok(store)
@@ -84,7 +88,7 @@ impl Store {
 }
 
 /// The schema's number (0: not a casebook yet).
-fn schema_version(conn: &Connection) -> Result<i64> {
+pub(super) fn schema_version(conn: &Connection) -> Result<i64> {
     let recorded: bool = conn.query_row(
         "SELECT to_regclass('casebook_schema') IS NOT NULL",
         [],
@@ -132,6 +136,23 @@ fn migrate(conn: &Connection) -> Result<()> {
             [MIGRATION_LOCK],
             |_| Ok(()),
         )?;
+        // The database's owner owns casebook's tables, so that every role
+        // that is a member of it (a team's writers) may write them, whoever
+        // connected first.
+        let owner: Option<String> = conn
+            .query_row(
+                "SELECT quote_ident(pg_get_userbyid(datdba)) FROM pg_database
+                  WHERE datname = current_database()
+                    AND pg_has_role(session_user, datdba, 'MEMBER')
+                    AND pg_get_userbyid(datdba) <> session_user
+                    AND NOT (SELECT rolsuper FROM pg_roles WHERE oid = datdba)",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(owner) = owner {
+            conn.execute_batch(&format!("SET LOCAL ROLE {owner}"))?;
+        }
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS casebook_schema (
                  version    BIGINT PRIMARY KEY,
@@ -162,4 +183,29 @@ fn migrate(conn: &Connection) -> Result<()> {
             Err(e)
         }
     }
+}
+
+/// What `check` finds wrong in a server's casebook: its schema's version,
+/// and the triggers that keep the trail append-only. (Foreign keys and the
+/// note index the server keeps itself.)
+pub(super) fn check(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let version = schema_version(conn)?;
+    if version != *SERVER_SCHEMA_VERSION {
+        problems.push(format!(
+            "schema: version {version}, expected {}",
+            *SERVER_SCHEMA_VERSION
+        ));
+    }
+    for trigger in ["events_are_never_updated", "events_are_never_deleted"] {
+        let n: i64 = conn.query_row(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = ?1 AND tgrelid = to_regclass('events') AND tgenabled <> 'D'",
+            [trigger],
+            |r| r.get(0),
+        )?;
+        if n == 0 {
+            problems.push(format!("schema: trigger {trigger} is missing or disabled"));
+        }
+    }
+    Ok(problems)
 }

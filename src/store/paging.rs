@@ -4,6 +4,7 @@
 //! row" is the union of one index seek per part (equal on the parts before
 //! it, past the row on it), read deepest part first until the page is full.
 
+pub use super::query::PageStart;
 use super::query::{compile_for, CaseRow, SortKey};
 use super::rows::{parsed, time, time_opt};
 use super::{Result, Store};
@@ -85,17 +86,6 @@ fn order_of(ps: &[Part]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Where a page starts.
-#[derive(Debug, Clone, Copy)]
-pub enum PageStart<'a> {
-    /// The first rows of the order.
-    First,
-    /// The rows after the row with this key (`CaseRow::key`).
-    After(&'a [Value]),
-    /// The row with this key, if it is still there, and the rows after it.
-    At(&'a [Value]),
 }
 
 /// "Past `x` in this part's order", or None when nothing is past it.

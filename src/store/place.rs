@@ -80,3 +80,16 @@ impl Store {
         Ok(store)
     }
 }
+
+impl Store {
+    /// Why nothing can be changed, for a read-only store: the file is
+    /// read-only, or this database role may only read.
+    pub fn read_only_reason(&self) -> String {
+        match &self.place {
+            Some(Place::Server(t)) => {
+                format!("this database role may only read {}", t.shown())
+            }
+            _ => format!("{} is read-only", self.path.display()),
+        }
+    }
+}

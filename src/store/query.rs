@@ -1,12 +1,22 @@
 //! Screens' and `list`'s queries: the filter language compiled to SQL with
 //! bound values, sorted on indexed columns, one page at a time.
 
-use super::paging::PageStart;
 use super::{Result, Store};
 use crate::domain::query::{Comparison, Query, StatusFilter, Term};
 use crate::domain::{Priority, Status};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
+
+/// Where a page starts.
+#[derive(Debug, Clone, Copy)]
+pub enum PageStart<'a> {
+    /// The first rows of the order.
+    First,
+    /// The rows after the row with this key (`CaseRow::key`).
+    After(&'a [Value]),
+    /// The row with this key, if it is still there, and the rows after it.
+    At(&'a [Value]),
+}
 
 /// One row of the triage table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

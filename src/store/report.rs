@@ -18,34 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum GroupBy {
-    Vendor,
-    Channel,
-    Category,
-    Party,
-    Stage,
-}
-
-impl GroupBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupBy::Vendor => "vendor",
-            GroupBy::Channel => "channel",
-            GroupBy::Category => "category",
-            GroupBy::Party => "party",
-            GroupBy::Stage => "stage",
-        }
-    }
-}
-
-/// Which cases go into a report: opened in [since, until).
-#[derive(Debug, Clone, Copy)]
-pub struct Window {
-    pub since: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
-}
+pub use super::grouping::{GroupBy, Window};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
@@ -75,7 +48,7 @@ struct Live<'a> {
     by: GroupBy,
     now: DateTime<Utc>,
     th: &'a crate::domain::friction::Thresholds,
-    rates: &'a super::cases::SummaryRates,
+    rates: &'a super::summary::SummaryRates,
     sla: Option<&'a crate::domain::sla::SlaSetup>,
 }
 
@@ -120,6 +93,10 @@ impl Store {
     /// Calls `f` with each case in the window (by id) and its touches in time
     /// order, reading one case at a time. Tags are not loaded; notes only
     /// when `with_notes` (reports do not need them, and they are most of the bytes).
+    ///
+    /// One statement: a file's rows stream from SQLite, a server's through a
+    /// cursor (a batch at a time, one snapshot), so the memory is a batch's
+    /// whatever the number of cases (an export, a copy from the server).
     pub fn each_case(
         &self,
         window: Window,
@@ -138,11 +115,26 @@ impl Store {
              ORDER BY c.id, t.at, t.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(super::db::params![
-            millis_opt(window.since),
-            millis_opt(window.until),
-        ])?;
         let mut current: Option<(Case, Vec<Touchpoint>)> = None;
+        let (since, until) = (millis_opt(window.since), millis_opt(window.until));
+        let rows = stmt.query(super::db::params![since, until])?;
+        self.case_rows(rows, &mut current, &mut f)?;
+        if let Some((c, mut ts)) = current {
+            crate::domain::case::in_time_order(&mut ts);
+            f(c, ts)?;
+        }
+        Ok(())
+    }
+
+    /// `each_case`'s rows (a case's columns and one touch's, by case id):
+    /// each case is handed to `f` once its last row has been read; the
+    /// last one is left in `current`.
+    fn case_rows(
+        &self,
+        mut rows: super::db::Rows<'_>,
+        current: &mut Option<(Case, Vec<Touchpoint>)>,
+        f: &mut impl FnMut(Case, Vec<Touchpoint>) -> Result<()>,
+    ) -> Result<()> {
         const T: usize = 27;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
@@ -153,17 +145,13 @@ impl Store {
                 }
                 let mut case = case_from_row(&row, 0)?;
                 super::events::with_past_resolutions(&self.conn, &mut case)?;
-                current = Some((case, Vec::new()));
+                *current = Some((case, Vec::new()));
             }
             if row.get::<_, Option<i64>>(T)?.is_some() {
                 if let Some((_, ts)) = current.as_mut() {
                     ts.push(touch_from_row(&row, T)?);
                 }
             }
-        }
-        if let Some((c, mut ts)) = current {
-            crate::domain::case::in_time_order(&mut ts);
-            f(c, ts)?;
         }
         Ok(())
     }

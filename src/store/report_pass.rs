@@ -5,7 +5,7 @@
 
 use super::db::Connection;
 use super::figures::{decode, kept_facts};
-use super::report::{GroupBy, Window};
+use super::grouping::{GroupBy, Window};
 use super::rows::millis_opt;
 use super::Result;
 use crate::domain::friction::PatternSet;

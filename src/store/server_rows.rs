@@ -56,6 +56,13 @@ static EVENTS: LazyLock<CopyTable> = LazyLock::new(|| CopyTable {
     rank: 2,
 });
 
+/// Events whose actor is given (an imported trail's).
+static EVENTS_BY: LazyLock<CopyTable> = LazyLock::new(|| CopyTable {
+    name: "events",
+    columns: EVENTS.columns.iter().copied().chain(["actor"]).collect(),
+    rank: 2,
+});
+
 static CASE_FIGURES: LazyLock<CopyTable> = LazyLock::new(|| CopyTable {
     name: "case_figures",
     columns: vec![
@@ -124,32 +131,41 @@ pub(super) fn expect_cases(pg: &Pg, cases: &[&Case]) -> Result<()> {
     Ok(pg.send_soon()?)
 }
 
-/// An event's row (`EVENTS` but its id), to go in bulk with the next id.
-pub(super) fn defer_event(pg: &Pg, values: [Value; 7]) -> Result<()> {
+/// An event's row (`EVENTS` but its id), to go in bulk with the next id:
+/// by the session's role (the column's default) unless `given` says whom.
+pub(super) fn defer_event(
+    pg: &Pg,
+    values: [Value; 7],
+    given: Option<Option<String>>,
+) -> Result<()> {
     let id = pg.new_ids("events", &[0])?[0];
-    let mut row = Vec::with_capacity(8);
+    let mut row = Vec::with_capacity(9);
     row.extend(values);
     row.push(Value::Integer(id));
-    Ok(pg.defer(&EVENTS, &row)?)
+    match given {
+        None => Ok(pg.defer(&EVENTS, &row)?),
+        Some(actor) => {
+            row.push(actor.map_or(Value::Null, Value::Text));
+            Ok(pg.defer(&EVENTS_BY, &row)?)
+        }
+    }
 }
 
 /// A new case's row with its summary, its tags and its touches, to go in
 /// bulk. Its id and its touches' are given here (the ones they come with
 /// when free, as on a file) and set on `case` and `touches`; `renumbered`
-/// gets each touch's (given, kept) id. The summary is `early` when the
-/// touches kept their ids, else `summarize`'s, made with the ids kept.
-/// Returns the summary and the case's vendor id, for `defer_derived`.
+/// gets each touch's (given, kept) id. Returns the case's vendor id, for
+/// `defer_derived`.
 pub(super) fn defer_case(
     conn: &Connection,
     pg: &Pg,
     case: &mut Case,
     touches: &mut [Touchpoint],
-    early: Option<Summary>,
+    summary: &Summary,
     renumbered: &mut Vec<(i64, i64)>,
-    summarize: impl FnOnce(&Case, &[Touchpoint]) -> Result<Summary>,
-) -> Result<(Summary, i64)> {
+) -> Result<i64> {
     // Names first, in the order a file's rows look them up: a new vendor's
-    // INSERT sends the rows waiting, and must come before any id is given.
+    // INSERT may send the rows waiting, and must come before any id is given.
     let vendor = vendor_id(conn, &case.vendor)?;
     let marketplace = (case.marketplace.as_deref())
         .map(|m| vendor_id(conn, m))
@@ -166,10 +182,6 @@ pub(super) fn defer_case(
         t.id = id;
         renumbered.push((given, id));
     }
-    let summary = match early {
-        Some(s) if renumbered.iter().all(|(given, id)| given == id) => s,
-        _ => summarize(case, touches)?,
-    };
     let mut row = case_values!(&*case, vendor, marketplace)
         .iter()
         .map(|v| value_of(*v))
@@ -196,7 +208,7 @@ pub(super) fn defer_case(
             .collect::<rusqlite::Result<Vec<Value>>>()?;
         pg.defer(&TOUCHPOINTS, &row)?;
     }
-    Ok((summary, vendor))
+    Ok(vendor)
 }
 
 /// A new case's flags and report figures, to go in bulk (what

@@ -3,23 +3,23 @@
 //! that it is kept or rolled back with the cases.
 
 use super::cases::Writer;
-use super::{query, sla, Result};
+use super::{query, sla, sla_read, Result};
 use crate::domain::sla::{Calendar, Policy};
 use chrono::{DateTime, Utc};
 
 impl Writer<'_> {
     /// Every calendar, the built-in `24x7` among them.
     pub fn sla_calendars(&self) -> Result<Vec<Calendar>> {
-        sla::load_calendars(self.conn)
+        sla_read::load_calendars(self.conn)
     }
 
     pub fn sla_policies(&self) -> Result<Vec<Policy>> {
-        sla::load_policies(self.conn)
+        sla_read::load_policies(self.conn)
     }
 
     /// The at-risk share the file was given, or None while it has the default.
     pub fn chosen_sla_at_risk_share(&self) -> Result<Option<f64>> {
-        sla::chosen_at_risk_share(self.conn)
+        sla_read::chosen_at_risk_share(self.conn)
     }
 
     pub fn saved_views(&self) -> Result<Vec<(String, String)>> {

@@ -3,88 +3,13 @@
 //! migration 06), written beside the case's summary.
 
 use super::db::{params, Connection, OptionalExtension};
-use super::sla_cache::ForgetAfter;
-pub(crate) use super::sla_cache::SetupCache;
-use super::{Result, Store, StoreError};
-use crate::domain::case::{Case, Invalid};
+use super::sla_cache::{ForgetAfter, SetupCache};
+use super::sla_read::{at_risk_share, bad, chosen_at_risk_share, load_calendars, load_policies};
+use super::{Result, Store};
 use crate::domain::friction::Thresholds;
-use crate::domain::sla::{
-    self, calendar::parse_holidays, Calendar, CaseSla, Policy, SlaSetup, DEFAULT_AT_RISK_SHARE,
-};
-use crate::domain::time::to_millis;
+use crate::domain::sla::{self, Calendar, Policy, SlaSetup};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
-
-fn bad(field: &'static str, reason: impl Into<String>) -> StoreError {
-    StoreError::Invalid(Invalid {
-        field,
-        reason: reason.into(),
-    })
-}
-
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(String::from)
-        .collect()
-}
-
-pub(super) fn load_calendars(conn: &Connection) -> Result<Vec<Calendar>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT name, zone, hours, holidays FROM sla_calendars ORDER BY name")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (name, zone, hours, holidays) = row?;
-        if name == sla::ALWAYS_OPEN {
-            out.push(Calendar::always_open());
-            continue;
-        }
-        let cal = parse_holidays(&lines(&holidays))
-            .and_then(|h| Calendar::new(&name, &zone, &lines(&hours), h))
-            .map_err(|e| bad("calendar", format!("{name}: {e}")))?;
-        out.push(cal);
-    }
-    Ok(out)
-}
-
-pub(super) fn load_policies(conn: &Connection) -> Result<Vec<Policy>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, vendor, priority, calendar, first_response_hours, resolution_hours
-         FROM sla_policies ORDER BY name",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Policy {
-            name: r.get(0)?,
-            vendor: r.get(1)?,
-            priority: r.get::<_, Option<String>>(2)?.and_then(|p| p.parse().ok()),
-            calendar: r.get(3)?,
-            first_response_hours: r.get(4)?,
-            resolution_hours: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn at_risk_share(conn: &Connection) -> Result<f64> {
-    Ok(chosen_at_risk_share(conn)?.unwrap_or(DEFAULT_AT_RISK_SHARE))
-}
-
-/// The at-risk share the file was given, or None while it has the default.
-pub(super) fn chosen_at_risk_share(conn: &Connection) -> Result<Option<f64>> {
-    let v: Option<String> = conn
-        .prepare_cached("SELECT value FROM meta WHERE key = 'sla_at_risk_share'")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
-    Ok(v.and_then(|v| v.parse().ok()))
-}
 
 /// Adds or replaces a calendar's row (the built-in 24x7 is refused).
 pub(super) fn write_calendar(conn: &Connection, cal: &Calendar) -> Result<()> {
@@ -173,44 +98,6 @@ pub(super) fn write_at_risk_share(conn: &Connection, share: f64) -> Result<()> {
         [share.to_string()],
     )?;
     Ok(())
-}
-
-/// The SLA setup, or None when no policy exists (then no case has an SLA).
-pub(crate) fn load_setup(conn: &Connection) -> Result<Option<SlaSetup>> {
-    let policies = load_policies(conn)?;
-    if policies.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(SlaSetup::new(
-        policies,
-        load_calendars(conn)?,
-        at_risk_share(conn)?,
-    )))
-}
-
-/// A case's SLA (as derived with its summary) as its `sla_*` columns hold it:
-/// policy, state, first response, resolution, due at, hours left.
-pub(crate) type SlaColumns = (
-    Option<String>,
-    Option<&'static str>,
-    Option<&'static str>,
-    Option<&'static str>,
-    Option<i64>,
-    Option<f64>,
-);
-
-pub(crate) fn sla_columns(case: &Case, sla: Option<&CaseSla>) -> SlaColumns {
-    let Some(s) = sla else {
-        return (None, None, None, None, None, None);
-    };
-    (
-        Some(s.policy.clone()),
-        Some(s.state().as_str()),
-        Some(s.first_response.state.as_str()),
-        Some(s.resolution.state.as_str()),
-        s.due().filter(|_| !case.status.is_done()).map(to_millis),
-        s.left_hours(),
-    )
 }
 
 impl Store {

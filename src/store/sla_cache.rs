@@ -1,7 +1,7 @@
 //! The SLA setup kept between writes (see `SetupCache`).
 
 use super::db::Connection;
-use super::sla::load_setup;
+use super::sla_read::load_setup;
 use super::Result;
 use crate::domain::sla::SlaSetup;
 use std::cell::RefCell;

@@ -4,22 +4,36 @@
 //! function, written by one: after the case's row (an UPDATE) or, when the
 //! ids are known before writing, in the row's INSERT itself.
 
-use super::cases::SummaryRates;
 use super::db::{params, Connection, OptionalExtension};
 use super::rows::millis;
 use super::Result;
 use crate::domain::as_of::{figures_hold_from, settled_at};
 use crate::domain::case::in_time_order;
 use crate::domain::case_figures::CaseFigures;
-use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented};
+use crate::domain::cost::{case_cost, estimated_effort, is_sale_prevented, CostRates};
 use crate::domain::derived::{derive_all, Derived};
 use crate::domain::friction::Thresholds;
 use crate::domain::measures::contacts;
-use crate::domain::sla::SlaSetup;
+use crate::domain::next_action::NextActionSettings;
+use crate::domain::sla::{CaseSla, SlaSetup};
+use crate::domain::time::to_millis;
 use crate::domain::{Case, Touchpoint};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use std::sync::Arc;
+
+/// What a case's stored summary reads besides the friction thresholds.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SummaryRates {
+    pub cost: CostRates,
+    pub next_action: NextActionSettings,
+}
+
+impl SummaryRates {
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
 
 /// The summary columns of `cases`, in the order of `Summary::columns`.
 pub(super) const SUMMARY_COLUMNS: [&str; 30] = [
@@ -139,7 +153,8 @@ pub fn figures_at(
 }
 
 /// The summary of a case from the case and its touches in time order. It
-/// reads the touches' ids (a flag's evidence): it holds for those ids only.
+/// reads the touches' ids to tell them apart (a flag's evidence), so they
+/// must be distinct (see `labelled`); it keeps none of them.
 pub fn summary_of(
     case: &Case,
     touches: &[Touchpoint],
@@ -153,7 +168,7 @@ pub fn summary_of(
     // A done case's measures are fixed: kept on the case too (migration 04).
     let done = case.status.is_done().then_some(&figures.facts);
     let (policy, state, first_response, resolution, due_at, left_hours) =
-        super::sla::sla_columns(case, derived.sla.as_ref());
+        sla_columns(case, derived.sla.as_ref());
     let cost = case_cost(case, touches, &rates.cost);
     let friction = derived.flags.iter().any(|f| !f.pattern.is_positive());
     let channel = |t: Option<&Touchpoint>| opt(t.map(|t| t.channel.as_str().to_string()));
@@ -334,7 +349,23 @@ pub struct Summarizer {
     sla: Option<Arc<SlaSetup>>,
 }
 
-/// A summary made by a `Summarizer`, for a case whose touches keep their ids.
+impl Summarizer {
+    pub(super) fn new(
+        now: DateTime<Utc>,
+        th: Thresholds,
+        rates: SummaryRates,
+        sla: Option<Arc<SlaSetup>>,
+    ) -> Summarizer {
+        Summarizer {
+            now,
+            th,
+            rates,
+            sla,
+        }
+    }
+}
+
+/// A summary made by a `Summarizer` for a new case.
 #[derive(Debug, Clone)]
 pub struct ReadySummary {
     summary: Summary,
@@ -345,17 +376,17 @@ pub struct ReadySummary {
 impl Summarizer {
     /// The summary a new case would have, made on copies in the steps the
     /// writer takes (touches in time order, then case and touches checked and
-    /// tidied). None when it could not hold once written (a touch without an
-    /// id of its own, an invalid case: the writer finds out).
+    /// tidied, then told apart as `labelled` does). None for an invalid case
+    /// (the writer finds out).
     pub fn ready(&self, case: &Case, touches: &[Touchpoint]) -> Option<ReadySummary> {
         let mut case = case.clone();
         let mut touches = touches.to_vec();
         in_time_order(&mut touches);
         let valid = case.validate().is_ok() && touches.iter_mut().all(|t| t.validate().is_ok());
-        (valid && keeps_ids(&touches)).then(|| ReadySummary {
+        valid.then(|| ReadySummary {
             summary: summary_of(
                 &case,
-                &touches,
+                &labelled(&touches),
                 self.now,
                 &self.th,
                 &self.rates,
@@ -383,25 +414,29 @@ impl ReadySummary {
     }
 }
 
-/// Whether every touch comes with an id of its own (none 0, none twice):
-/// the ids it keeps when they are free in the file.
-pub(super) fn keeps_ids(touches: &[Touchpoint]) -> bool {
+/// Whether every touch comes with an id of its own (none 0, none twice).
+fn keeps_ids(touches: &[Touchpoint]) -> bool {
     let mut ids: Vec<i64> = touches.iter().map(|t| t.id).collect();
     ids.sort_unstable();
     ids.first().is_none_or(|first| *first > 0) && ids.windows(2).all(|w| w[0] != w[1])
 }
 
-impl super::cases::Writer<'_> {
-    /// What this writer computes a case's summary with at `now`, with the
-    /// setup as written so far in its transaction.
-    pub fn summarizer(&self, now: DateTime<Utc>) -> Result<Summarizer> {
-        Ok(Summarizer {
-            now,
-            th: self.thresholds.clone(),
-            rates: self.rates.clone(),
-            sla: self.sla_cache.get(self.conn)?,
-        })
+/// The touches (in time order) as a new case's summary is made from them
+/// before they are written: with their own ids when each has one (none 0,
+/// none twice), else numbered 1, 2, … in that order. A summary reads ids
+/// only to tell touches apart (a flag's evidence names the touches it rests
+/// on, and the figures find each one's channel and party by it); nothing it
+/// keeps holds an id. So it holds for whatever ids the file gives the
+/// touches: their own where free, else the next ones, in the same order.
+pub(super) fn labelled(touches: &[Touchpoint]) -> std::borrow::Cow<'_, [Touchpoint]> {
+    if keeps_ids(touches) {
+        return std::borrow::Cow::Borrowed(touches);
     }
+    let mut out = touches.to_vec();
+    for (i, t) in out.iter_mut().enumerate() {
+        t.id = i as i64 + 1;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl super::Store {
@@ -414,4 +449,29 @@ impl super::Store {
             sla: self.sla_cache.get(&self.conn)?,
         })
     }
+}
+
+/// A case's SLA (as derived with its summary) as its `sla_*` columns hold it:
+/// policy, state, first response, resolution, due at, hours left.
+pub(crate) type SlaColumns = (
+    Option<String>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<i64>,
+    Option<f64>,
+);
+
+pub(crate) fn sla_columns(case: &Case, sla: Option<&CaseSla>) -> SlaColumns {
+    let Some(s) = sla else {
+        return (None, None, None, None, None, None);
+    };
+    (
+        Some(s.policy.clone()),
+        Some(s.state().as_str()),
+        Some(s.first_response.state.as_str()),
+        Some(s.resolution.state.as_str()),
+        s.due().filter(|_| !case.status.is_done()).map(to_millis),
+        s.left_hours(),
+    )
 }

@@ -178,6 +178,11 @@ fn event_text(e: &Event) -> String {
     e.summary()
 }
 
+/// An event in the timeline: what it did, and who did it.
+fn event_row_text(e: &Event) -> String {
+    format!("{} · by {}", e.summary(), e.shown_actor())
+}
+
 fn timeline_table(
     frame: &mut Frame,
     area: Rect,
@@ -267,7 +272,7 @@ fn timeline_table(
                             local_short(e.at, now)
                         }),
                         "channel" => Cell::from("(event)"),
-                        "note" => Cell::from(safe_line(&event_text(e)).into_owned()),
+                        "note" => Cell::from(safe_line(&event_row_text(e)).into_owned()),
                         _ => Cell::from(""),
                     });
                     Row::new(cells.collect::<Vec<_>>()).style(theme.dim)
@@ -346,7 +351,10 @@ fn detail_lines(frame: &mut Frame, area: Rect, s: &CaseScreen, theme: &Theme) {
         }
         Some(Entry::Event(i)) => {
             let e = &s.events[*i];
-            spans.push(span(format!("event at {}: ", local(e.at)), theme.key));
+            spans.push(span(
+                format!("event at {} by {}: ", local(e.at), e.shown_actor()),
+                theme.key,
+            ));
             spans.push(span(event_text(e), Style::default()));
         }
         None => spans.push(span("no touches yet: t logs one", theme.dim)),

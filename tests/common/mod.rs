@@ -26,6 +26,20 @@ pub fn casebook_at(db: &Path, now: &str) -> Command {
     c
 }
 
+/// The casebook binary on `db` (a file's path or a PostgreSQL URL) with
+/// the machine's clock at `clock` (CASEBOOK_CLOCK: writes happen then, and
+/// reads measure to it, as on a live machine), times in UTC.
+pub fn casebook_clocked(db: &str, clock: &str) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_casebook"));
+    c.env("TZ", "UTC")
+        .env("CASEBOOK_CLOCK", clock)
+        .env_remove("CASEBOOK_NOW")
+        .env_remove("CASEBOOK_DB")
+        .arg("--db")
+        .arg(db);
+    c
+}
+
 /// The casebook binary on the database `db` at `NOW`.
 pub fn casebook(db: &Path) -> Command {
     casebook_at(db, NOW)

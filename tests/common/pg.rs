@@ -62,6 +62,19 @@ pub fn fresh_database(tag: &str) -> Option<String> {
     Some(with_dbname(&url, &name))
 }
 
+/// The role a session on `url` runs as (`session_user`): the actor of the
+/// events it writes.
+pub fn role(url: &str) -> String {
+    let target = PgTarget::parse(url).unwrap_or_else(|e| panic!("{e}"));
+    let mut client = target
+        .connect()
+        .unwrap_or_else(|e| panic!("{}: {e}", target.shown()));
+    client
+        .query_one("SELECT session_user::text", &[])
+        .unwrap_or_else(|e| panic!("session_user: {e}"))
+        .get(0)
+}
+
 /// `url` naming database `dbname` instead of its own (in its path; any
 /// `dbname=` parameter goes).
 pub fn with_dbname(url: &str, dbname: &str) -> String {

@@ -20,7 +20,17 @@ pub fn utc() {
     std::env::set_var("TZ", "UTC");
 }
 
+/// Each event names who wrote it (on a file, the operating-system user):
+/// the tests write as one known user, so that screens are the same on every
+/// machine.
+pub const WRITER: &str = "ana";
+
+pub fn known_writer() {
+    std::env::set_var("USER", WRITER);
+}
+
 pub fn demo_store() -> Store {
+    known_writer();
     let mut store = Store::in_memory().unwrap();
     casebook::io::demo::load(&mut store, now()).unwrap();
     store

@@ -3,7 +3,7 @@
 //! case does not flag a vendor.
 
 use super::{Pattern, PatternSet, Thresholds, RULES};
-use crate::domain::measures::round4;
+use crate::domain::rounding::round4;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

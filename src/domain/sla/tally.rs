@@ -1,6 +1,6 @@
 //! The service-level figures of a report group.
 
-use super::super::measures::round4;
+use super::super::rounding::round4;
 use super::SlaState;
 use serde::Serialize;
 

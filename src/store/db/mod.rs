@@ -250,8 +250,8 @@ impl<'c> Statement<'c> {
             Stmt::Cached(s) => &mut **s,
             Stmt::Plain(s) => s,
             Stmt::Pg(p, _) => {
-                let rows = params.with_values(&mut |v| p.query(&owned(v)?))?;
-                return Ok(Rows::Pg(rows.into_iter(), None));
+                let cursor = params.with_values(&mut |v| p.open_cursor(&owned(v)?))?;
+                return Ok(Rows::PgCursor(cursor));
             }
             Stmt::PgApart(p) => {
                 let rows = params.with_values(&mut |v| p.query_ignoring_deferred(&owned(v)?))?;
@@ -270,12 +270,24 @@ impl<'c> Statement<'c> {
         Ok(Rows::Sqlite(s.raw_query()))
     }
 
+    /// Every row at once on a server (for the small reads: a case's
+    /// touches, a lookup); a file's stream as with `query`.
+    fn query_whole<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
+        if let Stmt::Pg(p, _) = &self.inner {
+            let rows = params.with_values(&mut |v| p.query(&owned(v)?))?;
+            return Ok(Rows::Pg(rows.into_iter(), None));
+        }
+        self.query(params)
+    }
+
+    /// The rows, each mapped by `f`. On a server they are read whole: for
+    /// a read of any size, use `query`, which streams.
     pub fn query_map<T, P: Params, F>(&mut self, params: P, f: F) -> Result<MappedRows<'_, F>>
     where
         F: FnMut(&Row<'_>) -> Result<T>,
     {
         Ok(MappedRows {
-            rows: self.query(params)?,
+            rows: self.query_whole(params)?,
             f,
         })
     }
@@ -284,7 +296,7 @@ impl<'c> Statement<'c> {
     where
         F: FnOnce(&Row<'_>) -> Result<T>,
     {
-        let mut rows = self.query(params)?;
+        let mut rows = self.query_whole(params)?;
         match rows.next()? {
             Some(row) => f(&row),
             None => Err(Error::QueryReturnedNoRows),
@@ -292,7 +304,7 @@ impl<'c> Statement<'c> {
     }
 
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
-        Ok(self.query(params)?.next()?.is_some())
+        Ok(self.query_whole(params)?.next()?.is_some())
     }
 
     /// Binds parameter `index` (from 1) for `raw_execute`.
@@ -323,10 +335,12 @@ impl<'c> Statement<'c> {
 }
 
 /// The rows of a query, one at a time. A file's rows stream from SQLite; a
-/// server's arrive whole (the store asks for pages, or streams in batches).
+/// server's arrive whole (`query_map`, `query_row`) or a batch at a time
+/// through a cursor (`query`).
 pub enum Rows<'s> {
     Sqlite(rusqlite::Rows<'s>),
     Pg(std::vec::IntoIter<Vec<Value>>, Option<Vec<Value>>),
+    PgCursor(pg::Cursor<'s>),
 }
 
 impl Rows<'_> {
@@ -338,6 +352,7 @@ impl Rows<'_> {
                 *current = rows.next();
                 Ok(current.as_deref().map(Row::Values))
             }
+            Rows::PgCursor(cursor) => Ok(cursor.next_row()?.map(Row::Values)),
         }
     }
 }

@@ -14,12 +14,17 @@ use std::sync::Arc as Rc;
 
 pub struct Pg {
     pub(super) client: RefCell<Slot>,
-    /// Each statement as prepared, and what it may write.
-    prepared: RefCell<HashMap<String, (Rc<postgres::Statement>, Writes)>>,
+    prepared: RefCell<HashMap<String, Kept>>,
     changes: Cell<u64>,
     in_transaction: Cell<bool>,
     /// The schema casebook's tables are in (SQLite's `main.`).
     schema: String,
+    /// Whether this connection listens for other clients' writes, and how
+    /// many it has heard of.
+    listening: Cell<bool>,
+    heard: Cell<i64>,
+    /// Cursors opened so far (their names).
+    cursors: Cell<u64>,
     /// Rows waiting to be sent in bulk (see pg_rows.rs).
     pub(super) bulk: RefCell<super::pg_rows::Bulk>,
 }
@@ -39,17 +44,23 @@ pub(super) enum Slot {
     Lost,
 }
 
+/// A statement kept prepared, with its text as the server read it and
+/// what it may write.
+type Kept = (Rc<postgres::Statement>, Rc<String>, Writes);
+
 /// A prepared statement of a connection.
 pub struct Prepared<'c> {
     pg: &'c Pg,
     statement: Rc<postgres::Statement>,
+    /// Its text as the server reads it.
+    translated: Rc<String>,
     writes: Writes,
 }
 
 /// What a statement may write, as its first words say.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Writes {
-    /// Nothing: a SELECT.
+    /// Nothing: a SELECT (or a cursor's DECLARE, FETCH, CLOSE).
     Nothing,
     /// Rows added to this table only: a plain INSERT (no `DO UPDATE`).
     Adds(String),
@@ -63,7 +74,7 @@ impl Writes {
             .map(|w| w.to_ascii_uppercase())
             .collect();
         match words.first().map(String::as_str) {
-            Some("SELECT") => Writes::Nothing,
+            Some("SELECT" | "DECLARE" | "FETCH" | "CLOSE") => Writes::Nothing,
             Some("INSERT")
                 if words.get(1).is_some_and(|w| w == "INTO")
                     && !sql.to_ascii_uppercase().contains("DO UPDATE") =>
@@ -76,6 +87,23 @@ impl Writes {
         }
     }
 }
+
+/// Rows read a batch at a time through a server-side cursor, so that a
+/// million cases stream in bounded memory; other statements may run between
+/// two batches (the cursor lives until its transaction ends). Where no
+/// transaction is open, the cursor opens one of its own and commits it when
+/// dropped (a cursor reads one snapshot, whatever is written meanwhile).
+pub struct Cursor<'c> {
+    pg: &'c Pg,
+    name: String,
+    batch: std::vec::IntoIter<Vec<Value>>,
+    current: Option<Vec<Value>>,
+    done: bool,
+    own_transaction: bool,
+}
+
+/// Rows a cursor fetches at a time.
+const CURSOR_BATCH: usize = 2_000;
 
 /// With CASEBOOK_DEBUG_SQL set, a statement the server refused is printed
 /// with its error (for casebook's developers).
@@ -109,8 +137,34 @@ impl Pg {
             prepared: RefCell::new(HashMap::new()),
             changes: Cell::new(0),
             in_transaction: Cell::new(false),
+            listening: Cell::new(false),
+            heard: Cell::new(0),
+            cursors: Cell::new(0),
             bulk: RefCell::new(Default::default()),
         })
+    }
+
+    /// How many writes this connection has been told of (NOTIFY casebook,
+    /// sent by every write at its commit: migrations/postgres): it moves
+    /// when anyone writes, which is how screens learn to refresh, without
+    /// reading a table. The first call starts listening.
+    pub fn writes_heard(&self) -> Result<i64> {
+        let mut client = self.client()?;
+        if !self.listening.get() {
+            client.batch_execute("LISTEN casebook").map_err(wrap)?;
+            self.listening.set(true);
+        }
+        let mut notifications = client.notifications();
+        let mut heard = self.heard.get();
+        let mut pending = notifications.iter();
+        while postgres::fallible_iterator::FallibleIterator::next(&mut pending)
+            .map_err(wrap)?
+            .is_some()
+        {
+            heard += 1;
+        }
+        self.heard.set(heard);
+        Ok(heard)
     }
 
     /// The client itself, for what the store's connection does not say
@@ -145,10 +199,11 @@ impl Pg {
     }
 
     pub fn prepare(&self, sql: &str) -> Result<Prepared<'_>> {
-        if let Some((statement, writes)) = self.prepared.borrow().get(sql) {
+        if let Some((statement, translated, writes)) = self.prepared.borrow().get(sql) {
             return Ok(Prepared {
                 pg: self,
                 statement: statement.clone(),
+                translated: translated.clone(),
                 writes: writes.clone(),
             });
         }
@@ -166,10 +221,15 @@ impl Pg {
         if prepared.len() > 1_000 {
             prepared.clear();
         }
-        prepared.insert(sql.to_string(), (statement.clone(), writes.clone()));
+        let translated = Rc::new(translated);
+        prepared.insert(
+            sql.to_string(),
+            (statement.clone(), translated.clone(), writes.clone()),
+        );
         Ok(Prepared {
             pg: self,
             statement,
+            translated,
             writes,
         })
     }
@@ -271,6 +331,84 @@ impl Prepared<'_> {
             self.pg.changes.set(rows.len() as u64);
         }
         rows.iter().map(row_values).collect()
+    }
+}
+
+impl<'c> Prepared<'c> {
+    /// The rows through a cursor (see `Cursor`).
+    pub fn open_cursor(&self, values: &[Value]) -> Result<Cursor<'c>> {
+        let pg = self.pg;
+        let own_transaction = !pg.in_transaction();
+        if own_transaction {
+            pg.batch("BEGIN")?;
+        }
+        let n = pg.cursors.get() + 1;
+        pg.cursors.set(n);
+        let mut cursor = Cursor {
+            pg,
+            name: format!("casebook_rows_{n}"),
+            batch: Vec::new().into_iter(),
+            current: None,
+            done: false,
+            own_transaction,
+        };
+        let declare = format!(
+            "DECLARE {} NO SCROLL CURSOR FOR {}",
+            cursor.name, self.translated
+        );
+        let statement = pg
+            .client()?
+            .prepare(&declare)
+            .inspect_err(|e| debug_sql(&declare, e))
+            .map_err(wrap)?;
+        let declared = Prepared {
+            pg,
+            statement: Rc::new(statement),
+            translated: Rc::new(declare),
+            writes: Writes::Nothing,
+        };
+        declared.execute(values)?;
+        cursor.fetch()?;
+        Ok(cursor)
+    }
+}
+
+impl Cursor<'_> {
+    fn fetch(&mut self) -> Result<()> {
+        let rows = self
+            .pg
+            .client()?
+            .query(&format!("FETCH {CURSOR_BATCH} FROM {}", self.name), &[])
+            .map_err(wrap)?;
+        self.done = rows.len() < CURSOR_BATCH;
+        self.batch = rows
+            .iter()
+            .map(row_values)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter();
+        Ok(())
+    }
+
+    pub fn next_row(&mut self) -> Result<Option<&[Value]>> {
+        self.current = self.batch.next();
+        if self.current.is_none() && !self.done {
+            self.fetch()?;
+            self.current = self.batch.next();
+        }
+        Ok(self.current.as_deref())
+    }
+}
+
+impl Drop for Cursor<'_> {
+    fn drop(&mut self) {
+        if self.own_transaction {
+            // As if each statement had committed on its own: what was
+            // written meanwhile (a view's temporary tables) stays.
+            let _ = self.pg.batch("COMMIT");
+        } else {
+            let _ =
+                (self.pg.client()).map(|mut c| c.batch_execute(&format!("CLOSE {}", self.name)));
+        }
     }
 }
 
