@@ -11,11 +11,19 @@
 //! - `json_extract(x, '$.key')` becomes `casebook_json_text(x, '$.key')`;
 //! - the note search `SELECT rowid FROM touch_notes WHERE touch_notes MATCH ?n`
 //!   reads the touches' `note_search` column through `casebook_note_query`
-//!   (both functions are in migrations/postgres).
+//!   (both functions are in migrations/postgres), and the touches it names,
+//!   `FROM touchpoints t WHERE t.id IN (that)`, read their own column.
 //!
 //! Text in quotes and comments is left as it is.
 
 const NOTE_SEARCH: &str = "SELECT rowid FROM touch_notes WHERE touch_notes MATCH ?";
+
+/// The touches whose notes match, as the query language asks for them: on
+/// a server, the touches' own column (a semi-join of the table with itself
+/// made the planner read every touch: 2.4 s at a million cases, against
+/// 7 ms through the note index).
+const TOUCHES_BY_NOTE: &str =
+    "FROM touchpoints t WHERE t.id IN (SELECT rowid FROM touch_notes WHERE touch_notes MATCH ?";
 
 pub fn postgres(sql: &str, schema: &str) -> String {
     let sql = &note_search(sql);
@@ -113,8 +121,9 @@ pub fn postgres(sql: &str, schema: &str) -> String {
 
 /// The note search's subquery, as the server's text search.
 fn note_search(sql: &str) -> String {
+    let sql = touches_by_note(sql);
     let mut out = String::with_capacity(sql.len());
-    let mut rest = sql;
+    let mut rest = sql.as_str();
     while let Some(at) = rest.find(NOTE_SEARCH) {
         out.push_str(&rest[..at]);
         out.push_str("SELECT id FROM touchpoints WHERE note_search @@ casebook_note_query(?");
@@ -123,6 +132,28 @@ fn note_search(sql: &str) -> String {
         out.push_str(&rest[..digits]);
         out.push(')');
         rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `TOUCHES_BY_NOTE … ?n)` as `FROM touchpoints t WHERE t.note_search @@ casebook_note_query(?n)`.
+fn touches_by_note(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find(TOUCHES_BY_NOTE) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + TOUCHES_BY_NOTE.len()..];
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        if !rest[digits..].starts_with(')') {
+            // not the whole subquery: left to `note_search`
+            out.push_str(TOUCHES_BY_NOTE);
+            continue;
+        }
+        out.push_str("FROM touchpoints t WHERE t.note_search @@ casebook_note_query(?");
+        out.push_str(&rest[..digits]);
+        out.push(')');
+        rest = &rest[digits + 1..];
     }
     out.push_str(rest);
     out
@@ -208,6 +239,21 @@ mod tests {
         assert_eq!(
             postgres_("SELECT MIN(MAX(a, b), 3)"),
             "SELECT LEAST(GREATEST(a, b), 3)"
+        );
+    }
+
+    #[test]
+    fn the_touches_of_a_note_search_read_their_own_column() {
+        assert_eq!(
+            postgres_(
+                "c.id IN (SELECT t.case_id FROM touchpoints t WHERE t.id IN \
+                 (SELECT rowid FROM touch_notes WHERE touch_notes MATCH ?12))"
+            ),
+            "c.id IN (SELECT t.case_id FROM touchpoints t WHERE t.note_search @@ casebook_note_query($12))"
+        );
+        assert_eq!(
+            postgres_("SELECT id FROM x WHERE id IN (SELECT rowid FROM touch_notes WHERE touch_notes MATCH ?1)"),
+            "SELECT id FROM x WHERE id IN (SELECT id FROM touchpoints WHERE note_search @@ casebook_note_query($1))"
         );
     }
 }

@@ -241,7 +241,7 @@ impl Pg {
         if first.starts_with("COMMIT") {
             // The rows waiting go in before the commit; if they cannot,
             // nothing of the transaction is kept.
-            if let Err(e) = self.send_deferred() {
+            if let Err(e) = self.send_deferred().and_then(|()| self.analyze_grown()) {
                 let _ = self.client().map(|mut c| c.batch_execute("ROLLBACK"));
                 self.in_transaction.set(false);
                 self.end_bulk();
