@@ -135,6 +135,22 @@ def slice_file(cases):
     return lines
 
 
+def whole_outputs(what, db, at, runs, row, floor_of):
+    """flags, list or export of every case, with its psql floor."""
+    if what == "flags":
+        took, peak = best(at_clock(at, db, "flags", "--json"), runs)
+        floor = floor_of("SELECT * FROM touchpoints WHERE case_id IN (SELECT case_id FROM case_flags)", runs)
+        row("`flags --json > /dev/null`", took, floor, peak)
+    elif what == "list":
+        took, peak = best(at_clock(at, db, "list", "--json"), runs)
+        floor = floor_of("SELECT * FROM cases", runs)
+        row("`list --json > /dev/null`", took, floor, peak)
+    else:
+        took, peak = best(at_clock(at, db, "export", "--format", "jsonl"), runs)
+        floor = floor_of("SELECT * FROM cases; SELECT * FROM touchpoints; SELECT * FROM events", runs)
+        row("`export --format jsonl > /dev/null`", took, floor, peak)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--postgres", default=os.environ.get("CASEBOOK_PG"),
@@ -144,7 +160,8 @@ def main():
     p.add_argument("--runs", type=int, default=3, help="runs of each quick command (best kept)")
     p.add_argument("--bin", help="the casebook binary [default: target/release/casebook]")
     p.add_argument("--no-build", action="store_true", help="use the binary as it is")
-    p.add_argument("--no-as-of", action="store_true", help="skip the --as-of views")
+    p.add_argument("--quick", action="store_true",
+                   help="skip the whole-database outputs (flags, list and export as JSON) and the --as-of views")
     a = p.parse_args()
     if not a.postgres:
         sys.exit("give --postgres URL (or set CASEBOOK_PG: eval \"$(bash tests/pg_cluster.sh start)\")")
@@ -223,17 +240,10 @@ def main():
     row(f"`show {middle} --json`", took, None, peak)
 
     say("flags, list, export …")
-    took, peak = best(at_clock(app_at, db, "flags", "--json"), a.runs)
-    floor = floor_of("SELECT * FROM touchpoints WHERE case_id IN (SELECT case_id FROM case_flags)", a.runs)
-    row("`flags --json > /dev/null`", took, floor, peak)
-    took, peak = best(at_clock(app_at, db, "list", "--json"), a.runs)
-    floor = floor_of("SELECT * FROM cases", a.runs)
-    row("`list --json > /dev/null`", took, floor, peak)
-    took, peak = best(at_clock(app_at, db, "export", "--format", "jsonl"), a.runs)
-    floor = floor_of("SELECT * FROM cases; SELECT * FROM touchpoints; SELECT * FROM events", a.runs)
-    row("`export --format jsonl > /dev/null`", took, floor, peak)
+    for what in ([] if a.quick else ["flags", "list", "export"]):
+        whole_outputs(what, db, app_at, a.runs, row, floor_of)
 
-    if not a.no_as_of:
+    if not a.quick:
         say("as of a past date …")
         for by in ("vendor", "channel"):
             took, peak = best(at_clock(app_at, db, "--as-of", PAST, "report", "--by", by), 1)
