@@ -144,17 +144,19 @@ fn add_up(
          WHERE (CAST(?1 AS INTEGER) IS NULL OR opened_at >= ?1) AND (CAST(?2 AS INTEGER) IS NULL OR opened_at < ?2)
            AND case_id >= ?3 AND case_id < ?4 AND (CAST(?5 AS INTEGER) IS NULL OR opened_at <= ?5)"
     ))?;
-    let mut rows = stmt.query(super::db::params![
+    let mut tally = ReportTally::with_charts(charts);
+    let mut live = Vec::new();
+    let mut members: Vec<(usize, PatternSet)> = Vec::new();
+    let params = super::db::params![
         millis_opt(pass.window.since),
         millis_opt(pass.window.until),
         cases.0,
         cases.1,
         pass.as_of,
-    ])?;
-    let mut tally = ReportTally::with_charts(charts);
-    let mut live = Vec::new();
-    let mut members: Vec<(usize, PatternSet)> = Vec::new();
-    while let Some(r) = rows.next()? {
+    ];
+    // The rows stream in (on a server as it sends them): the pass asks
+    // nothing else meanwhile.
+    stmt.for_each_row(params, |r| {
         let record = match r.get_ref(1)? {
             ValueRef::Blob(b) if !b.is_empty() => Some(b),
             _ => None,
@@ -177,7 +179,7 @@ fn add_up(
         };
         let Some((facts, patterns)) = kept else {
             live.push(r.get(2)?);
-            continue;
+            return Ok(());
         };
         members.clear();
         match (pass.by, r.get_ref(0)?) {
@@ -203,6 +205,7 @@ fn add_up(
             }
         }
         tally.add_at(&facts, r.get(3)?, patterns, members.iter().copied());
-    }
+        Ok(())
+    })?;
     Ok((tally, live))
 }

@@ -303,6 +303,29 @@ impl<'c> Statement<'c> {
         }
     }
 
+    /// Gives every row to `f` in turn, which may not use the connection
+    /// meanwhile: on a server the rows stream as the server sends them,
+    /// with no cursor and no round trip per batch, and are read in place
+    /// (for a pass over a large table, such as the report's).
+    pub fn for_each_row<P: Params>(
+        &mut self,
+        params: P,
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        match &self.inner {
+            Stmt::Pg(p, _) | Stmt::PgApart(p) => {
+                params.with_values(&mut |v| p.for_each_row(&owned(v)?, &mut f))
+            }
+            _ => {
+                let mut rows = self.query(params)?;
+                while let Some(row) = rows.next()? {
+                    f(&row)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
         Ok(self.query_whole(params)?.next()?.is_some())
     }
@@ -380,6 +403,8 @@ where
 pub enum Row<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
     Values(&'r [Value]),
+    /// A server's row as it arrived, read in place (`for_each_row`).
+    Server(&'r postgres::Row),
 }
 
 impl Row<'_> {
@@ -390,6 +415,15 @@ impl Row<'_> {
             Row::Values(values) => {
                 let value = values.get(i).ok_or(Error::InvalidColumnIndex(i))?;
                 T::column_result(ValueRef::from(value)).map_err(|e| match e {
+                    rusqlite::types::FromSqlError::InvalidType => {
+                        Error::InvalidColumnType(i, format!("{i}"), value.data_type())
+                    }
+                    other => Error::FromSqlConversionFailure(i, value.data_type(), Box::new(other)),
+                })
+            }
+            Row::Server(_) => {
+                let value = self.get_ref(i)?;
+                T::column_result(value).map_err(|e| match e {
                     rusqlite::types::FromSqlError::InvalidType => {
                         Error::InvalidColumnType(i, format!("{i}"), value.data_type())
                     }
@@ -407,6 +441,7 @@ impl Row<'_> {
                 .get(i)
                 .map(ValueRef::from)
                 .ok_or(Error::InvalidColumnIndex(i)),
+            Row::Server(row) => pg::value_ref(row, i),
         }
     }
 }

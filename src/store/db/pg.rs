@@ -6,7 +6,7 @@
 
 use super::dialect;
 use postgres::types::{IsNull, Kind, ToSql as PgToSql, Type};
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Error, Result};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -331,6 +331,83 @@ impl Prepared<'_> {
             self.pg.changes.set(rows.len() as u64);
         }
         rows.iter().map(row_values).collect()
+    }
+}
+
+impl Prepared<'_> {
+    /// Each row to `f` as it arrives (see `Statement::for_each_row`).
+    pub fn for_each_row(
+        &self,
+        values: &[Value],
+        f: &mut dyn FnMut(&super::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.pg.before_statement(&self.writes)?;
+        let params = self.bound(values)?;
+        let mut client = self.pg.client()?;
+        let mut rows = client
+            .query_raw(&*self.statement, params.iter().map(|p| p as &dyn PgToSql))
+            .map_err(wrap)?;
+        while let Some(row) =
+            postgres::fallible_iterator::FallibleIterator::next(&mut rows).map_err(wrap)?
+        {
+            f(&super::Row::Server(&row))?;
+        }
+        Ok(())
+    }
+}
+
+/// Column `i` of a server's row as one of SQLite's types, read in place.
+pub(super) fn value_ref(row: &postgres::Row, i: usize) -> Result<ValueRef<'_>> {
+    let ty = row
+        .columns()
+        .get(i)
+        .ok_or(Error::InvalidColumnIndex(i))?
+        .type_()
+        .clone();
+    let raw = row
+        .try_get::<_, Raw<'_>>(i)
+        .map_err(|e| Error::FromSqlConversionFailure(i, rusqlite::types::Type::Null, e.into()))?;
+    let Some(bytes) = raw.0 else {
+        return Ok(ValueRef::Null);
+    };
+    let failed = |e: BoxError| Error::FromSqlConversionFailure(i, rusqlite::types::Type::Null, e);
+    Ok(match ty {
+        Type::BYTEA => ValueRef::Blob(bytes),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            ValueRef::Text(bytes)
+        }
+        _ => match <Column as postgres::types::FromSql>::from_sql(&ty, bytes)
+            .map_err(failed)?
+            .0
+        {
+            Value::Integer(n) => ValueRef::Integer(n),
+            Value::Real(x) => ValueRef::Real(x),
+            Value::Null => ValueRef::Null,
+            // Text of another type (an enum, JSON) is its bytes as they came.
+            Value::Text(_) if ty != Type::JSONB => ValueRef::Text(bytes),
+            _ => {
+                return Err(failed(
+                    format!("a column of type {ty}, read in place").into(),
+                ))
+            }
+        },
+    })
+}
+
+/// A column's bytes as they came, whatever its type.
+struct Raw<'a>(Option<&'a [u8]>);
+
+impl<'a> postgres::types::FromSql<'a> for Raw<'a> {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> std::result::Result<Self, BoxError> {
+        Ok(Raw(Some(raw)))
+    }
+
+    fn from_sql_null(_: &Type) -> std::result::Result<Self, BoxError> {
+        Ok(Raw(None))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
     }
 }
 
