@@ -3,6 +3,7 @@
 
     python3 benches/import_speed.py                 # 300 000 cases; a 50 000-case slice into 1 000 000
     python3 benches/import_speed.py --runs 3 --no-build
+    python3 benches/import_speed.py --bin /tmp/casebook-before   # another build, to compare
 
 1. A JSON Lines export of --cases generated cases (default 300 000, about
    3 million touches) imported into a new, empty file (target: >= 100 000
@@ -40,7 +41,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from million import BIN, GEN_AT, GNU_TIME, ROOT, at_clock, cached, first_clock, iso, keep_clock, measured, remove_db, say  # noqa: E402
+import million  # noqa: E402
+from million import GEN_AT, GNU_TIME, ROOT, at_clock, cached, first_clock, iso, keep_clock, measured, remove_db, say  # noqa: E402
 
 SLICE_SEED = "12"
 GROWTH_TARGET = 100_000
@@ -128,7 +130,11 @@ def main():
     p.add_argument("--runs", type=int, default=2, help="runs of each import (best kept)")
     p.add_argument("--only", choices=["empty", "base"], help="measure one of the two figures")
     p.add_argument("--no-build", action="store_true", help="use the release binary as it is")
+    p.add_argument("--bin", help="time this casebook binary instead (to compare builds; nothing is built)")
     a = p.parse_args()
+    if a.bin:
+        million.BIN = os.path.abspath(a.bin)
+        a.no_build = True
     bench = os.path.join(ROOT, "target", "bench")
     os.makedirs(bench, exist_ok=True)
     if not a.no_build:
@@ -175,14 +181,18 @@ def main():
             for suffix in ("", "-wal"):
                 if os.path.exists(base + suffix):
                     shutil.copyfile(base + suffix, into + suffix)
+                    # On disk before the clock starts: else the import's
+                    # first fsync of the file waits for the copy's gigabytes.
+                    with open(into + suffix, "rb+") as f:
+                        os.fsync(f.fileno())
             say(f"importing the {a.slice:,}-case slice into {a.base:,} cases, run {i + 1} of {a.runs} …")
             runs.append(timed_import(clock, into, lines))
             say(f"  {runs[-1][0]:.2f} s")
         remove_db(into)
         rows.append(figure(f"{a.slice:,} new cases into a file of {a.base:,}", runs, INTO_MILLION_TARGET))
 
-    version = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"{version}; {datetime.date.today().isoformat()}, {os.cpu_count()} cores, {platform.machine()}; "
+    version = subprocess.run([million.BIN, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"{version} ({million.BIN}); {datetime.date.today().isoformat()}, {os.cpu_count()} cores, {platform.machine()}; "
           f"JSON Lines import, best of {a.runs}")
     print()
     print("| import | cases | touches | wall time | touches/s | target | peak memory |")
