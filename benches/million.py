@@ -34,7 +34,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "casebook")
+# The release binary where cargo puts it (CARGO_TARGET_DIR when set).
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+BIN = os.path.join(TARGET, "release", "casebook")
 GEN_AT = "2026-11-23T00:00:00Z"
 # The first clock after generating; a file measured before starts at the hour
 # after its last clock instead (a clock that went back re-derives every case).
@@ -247,7 +249,7 @@ def main():
     p.add_argument("--db", help="the cached file [default: target/bench/cases-N.sqlite3]")
     p.add_argument("--slice", type=int, default=50_000, help="cases in the JSON Lines import slice")
     p.add_argument("--runs", type=int, default=3, help="runs of each quick command (best kept)")
-    p.add_argument("--no-build", action="store_true", help="use target/release/casebook as it is")
+    p.add_argument("--no-build", action="store_true", help="use the release binary as it is")
     a = p.parse_args()
     bench = os.path.join(ROOT, "target", "bench")
     db = a.db or os.path.join(bench, f"cases-{a.cases}.sqlite3")

@@ -15,8 +15,9 @@
 use super::cases::{load_case, load_touches};
 use super::db::Connection;
 use super::event_value::StoredText;
+use super::figures::Tables;
 use super::rows::{case_from_row, millis, touch_from_row, CASE_COLUMNS, CASE_FROM, TOUCH_COLUMNS};
-use super::summary::{summary_of, write_into, Tables};
+use super::summary::{summary_of, write_into};
 use super::{Result, Store};
 use crate::domain::as_of::{case_as_of, resolutions_before_reopening, FieldChange};
 use crate::domain::case::in_time_order;

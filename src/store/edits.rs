@@ -7,10 +7,11 @@
 //! resolution is never put back silently.
 
 use super::cases::{
-    diff, flush_notes, load_case, load_touches, refresh_summary, to_json, touch_event,
-    update_case_fields, write_touch_row,
+    diff, load_case, load_touches, refresh_summary, to_json, touch_event, update_case_fields,
+    write_touch_row,
 };
 use super::events::append;
+use super::note_index::flush_notes;
 use super::{Result, Store, StoreError};
 use crate::domain::time_rules::{refuse_new_problems, time_problems};
 use crate::domain::{Case, Touchpoint};

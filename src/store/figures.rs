@@ -3,7 +3,6 @@
 
 use super::db::{params, Connection, OptionalExtension};
 use super::rows::millis;
-use super::summary::{Summary, Tables};
 use super::vendors::vendor_id;
 use super::Result;
 use crate::domain::case_figures::{CaseFigures, Member};
@@ -184,14 +183,40 @@ fn encoded_parties(conn: &Connection, f: &CaseFigures) -> Result<Vec<u8>> {
     encode(&f.parties, |k| vendor_id(conn, k))
 }
 
+/// Where a summary is written: the file's own tables, or a view of the
+/// past's tables in memory (src/store/as_of.rs).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tables {
+    pub cases: &'static str,
+    pub flags: &'static str,
+    pub figures: &'static str,
+}
+
+impl Tables {
+    pub const FILE: Tables = Tables {
+        cases: "cases",
+        flags: "case_flags",
+        figures: "case_figures",
+    };
+}
+
+/// What a case's figures row keeps of its summary.
+pub(super) struct KeptFigures<'a> {
+    pub figures: &'a CaseFigures,
+    /// Its next change: the figures hold until then.
+    pub valid_until: Option<DateTime<Utc>>,
+    pub settled_at: Option<DateTime<Utc>>,
+    pub figures_from: DateTime<Utc>,
+}
+
 /// Keeps a case's figures, valid until its next change, in `into`.
 pub(super) fn write_figures(
     conn: &Connection,
     into: Tables,
     case: &Case,
-    s: &Summary,
+    s: &KeptFigures,
 ) -> Result<()> {
-    let (f, valid_until, settled_at) = (&s.figures, s.next_change, s.settled_at);
+    let (f, valid_until, settled_at) = (s.figures, s.valid_until, s.settled_at);
     let channels = encoded_channels(conn, f)?;
     let parties = encoded_parties(conn, f)?;
     conn.prepare_cached(&format!(
@@ -224,8 +249,8 @@ pub(super) fn write_figures(
 /// opened_at, vendor_id, category, stage): valid_until, ball, ball_since,
 /// record, channels, parties, settled_at, figures_from, as `write_figures`
 /// writes them.
-pub(super) fn figures_values(conn: &Connection, s: &Summary) -> Result<[Value; 8]> {
-    let (f, valid_until) = (&s.figures, s.next_change);
+pub(super) fn figures_values(conn: &Connection, s: &KeptFigures) -> Result<[Value; 8]> {
+    let (f, valid_until) = (s.figures, s.valid_until);
     let opt = |t: Option<DateTime<Utc>>| t.map_or(Value::Null, |t| Value::Integer(millis(t)));
     Ok([
         opt(valid_until),

@@ -4,13 +4,14 @@
 //! with events of its own, so the trail tells what happened, undo included.
 
 use super::cases::{
-    flush_notes, insert_case, load_case, load_touches, refresh_summary, to_json, touch_event,
-    unindex_note, update_case_fields, write_touch_row,
+    insert_case, load_case, load_touches, refresh_summary, to_json, touch_event,
+    update_case_fields, write_touch_row,
 };
 use super::db::{Connection, OptionalExtension};
 use super::edits::Clash;
 use super::event_value::StoredText;
 use super::events::{append, Event, EventText, UNDO};
+use super::note_index::{flush_notes, unindex_note};
 use super::summary::SummaryRates;
 use super::{write_tx, Result, Store, StoreError};
 use crate::domain::time::from_millis;

@@ -4,8 +4,8 @@
 //! statement each (see db/pg_rows.rs). They are the rows, values and ids
 //! that `cases::insert_case` writes into a file, row by row.
 
-use super::cases::{case_values, touch_values, CASE_COLS, EXISTING_CASE, TOUCH_COLS};
 use super::db::{params, pg::Pg, value_of, Connection, CopyTable};
+use super::row_values::{case_values, touch_values, CASE_COLS, EXISTING_CASE, TOUCH_COLS};
 use super::rows::*;
 use super::summary::{Summary, SUMMARY_COLUMNS};
 use super::vendors::vendor_id;
@@ -230,7 +230,7 @@ pub(super) fn defer_derived(
         case.category.as_str().to_string().into(),
         case.stage().as_str().to_string().into(),
     ];
-    row.extend(super::figures::figures_values(conn, s)?);
+    row.extend(super::figures::figures_values(conn, &s.kept())?);
     pg.defer(&CASE_FIGURES, &row)?;
     Ok(pg.send_if_large()?)
 }

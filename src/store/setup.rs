@@ -2,7 +2,7 @@
 //! at-risk share, saved views), read and written inside its transaction, so
 //! that it is kept or rolled back with the cases.
 
-use super::cases::Writer;
+use super::writer::Writer;
 use super::{query, sla, sla_read, Result};
 use crate::domain::sla::{Calendar, Policy};
 use chrono::{DateTime, Utc};

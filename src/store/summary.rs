@@ -5,6 +5,7 @@
 //! ids are known before writing, in the row's INSERT itself.
 
 use super::db::{params, Connection, OptionalExtension};
+use super::figures::{KeptFigures, Tables};
 use super::rows::millis;
 use super::Result;
 use crate::domain::as_of::{figures_hold_from, settled_at};
@@ -88,6 +89,18 @@ pub struct Summary {
     /// From when the report figures hold at every clock up to `now` (see
     /// `as_of::figures_hold_from`).
     pub(super) figures_from: DateTime<Utc>,
+}
+
+impl Summary {
+    /// What the case's figures row keeps of it.
+    pub(super) fn kept(&self) -> KeptFigures<'_> {
+        KeptFigures {
+            figures: &self.figures,
+            valid_until: self.next_change,
+            settled_at: self.settled_at,
+            figures_from: self.figures_from,
+        }
+    }
 }
 
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
@@ -233,23 +246,6 @@ pub(super) fn write(
     write_into(conn, Tables::FILE, case, s, in_row, fresh)
 }
 
-/// Where a summary is written: the file's own tables, or a view of the
-/// past's tables in memory (src/store/as_of.rs).
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Tables {
-    pub cases: &'static str,
-    pub flags: &'static str,
-    pub figures: &'static str,
-}
-
-impl Tables {
-    pub const FILE: Tables = Tables {
-        cases: "cases",
-        flags: "case_flags",
-        figures: "case_figures",
-    };
-}
-
 /// Writes a summary into `into`.
 pub(super) fn write_into(
     conn: &Connection,
@@ -311,7 +307,7 @@ pub(super) fn write_into(
         .as_ref()
         .is_some_and(|k| same_value(&k[FLAG_LIST], &s.columns[FLAG_LIST]))
     {
-        return super::figures::write_figures(conn, into, case, s);
+        return super::figures::write_figures(conn, into, case, &s.kept());
     }
     if !fresh {
         conn.prepare_cached(&format!("DELETE FROM {} WHERE case_id = ?1", into.flags))?
@@ -324,7 +320,7 @@ pub(super) fn write_into(
     for f in &s.flags {
         insert.execute(params![case.id, f])?;
     }
-    super::figures::write_figures(conn, into, case, s)
+    super::figures::write_figures(conn, into, case, &s.kept())
 }
 
 /// Whether a kept value is the one to write (a whole REAL may come back as
