@@ -24,7 +24,17 @@ use std::path::Path;
 const CLOCK: &str = "2026-12-07T10:00:00Z";
 
 fn run(db: &str, args: &[&str], stdin: Option<&[u8]>, actor: &str) -> (bool, String, String) {
-    let mut c = common::casebook_clocked(db, CLOCK);
+    run_at(db, CLOCK, args, stdin, actor)
+}
+
+fn run_at(
+    db: &str,
+    clock: &str,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    actor: &str,
+) -> (bool, String, String) {
+    let mut c = common::casebook_clocked(db, clock);
     c.env("USER", actor).env("LOGNAME", actor).args(args);
     if let Some(input) = stdin {
         c.write_stdin(input.to_vec());
@@ -331,4 +341,67 @@ fn the_same_commands_give_the_same_output_on_a_file_and_on_postgresql() {
         }
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+/// The cases whose derived data came due are re-derived a batch at a time
+/// (src/store/case_batch.rs): 1 200 generated cases three days on, then
+/// with other friction thresholds, which re-derive every case (more than
+/// two batches). Both engines give the same lists, flags and report after
+/// each, and `check` finds every case as a fresh derivation gives it.
+#[test]
+fn the_cases_that_came_due_are_brought_up_to_date_alike_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::pg::fresh_database("conformance_due");
+    let actor = server
+        .as_deref()
+        .map_or_else(|| "postgres".to_string(), common::pg::role);
+    let file = dir.path().join("due.sqlite3").display().to_string();
+    let config = dir.path().join("casebook.toml");
+    std::fs::write(&config, "[friction]\nslow_response_hours = 24\n").unwrap();
+    let config = config.display().to_string();
+    let (made, later) = ("2026-11-23T00:00:00Z", "2026-11-26T09:00:00Z");
+    let mut places = vec![file.clone()];
+    places.extend(server.clone());
+    if server.is_none() {
+        eprintln!("the comparison with PostgreSQL is skipped: the file alone is checked");
+    }
+    let mut outputs = Vec::new();
+    for db in &places {
+        let (ok, _, err) = run_at(
+            db,
+            made,
+            &["generate", "--cases", "1200", "--seed", "3"],
+            None,
+            &actor,
+        );
+        assert!(ok, "generate on {db}: {err}");
+        let mut out = Vec::new();
+        for with in [&[][..], &["--config", config.as_str()]] {
+            let mut text = String::new();
+            for read in [
+                &["list", "--sort", "urgency", "--limit", "2000", "--json"][..],
+                &["flags", "--json"],
+                &["report", "--json"],
+            ] {
+                let args = [with, read].concat();
+                let (ok, got, err) = run_at(db, later, &args, None, &actor);
+                assert!(ok, "{args:?} on {db}: {err}");
+                text.push_str(&without_new_uids(&got));
+            }
+            // Its message names the place: not compared.
+            let args = [with, &["check"]].concat();
+            let (ok, got, err) = run_at(db, later, &args, None, &actor);
+            assert!(ok, "check on {db}: {got}{err}");
+            out.push(text);
+        }
+        assert!(out[0] != out[1], "other thresholds changed nothing on {db}");
+        outputs.push(out);
+    }
+    if let [a, b] = &outputs[..] {
+        assert!(a[0] == b[0], "the file and PostgreSQL differ three days on");
+        assert!(
+            a[1] == b[1],
+            "the file and PostgreSQL differ with other thresholds"
+        );
+    }
 }

@@ -2,11 +2,13 @@
 //! whose next change came due (re-derived then, never by a sweep), and
 //! `check`'s comparison of every case with a fresh derivation.
 
-use super::cases::{load_case, load_touches, refresh_summary};
+use super::case_batch;
+use super::cases::{load_case, load_touches};
 use super::db::{Connection, OptionalExtension};
+use super::figures::Tables;
 use super::note_index::flush_notes;
 use super::rows::millis;
-use super::summary::derived_and_figures;
+use super::summary::{derived_and_figures, summary_of, write_over};
 use super::{Result, Store, StoreError};
 use crate::domain::time::from_millis;
 use chrono::{DateTime, Utc};
@@ -204,15 +206,26 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         let now = from_millis(at);
-        for id in &ids {
-            refresh_summary(
-                &tx,
-                *id,
-                now,
-                &self.thresholds,
-                &self.summary_rates,
-                &self.sla_cache,
-            )?;
+        // On a server, what is looked up (a channel's number, a vendor's
+        // id) is asked once, not once a case.
+        if let Some(pg) = tx.postgres() {
+            pg.begin_bulk();
+        }
+        // A batch of cases read at a time (src/store/case_batch.rs).
+        for batch in ids.chunks(case_batch::BATCH) {
+            for loaded in case_batch::load_cases(&tx, batch)? {
+                let sla = self.sla_cache.get(&tx)?;
+                let s = summary_of(
+                    &loaded.case,
+                    &loaded.touches,
+                    now,
+                    &self.thresholds,
+                    &self.summary_rates,
+                    sla.as_deref(),
+                );
+                let kept = Some(loaded.kept.as_slice());
+                write_over(&tx, Tables::FILE, &loaded.case, &s, false, false, kept)?;
+            }
         }
         // Nothing due: nothing written, so other windows are not told to reload.
         if ids.is_empty() && same_thresholds {

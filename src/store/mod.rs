@@ -2,6 +2,7 @@
 //! and writes cases, touchpoints, vendors and events as domain types.
 
 mod as_of;
+mod case_batch;
 mod cases;
 pub mod charts;
 pub mod db;

@@ -255,9 +255,7 @@ pub(super) fn write_into(
     in_row: bool,
     fresh: bool,
 ) -> Result<()> {
-    // What the row holds now (nothing to compare for a new case): only the
-    // columns that changed are written, so that the indexes over the others
-    // are left alone (a case re-derived as the clock moves changes little).
+    // What the row holds now (nothing to compare for a new case).
     let kept: Option<Vec<Value>> = match (in_row, fresh) {
         (false, false) => {
             let sql = format!(
@@ -266,21 +264,37 @@ pub(super) fn write_into(
                 into.cases
             );
             conn.prepare_cached(&sql)?
-                .query_row([case.id], |r| {
-                    (0..SUMMARY_COLUMNS.len())
-                        .map(|i| r.get::<_, Value>(i))
-                        .collect::<rusqlite::Result<Vec<Value>>>()
-                })
+                .query_row([case.id], |r| kept_columns(r, 0))
                 .optional()?
         }
         _ => None,
     };
+    write_over(conn, into, case, s, in_row, fresh, kept.as_deref())
+}
+
+/// The summary columns a row holds, from `SUMMARY_COLUMNS` at `first` on.
+pub(super) fn kept_columns(r: &super::db::Row, first: usize) -> rusqlite::Result<Vec<Value>> {
+    (first..first + SUMMARY_COLUMNS.len())
+        .map(|i| r.get::<_, Value>(i))
+        .collect()
+}
+
+/// Writes a summary over the one the row holds (`kept`, its
+/// `SUMMARY_COLUMNS`; none for a new case): only the columns that changed
+/// are written, so that the indexes over the others are left alone (a case
+/// re-derived as the clock moves changes little).
+pub(super) fn write_over(
+    conn: &Connection,
+    into: Tables,
+    case: &Case,
+    s: &Summary,
+    in_row: bool,
+    fresh: bool,
+    kept: Option<&[Value]>,
+) -> Result<()> {
     if !in_row {
         let changed: Vec<usize> = (0..SUMMARY_COLUMNS.len())
-            .filter(|&i| {
-                kept.as_ref()
-                    .is_none_or(|k| !same_value(&k[i], &s.columns[i]))
-            })
+            .filter(|&i| kept.is_none_or(|k| !same_value(&k[i], &s.columns[i])))
             .collect();
         if !changed.is_empty() {
             let sets: Vec<String> = changed
@@ -303,10 +317,7 @@ pub(super) fn write_into(
     }
     // The flags, unless they are the ones kept (their list is a column).
     const FLAG_LIST: usize = 5;
-    if kept
-        .as_ref()
-        .is_some_and(|k| same_value(&k[FLAG_LIST], &s.columns[FLAG_LIST]))
-    {
+    if kept.is_some_and(|k| same_value(&k[FLAG_LIST], &s.columns[FLAG_LIST])) {
         return super::figures::write_figures(conn, into, case, &s.kept());
     }
     if !fresh {

@@ -64,24 +64,39 @@ pub(super) enum Writes {
     Nothing,
     /// Rows added to this table only: a plain INSERT (no `DO UPDATE`).
     Adds(String),
+    /// Rows of this table only added, changed or removed: an UPDATE, an
+    /// upsert, or a DELETE from a table no other table's rows follow.
+    Rewrites(String),
     /// Anything.
     Changes,
 }
+
+/// The tables whose deleted rows take others' rows with them (a case its
+/// touches, tags, flags and figures; a vendor its aliases).
+const DELETES_FOLLOWED: [&str; 2] = ["cases", "vendors"];
 
 impl Writes {
     pub(super) fn of(sql: &str) -> Writes {
         let words: Vec<String> = (sql.split_whitespace().take(3))
             .map(|w| w.to_ascii_uppercase())
             .collect();
+        let table = |n: usize| {
+            let word = sql.split_whitespace().nth(n).unwrap_or_default();
+            word.split('(').next().unwrap_or_default().to_string()
+        };
+        let second = |w: &str| words.get(1).is_some_and(|x| x == w);
         match words.first().map(String::as_str) {
             Some("SELECT" | "DECLARE" | "FETCH" | "CLOSE") => Writes::Nothing,
-            Some("INSERT")
-                if words.get(1).is_some_and(|w| w == "INTO")
-                    && !sql.to_ascii_uppercase().contains("DO UPDATE") =>
-            {
-                let table = sql.split_whitespace().nth(2).unwrap_or_default();
-                let name = table.split('(').next().unwrap_or_default();
-                Writes::Adds(name.to_string())
+            Some("INSERT") if second("INTO") => {
+                if sql.to_ascii_uppercase().contains("DO UPDATE") {
+                    Writes::Rewrites(table(2))
+                } else {
+                    Writes::Adds(table(2))
+                }
+            }
+            Some("UPDATE") => Writes::Rewrites(table(1)),
+            Some("DELETE") if second("FROM") && !DELETES_FOLLOWED.contains(&table(2).as_str()) => {
+                Writes::Rewrites(table(2))
             }
             _ => Writes::Changes,
         }
@@ -693,9 +708,25 @@ mod tests {
         );
         assert_eq!(
             Writes::of("INSERT INTO meta (key, value) VALUES ('writes', '1') ON CONFLICT (key) DO UPDATE SET value = 2"),
+            Writes::Rewrites("meta".into())
+        );
+        assert_eq!(
+            Writes::of("UPDATE cases SET title = $1"),
+            Writes::Rewrites("cases".into())
+        );
+        assert_eq!(
+            Writes::of("DELETE FROM case_flags WHERE case_id = $1"),
+            Writes::Rewrites("case_flags".into())
+        );
+        // A case's or a vendor's rows follow it: anything may change.
+        assert_eq!(
+            Writes::of("DELETE FROM cases WHERE id = $1"),
             Writes::Changes
         );
-        assert_eq!(Writes::of("UPDATE cases SET title = $1"), Writes::Changes);
+        assert_eq!(
+            Writes::of("DELETE FROM vendors WHERE id = $1"),
+            Writes::Changes
+        );
         assert_eq!(
             Writes::of("WITH x AS (SELECT 1) DELETE FROM t"),
             Writes::Changes

@@ -83,6 +83,18 @@ struct Buffer {
 /// COPY's binary format: its signature, flags and header extension.
 const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 
+/// The kinds of lookup (`Pg::looked_up`) whose answers a change to `table`
+/// may change: a channel's number, a vendor's id by name or alias, the
+/// count of writes.
+fn lookups_reading(table: &str) -> &'static [&'static str] {
+    match table {
+        "channel_names" => &["channel"],
+        "vendors" | "vendor_aliases" => &["vendor"],
+        "meta" => &["writes"],
+        _ => &[],
+    }
+}
+
 impl Pg {
     /// From here to the end of the transaction, new rows may wait and go in
     /// bulk (see the module's comment). Only inside a transaction that
@@ -132,6 +144,13 @@ impl Pg {
             Writes::Adds(table) => {
                 bulk.largest.remove(table.as_str());
                 bulk.absent.retain(|(t, _), _| t != table);
+            }
+            Writes::Rewrites(table) => {
+                bulk.largest.remove(table.as_str());
+                bulk.absent.retain(|(t, _), _| t != table);
+                for kind in lookups_reading(table) {
+                    bulk.looked_up.remove(kind);
+                }
             }
             Writes::Changes => {
                 bulk.largest.clear();
@@ -376,7 +395,8 @@ impl Pg {
         Ok(rows.iter().map(|r| r.get::<_, i64>(0)).collect())
     }
 
-    /// What this bulk transaction looked up under `kind` and `key`.
+    /// What this bulk transaction looked up under `kind` and `key` (a kind
+    /// named by `lookups_reading`).
     pub fn looked_up(&self, kind: &'static str, key: &str) -> Option<i64> {
         self.bulk.borrow().looked_up.get(kind)?.get(key).copied()
     }
