@@ -405,3 +405,61 @@ fn the_cases_that_came_due_are_brought_up_to_date_alike_on_both_engines() {
         );
     }
 }
+
+/// On a server, a report's pass is read on two connections (the second
+/// takes the first one's snapshot) once the cases are many, and an
+/// `--as-of` view's cases measured at the moment are too: the report is the
+/// one read on a single connection, for every grouping.
+#[test]
+fn a_report_read_on_two_connections_of_a_server_is_the_one_read_on_one() {
+    use casebook::store::report::{GroupBy, Window};
+    use casebook::store::{Place, Store};
+    let Some(db) = common::pg::fresh_database("two_readers") else {
+        eprintln!("skipped: CASEBOOK_PG is not set (no PostgreSQL server)");
+        return;
+    };
+    let actor = common::pg::role(&db);
+    let (made, later) = ("2026-11-23T00:00:00Z", "2026-11-26T09:00:00Z");
+    let (ok, _, err) = run_at(
+        &db,
+        made,
+        &["generate", "--cases", "3000", "--seed", "4"],
+        None,
+        &actor,
+    );
+    assert!(ok, "generate: {err}");
+    let now = chrono::DateTime::parse_from_rfc3339(later)
+        .unwrap()
+        .to_utc();
+    let past = chrono::DateTime::parse_from_rfc3339("2026-06-30T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let place = Place::parse(Path::new(&db)).unwrap();
+    for as_of in [None, Some(past)] {
+        let mut one = Store::open_existing_at(&place).unwrap();
+        let mut two = Store::open_existing_at(&place).unwrap();
+        one.split_reports_from = i64::MAX;
+        one.live_on_two_threads = usize::MAX;
+        two.split_reports_from = 0;
+        two.live_on_two_threads = 0;
+        if let Some(t) = as_of {
+            one.view_as_of(t, false).unwrap();
+            two.view_as_of(t, false).unwrap();
+        }
+        let window = Window {
+            since: None,
+            until: None,
+        };
+        for by in [
+            GroupBy::Vendor,
+            GroupBy::Channel,
+            GroupBy::Category,
+            GroupBy::Party,
+            GroupBy::Stage,
+        ] {
+            let a = serde_json::to_string(&one.report(by, window, now).unwrap()).unwrap();
+            let b = serde_json::to_string(&two.report(by, window, now).unwrap()).unwrap();
+            assert!(a == b, "by {by:?}, as of {as_of:?}: two connections differ");
+        }
+    }
+}

@@ -59,11 +59,15 @@ pub(super) fn each_case_at(
         "CREATE TEMP TABLE IF NOT EXISTS as_of_ids (id INTEGER PRIMARY KEY);
          DELETE FROM temp.as_of_ids;",
     )?;
-    {
-        let mut add = conn.prepare_cached("INSERT INTO temp.as_of_ids (id) VALUES (?1)")?;
-        for id in ids {
-            add.execute([id])?;
-        }
+    // Many ids a statement (on a server, each statement is a round trip).
+    for some in ids.chunks(super::case_batch::BATCH) {
+        let values: Vec<String> = (1..=some.len()).map(|i| format!("(?{i})")).collect();
+        let sql = format!(
+            "INSERT INTO temp.as_of_ids (id) VALUES {}",
+            values.join(", ")
+        );
+        conn.prepare_cached(&sql)?
+            .execute(super::db::params_from_iter(some))?;
     }
     let touch_columns = if with_notes {
         TOUCH_COLUMNS.to_string()

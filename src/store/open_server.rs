@@ -82,7 +82,9 @@ impl Store {
             super::DEFAULT_BUSY_TIMEOUT.as_millis()
         ))?;
         let mut store = Store::over(conn, path, read_only, dry_run);
-        store.split_reports_from = i64::MAX;
+        // A second connection to a server (a process of its own, which
+        // takes this one's snapshot) costs more than a file's.
+        store.split_reports_from = 5 * super::open::SPLIT_REPORTS_FROM;
         Ok(store)
     }
 }

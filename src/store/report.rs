@@ -369,9 +369,12 @@ impl Store {
         Ok((report, opened, histogram))
     }
 
-    /// Another connection to the file that sees it as of the same write as
-    /// this one's open read (None where there can be none).
+    /// Another connection to the file or the server that sees it as of the
+    /// same write as this one's open read (None where there can be none).
     fn reader_of_the_same_view(&self) -> Result<Option<super::db::Connection>> {
+        if let Some(super::Place::Server(target)) = &self.place {
+            return Ok(self.conn.reader_of_this_view(|| target.connect())?);
+        }
         if self.path.as_os_str() == ":memory:" || self.conn.sqlite().is_none() {
             return Ok(None);
         }

@@ -146,10 +146,31 @@ impl Connection {
         self.begin("BEGIN")
     }
 
-    /// A transaction begun through a shared reference; the caller makes sure
-    /// no other is open on the connection.
+    /// A read view begun through a shared reference: every statement in it
+    /// sees the database as of the same moment (on a server, REPEATABLE
+    /// READ; a file's transaction always does). The caller makes sure no
+    /// other transaction is open on the connection.
     pub fn unchecked_transaction(&self) -> Result<Transaction<'_>> {
-        self.begin("BEGIN")
+        self.begin(match self.inner {
+            Inner::Sqlite(_) => "BEGIN",
+            Inner::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+        })
+    }
+
+    /// On a server, in a read view: another connection (made by `connect`)
+    /// that sees the database as this one's view does (its snapshot,
+    /// exported), so that a second thread reads the same moment. None on a
+    /// file, outside a transaction, or when the server says no.
+    pub fn reader_of_this_view(
+        &self,
+        connect: impl FnOnce() -> std::result::Result<postgres::Client, String>,
+    ) -> Result<Option<Connection>> {
+        match &self.inner {
+            Inner::Postgres(p) => Ok(p
+                .reader_of_this_view(connect)?
+                .map(Connection::postgres_from)),
+            Inner::Sqlite(_) => Ok(None),
+        }
     }
 
     fn begin(&self, begin: &str) -> Result<Transaction<'_>> {

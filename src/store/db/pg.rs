@@ -159,6 +159,37 @@ impl Pg {
         })
     }
 
+    /// Another connection, from `connect`, in a transaction that sees what
+    /// this one's open transaction sees (`pg_export_snapshot`, as pg_dump's
+    /// parallel workers do); None outside a transaction, or when the new
+    /// connection cannot be made or take the snapshot.
+    pub fn reader_of_this_view(
+        &self,
+        connect: impl FnOnce() -> std::result::Result<postgres::Client, String>,
+    ) -> Result<Option<Pg>> {
+        if !self.in_transaction() {
+            return Ok(None);
+        }
+        let snapshot: String = self
+            .client()?
+            .query_one("SELECT pg_export_snapshot()", &[])
+            .map_err(wrap)?
+            .get(0);
+        let Ok(mut client) = connect() else {
+            return Ok(None);
+        };
+        let begin = format!(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '{}'",
+            snapshot.replace('\'', "''")
+        );
+        if client.batch_execute(&begin).is_err() {
+            return Ok(None);
+        }
+        let pg = Pg::new(client)?;
+        pg.in_transaction.set(true);
+        Ok(Some(pg))
+    }
+
     /// How many writes this connection has been told of (NOTIFY casebook,
     /// sent by every write at its commit: migrations/postgres): it moves
     /// when anyone writes, which is how screens learn to refresh, without
@@ -692,6 +723,48 @@ fn numeric(raw: &[u8]) -> std::result::Result<Value, BoxError> {
 #[cfg(test)]
 mod tests {
     use super::Writes;
+
+    /// A report's second reader on a server sees what the first one's view
+    /// sees: not a write committed after that view began.
+    #[test]
+    fn a_second_reader_sees_the_first_readers_view() {
+        let Ok(url) = std::env::var("CASEBOOK_PG") else {
+            eprintln!("skipped: CASEBOOK_PG is not set (no PostgreSQL server)");
+            return;
+        };
+        let target = crate::db_url::PgTarget::parse(&url).unwrap();
+        let first = super::super::Connection::postgres_from(
+            super::Pg::new(target.connect().unwrap()).unwrap(),
+        );
+        let table = format!("casebook_view_{}", std::process::id());
+        first
+            .execute_batch(&format!(
+                "DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (n BIGINT); INSERT INTO {table} VALUES (1)"
+            ))
+            .unwrap();
+        let count = format!("SELECT count(*) FROM {table}");
+        let view = first.unchecked_transaction().unwrap();
+        let seen: i64 = first.query_row(&count, [], |r| r.get(0)).unwrap();
+        assert_eq!(seen, 1);
+        let mut writer = target.connect().unwrap();
+        writer
+            .batch_execute(&format!("INSERT INTO {table} VALUES (2)"))
+            .unwrap();
+        // The view itself still sees one row, and so does its second reader.
+        let seen: i64 = first.query_row(&count, [], |r| r.get(0)).unwrap();
+        assert_eq!(seen, 1, "the view saw a later write");
+        let second = first
+            .reader_of_this_view(|| target.connect())
+            .unwrap()
+            .expect("a second reader");
+        let theirs: i64 = second.query_row(&count, [], |r| r.get(0)).unwrap();
+        assert_eq!(theirs, 1, "the second reader saw a later write");
+        drop(second);
+        drop(view);
+        writer
+            .batch_execute(&format!("DROP TABLE {table}"))
+            .unwrap();
+    }
 
     #[test]
     fn a_statement_says_what_it_may_write() {
