@@ -193,6 +193,45 @@ fn an_import_into_an_empty_database_scans_no_table_it_grows() {
     assert_eq!(sql(&db, "SELECT count(*) FROM cases"), 3000);
 }
 
+/// The number of cases a server keeps (for the case list's count, at
+/// once) follows every way cases come and go: generate, add, a second
+/// import of the same cases (which adds none), delete, restore, a killed
+/// import (kept nothing), and `check` compares it with a count.
+#[test]
+fn the_number_of_cases_kept_follows_every_write() {
+    let Some(db) = common::pg::fresh_database("counted") else {
+        return;
+    };
+    let kept = "SELECT n FROM case_count";
+    let counted = "SELECT count(*) FROM cases";
+    ok(casebook(&db).args(["generate", "--cases", "40"]));
+    assert_eq!((sql(&db, kept), sql(&db, counted)), (40, 40));
+    ok(casebook(&db).args(["add", "--vendor", "Acme", "--title", "One more"]));
+    assert_eq!(sql(&db, kept), 41);
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("all.jsonl");
+    ok(casebook(&db)
+        .args(["export", "--format", "jsonl", "-o"])
+        .arg(&export));
+    ok(casebook(&db).arg("import").arg(&export));
+    assert_eq!(sql(&db, kept), 41);
+    ok(casebook(&db).args(["delete", "3"]));
+    assert_eq!((sql(&db, kept), sql(&db, counted)), (40, 40));
+    ok(casebook(&db).args(["restore", "3"]));
+    assert_eq!((sql(&db, kept), sql(&db, counted)), (41, 41));
+    let out = ok(casebook(&db).arg("check"));
+    assert!(out.starts_with("ok"), "{out}");
+    // A count gone wrong (written by hand) is what `check` reports.
+    run_sql(&db, "UPDATE case_count SET n = 7");
+    let out = casebook(&db).arg("check").output().unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("the count of cases kept says 7, and there are 41"),
+        "{said}"
+    );
+}
+
 #[test]
 fn a_role_that_may_only_read_opens_read_only_and_is_told_so() {
     let Some(db) = common::pg::fresh_database("reader") else {

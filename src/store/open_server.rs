@@ -209,5 +209,22 @@ pub(super) fn check(conn: &Connection) -> Result<Vec<String>> {
             problems.push(format!("schema: trigger {trigger} is missing or disabled"));
         }
     }
+    let (kept, counted) = (kept_case_count(conn)?, counted_cases(conn)?);
+    if kept != counted {
+        problems.push(format!(
+            "the count of cases kept says {kept}, and there are {counted}"
+        ));
+    }
     Ok(problems)
+}
+
+/// How many cases a server's casebook holds, as it keeps the number
+/// (migrations/postgres/04-case-count): what a count of a million rows
+/// would say, at once.
+pub(super) fn kept_case_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT n FROM case_count", [], |r| r.get(0))?)
+}
+
+fn counted_cases(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
 }

@@ -287,13 +287,16 @@ pub(super) fn compile_for(q: &Query, now: DateTime<Utc>, for_page: bool) -> Comp
     }
     Compiled {
         sql: if parts.is_empty() {
-            "1 = 1".into()
+            EVERY_CASE.into()
         } else {
             parts.join(" AND ")
         },
         values,
     }
 }
+
+/// The condition of a query without clauses: every case.
+const EVERY_CASE: &str = "1 = 1";
 
 impl Store {
     /// One page of the triage table, `offset` rows in: the pages before it
@@ -345,6 +348,11 @@ impl Store {
 
     pub fn case_count(&self, q: &Query, now: DateTime<Utc>) -> Result<usize> {
         let w = compile(q, now);
+        // Every case: a server keeps the number (a count of a million rows
+        // there takes a sixth of a second, at each reload of the list).
+        if w.values.is_empty() && w.sql == EVERY_CASE && self.conn.postgres().is_some() {
+            return Ok(super::open_server::kept_case_count(&self.conn)? as usize);
+        }
         let sql = format!("SELECT count(*) FROM cases c WHERE {}", w.sql);
         let n: i64 = self
             .conn
