@@ -790,6 +790,54 @@ fn backup_and_check() {
     assert!(err.contains("already exists"), "{err}");
 }
 
+/// A case whose flag rows were lost (files imported by builds before
+/// 2026-12-07, whose touch ids were taken) is not found by `flag:`:
+/// `check` names it, `check --repair` writes its rows again from its list.
+#[test]
+fn check_finds_lost_flag_rows_and_repair_writes_them_again() {
+    let db = Db::new();
+    db.run(&["demo", "--stories-only"]);
+    let flagged = |db: &Db| db.json(&["list", "flag:channel_switch", "--json"]);
+    let before = flagged(&db).as_array().unwrap().len();
+    assert!(before > 0);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let id: i64 = conn
+        .query_row(
+            "SELECT case_id FROM case_flags WHERE pattern = 'channel_switch' ORDER BY case_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute("DELETE FROM case_flags WHERE case_id = ?1", [id])
+        .unwrap();
+    drop(conn);
+    assert_eq!(flagged(&db).as_array().unwrap().len(), before - 1);
+    let out = db
+        .cmd()
+        .arg("check")
+        .assert()
+        .failure()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(
+        out.contains(&format!("case {id}: flags listed '"))
+            && out.contains("flag rows ''")
+            && out.contains("check --repair"),
+        "{out}"
+    );
+    let repaired = db.run(&["check", "--repair"]);
+    assert!(
+        repaired.starts_with("repaired the flag rows of 1 case(s)\nok:"),
+        "{repaired}"
+    );
+    assert_eq!(flagged(&db).as_array().unwrap().len(), before);
+    assert!(db
+        .run(&["check", "--repair"])
+        .starts_with("repaired the flag rows of 0 case(s)"));
+}
+
 #[test]
 fn flags_lists_patterns_with_evidence() {
     let db = Db::new();

@@ -52,13 +52,17 @@ pub fn backup(cx: &mut Context, path: &Path, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-pub fn check(cx: &mut Context, out: &mut dyn Write) -> Result<()> {
+pub fn check(cx: &mut Context, repair: bool, out: &mut dyn Write) -> Result<()> {
     // A file others can read is left as it is, but said so: a warning on
     // stderr, not a problem, so the report and the exit status are the
     // integrity check's.
     if let Some(exposure) = crate::private_files::exposure(&cx.store.path) {
         let warning = format!("warning: {exposure}");
         eprintln!("{}", crate::text::safe_text(&warning));
+    }
+    if repair {
+        let n = cx.store.repair_flag_rows()?;
+        writeln!(out, "repaired the flag rows of {n} case(s)")?;
     }
     let mut problems = cx.store.check()?;
     problems.extend(cx.store.impossible_times()?);

@@ -161,7 +161,12 @@ pub enum Command {
         path: PathBuf,
     },
     /// Check the database's integrity and schema, and that every case's stored flags are current
-    Check,
+    Check {
+        /// First write again the flag rows that differ from a case's list
+        /// of flags (files imported by builds before 2026-12-07)
+        #[arg(long)]
+        repair: bool,
+    },
     /// A case's audit trail: every change, with the old and new value
     History {
         /// The case: its id, ref or uid (a deleted case's too)
@@ -384,7 +389,7 @@ fn past_view(command: &Command) -> Option<bool> {
         | Command::Next { .. }
         | Command::History { .. }
         | Command::Export(_)
-        | Command::Check => Some(true),
+        | Command::Check { repair: false } => Some(true),
         _ => None,
     }
 }
@@ -482,7 +487,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Export(a) => transfer::export(&mut cx, a, out),
         Command::Generate { cases, seed } => maintain::generate(&mut cx, *cases, *seed, out),
         Command::Backup { path } => maintain::backup(&mut cx, path, out),
-        Command::Check => maintain::check(&mut cx, out),
+        Command::Check { repair } => maintain::check(&mut cx, *repair, out),
         Command::History { case, json } => history::history(&mut cx, case, *json, out),
         Command::Delete { case } => history::delete(&mut cx, case, out),
         Command::Restore { case, touch } => history::restore(&mut cx, case.as_deref(), *touch, out),

@@ -114,3 +114,34 @@ pub(super) fn load_cases(conn: &Connection, ids: &[i64]) -> Result<Vec<LoadedCas
     }
     Ok(out)
 }
+
+/// The flags each of the cases `ids` has as rows of `case_flags` (what
+/// `flag:` finds it by), in name order; none for a case without.
+pub(super) fn flag_rows(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT case_id, pattern FROM case_flags WHERE case_id IN ({}) ORDER BY case_id, pattern",
+        placeholders(ids.len())
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(ids), |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (id, pattern) = row?;
+        out.entry(id).or_default().push(pattern);
+    }
+    Ok(out)
+}
+
+/// Whether a case's flag rows (`flag_rows`, in name order) are the flags
+/// its list names.
+pub(super) fn rows_match_list(list: &str, rows: Option<&Vec<String>>) -> bool {
+    let mut listed: Vec<&str> = list.split_whitespace().collect();
+    listed.sort_unstable();
+    let rows = rows.map(Vec::as_slice).unwrap_or_default();
+    listed.len() == rows.len() && listed.iter().zip(rows).all(|(a, b)| a == b)
+}

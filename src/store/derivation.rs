@@ -3,7 +3,6 @@
 //! `check`'s comparison of every case with a fresh derivation.
 
 use super::case_batch;
-use super::cases::{load_case, load_touches};
 use super::db::{Connection, OptionalExtension};
 use super::figures::Tables;
 use super::note_index::flush_notes;
@@ -252,22 +251,93 @@ impl Store {
             "SELECT id, flag_list, urgency, next_change_at, next_action, urgency_due FROM cases ORDER BY id",
         )?;
         let stored = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
+            Ok(Stored {
+                id: r.get(0)?,
+                flags: r.get(1)?,
+                urgency: (r.get(2)?, r.get(5)?),
+                next: r.get(3)?,
+                action: r.get(4)?,
+            })
         })?;
         let mut problems = Vec::new();
-        let sla = self.sla_cache.get(&self.conn)?;
+        // A batch of cases read at a time (src/store/case_batch.rs).
+        let mut batch = Vec::with_capacity(case_batch::BATCH);
         for row in stored {
-            let (id, flags, rank, next, action, due) = row?;
-            let urgency = (rank, due);
-            let case = load_case(&self.conn, id)?;
-            let touches = load_touches(&self.conn, id)?;
+            batch.push(row?);
+            if batch.len() == case_batch::BATCH {
+                self.compare_with_fresh(&batch, now, &mut problems)?;
+                batch.clear();
+            }
+        }
+        self.compare_with_fresh(&batch, now, &mut problems)?;
+        Ok(problems)
+    }
+
+    /// Writes again the flag rows (what `flag:` finds a case by) of every
+    /// case whose rows differ from its list of flags, as files imported by
+    /// builds before 2026-12-07 can hold (a case whose touch ids were
+    /// taken lost its rows); returns how many cases. One transaction.
+    pub fn repair_flag_rows(&mut self) -> Result<usize> {
+        self.writable()?;
+        let tx = super::write_tx(&mut self.conn)?;
+        let mut astray: Vec<(i64, String)> = Vec::new();
+        {
+            let mut stmt = tx.prepare("SELECT id, flag_list FROM cases ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            let mut batch = Vec::with_capacity(case_batch::BATCH);
+            let mut look = |batch: &mut Vec<(i64, String)>| -> Result<()> {
+                let ids: Vec<i64> = batch.iter().map(|(id, _)| *id).collect();
+                let rows = case_batch::flag_rows(&tx, &ids)?;
+                for (id, list) in batch.drain(..) {
+                    if !case_batch::rows_match_list(&list, rows.get(&id)) {
+                        astray.push((id, list));
+                    }
+                }
+                Ok(())
+            };
+            for row in rows {
+                batch.push(row?);
+                if batch.len() == case_batch::BATCH {
+                    look(&mut batch)?;
+                }
+            }
+            look(&mut batch)?;
+        }
+        for (id, list) in &astray {
+            tx.execute("DELETE FROM case_flags WHERE case_id = ?1", [id])?;
+            for pattern in list.split_whitespace() {
+                tx.execute(
+                    "INSERT INTO case_flags (case_id, pattern) VALUES (?1, ?2)",
+                    super::db::params![id, pattern],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(astray.len())
+    }
+
+    /// `derived_mismatches` for a batch of cases: what each row keeps
+    /// (its flags, also as rows of their own, its urgency, next change,
+    /// next action and report figures) against a fresh derivation.
+    fn compare_with_fresh(
+        &self,
+        batch: &[Stored],
+        now: DateTime<Utc>,
+        problems: &mut Vec<String>,
+    ) -> Result<()> {
+        let ids: Vec<i64> = batch.iter().map(|s| s.id).collect();
+        let mut loaded: std::collections::HashMap<i64, case_batch::LoadedCase> =
+            (case_batch::load_cases(&self.conn, &ids)?.into_iter())
+                .map(|l| (l.case.id, l))
+                .collect();
+        let flag_rows = case_batch::flag_rows(&self.conn, &ids)?;
+        let sla = self.sla_cache.get(&self.conn)?;
+        for stored in batch {
+            let id = stored.id;
+            // Gone since the first read (deleted by another client).
+            let Some(case_batch::LoadedCase { case, touches, .. }) = loaded.remove(&id) else {
+                continue;
+            };
             let (fresh, figures) = derived_and_figures(
                 &case,
                 &touches,
@@ -283,7 +353,9 @@ impl Store {
             }
             let fresh_flags = fresh.flag_ids().join(" ");
             let fresh_action = fresh.next_action.as_ref().map(|a| a.id);
-            if flags != fresh_flags
+            let (flags, urgency, next, action) =
+                (&stored.flags, stored.urgency, stored.next, &stored.action);
+            if *flags != fresh_flags
                 || urgency != (fresh.urgency.rank, fresh.urgency.due)
                 || next != fresh.next_change.map(millis)
                 || action.as_deref() != fresh_action
@@ -295,7 +367,24 @@ impl Store {
                     fresh.next_change.map(millis)
                 ));
             }
+            // The rows `flag:` finds a case by say what its list says.
+            let rows = flag_rows.get(&id);
+            if !case_batch::rows_match_list(flags, rows) {
+                problems.push(format!(
+                    "case {id}: flags listed '{flags}', flag rows '{}' (`casebook check --repair` writes the rows again)",
+                    rows.map(|r| r.join(" ")).unwrap_or_default()
+                ));
+            }
         }
-        Ok(problems)
+        Ok(())
     }
+}
+
+/// What a case's row keeps of its derived data (`derived_mismatches`).
+struct Stored {
+    id: i64,
+    flags: String,
+    urgency: (i64, i64),
+    next: Option<i64>,
+    action: Option<String>,
 }
