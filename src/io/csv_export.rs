@@ -143,15 +143,13 @@ pub fn export(store: &Store, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     let err = |e: csv::Error| StoreError::Output(e.to_string());
-    store.each_case(
+    store.each_case_to_export(
         Window {
             since: None,
             until: None,
         },
-        true,
-        |mut case, touches| {
-            // The pass over every case does not read tags: the case does.
-            case.tags = store.case(case.id)?.tags;
+        false,
+        |case, touches, _| {
             if touches.is_empty() {
                 w.write_record(row(&case, None)).map_err(err)?;
             }

@@ -409,22 +409,6 @@ pub struct ExportRecord {
     pub events: Vec<RawEvent>,
 }
 
-/// One case, ready to export: fields with ids, touches and events.
-pub fn export_record(
-    store: &Store,
-    mut case: Case,
-    touches: Vec<Touchpoint>,
-) -> crate::store::Result<ExportRecord> {
-    let full = store.case(case.id)?;
-    case.tags = full.tags;
-    let events = store.raw_events(case.id)?;
-    Ok(ExportRecord {
-        case,
-        touchpoints: touches,
-        events,
-    })
-}
-
 /// Writes every case as a JSON document or as JSON Lines, one case at a time.
 pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
     let window = crate::store::report::Window {
@@ -438,8 +422,12 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Res
             if !header.is_empty() {
                 writeln!(out, "{}", serde_json::to_string(&header)?)?;
             }
-            store.each_case(window, true, |case, touches| {
-                let rec = export_record(store, case, touches)?;
+            store.each_case_to_export(window, true, |case, touchpoints, events| {
+                let rec = ExportRecord {
+                    case,
+                    touchpoints,
+                    events,
+                };
                 let line = serde_json::to_string(&rec)
                     .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;
                 writeln!(out, "{line}")
@@ -455,8 +443,12 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Res
                 serde_json::to_string(&SetupRecord::of_store(store)?)?
             )?;
             let mut first = true;
-            store.each_case(window, true, |case, touches| {
-                let rec = export_record(store, case, touches)?;
+            store.each_case_to_export(window, true, |case, touchpoints, events| {
+                let rec = ExportRecord {
+                    case,
+                    touchpoints,
+                    events,
+                };
                 let text = serde_json::to_string(&rec)
                     .map_err(|e| crate::store::StoreError::Output(e.to_string()))?;
                 let sep = if first { "\n" } else { ",\n" };

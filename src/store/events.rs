@@ -1,6 +1,6 @@
 //! The audit trail: every change appends an event; none is ever changed.
 
-use super::db::{params, Connection, Engine};
+use super::db::{params, Connection, Engine, Row};
 use super::event_value::{KeptValue, StoredText};
 use super::{Result, Store};
 use crate::domain::as_of::{resolutions_before_reopening, FieldChange};
@@ -318,24 +318,25 @@ pub(super) fn timed_changes(conn: &Connection, case_id: i64) -> Result<Vec<Field
         timed_change!(),
         " ORDER BY id"
     ))?;
-    let rows = stmt.query_map([case_id], |r| {
-        Ok(FieldChange {
-            at: from_millis(r.get(0)?),
-            field: r.get(1)?,
-            old: r.get::<_, StoredText>(2)?.json(),
-            new: r.get::<_, StoredText>(3)?.json(),
-        })
-    })?;
+    let rows = stmt.query_map([case_id], |r| field_change(r, 0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A change to a timed field from a row of (at, field, old, new) starting at `o`.
+pub(super) fn field_change(r: &Row, o: usize) -> rusqlite::Result<FieldChange> {
+    Ok(FieldChange {
+        at: from_millis(r.get(o)?),
+        field: r.get(o + 1)?,
+        old: r.get::<_, StoredText>(o + 2)?.json(),
+        new: r.get::<_, StoredText>(o + 3)?.json(),
+    })
 }
 
 /// Fills in what the trail says of a case's timed fields: when it last
 /// changed one, and when a reopened case was resolved before.
 pub(super) fn with_past_resolutions(conn: &Connection, case: &mut Case) -> Result<()> {
     if case.reopens > 0 {
-        let changes = timed_changes(conn, case.id)?;
-        case.resolved_before = resolutions_before_reopening(&changes);
-        case.changed_at = changes.iter().map(|c| c.at).max();
+        with_timed_changes(case, &timed_changes(conn, case.id)?);
         return Ok(());
     }
     let at: Option<i64> = conn
@@ -370,23 +371,36 @@ pub(super) fn last_timed_changes(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// `with_past_resolutions` from the case's changes to its timed fields
+/// (all of them, oldest first), already read.
+pub(super) fn with_timed_changes(case: &mut Case, changes: &[FieldChange]) {
+    if case.reopens > 0 {
+        case.resolved_before = resolutions_before_reopening(changes);
+    }
+    case.changed_at = changes.iter().map(|c| c.at).max();
+}
+
+/// An event from a row of (at, kind, touchpoint, field, old, new, actor)
+/// starting at `o`, its values as kept.
+pub(super) fn raw_event(r: &Row, o: usize) -> rusqlite::Result<RawEvent> {
+    Ok(RawEvent {
+        at: from_millis(r.get(o)?),
+        kind: r.get(o + 1)?,
+        touchpoint: r.get(o + 2)?,
+        field: r.get(o + 3)?,
+        old: raw(r.get::<_, StoredText>(o + 4)?.0)?,
+        new: raw(r.get::<_, StoredText>(o + 5)?.0)?,
+        actor: r.get(o + 6)?,
+    })
+}
+
 impl Store {
     /// A case's events, oldest first, their values as kept (for export).
     pub fn raw_events(&self, case_id: i64) -> Result<Vec<RawEvent>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT at, kind, touchpoint_id, field, old_value, new_value, actor FROM events WHERE case_id = ?1 ORDER BY id",
         )?;
-        let rows = stmt.query_map([case_id], |r| {
-            Ok(RawEvent {
-                at: from_millis(r.get(0)?),
-                kind: r.get(1)?,
-                touchpoint: r.get(2)?,
-                field: r.get(3)?,
-                old: raw(r.get::<_, StoredText>(4)?.0)?,
-                new: raw(r.get::<_, StoredText>(5)?.0)?,
-                actor: r.get(6)?,
-            })
-        })?;
+        let rows = stmt.query_map([case_id], |r| raw_event(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -10,6 +10,7 @@ mod derivation;
 mod edits;
 mod event_value;
 mod events;
+mod every_case;
 mod figures;
 mod grouping;
 mod history;

@@ -41,6 +41,9 @@ pub struct Store {
     /// From how many cases measured at a moment of the past (`--as-of`) a
     /// report measures them on two threads.
     pub live_on_two_threads: usize,
+    /// How many cases a pass over every case (flags, export) reads the rest
+    /// of together, beside their touches (src/store/every_case.rs).
+    pub cases_read_together: usize,
     /// A view of the file as it stood at this moment (`--as-of`): computed
     /// in memory, never written (src/store/as_of.rs).
     pub as_of: Option<chrono::DateTime<chrono::Utc>>,
@@ -200,6 +203,7 @@ impl Store {
             sla_cache: Default::default(),
             split_reports_from: SPLIT_REPORTS_FROM,
             live_on_two_threads: 5_000,
+            cases_read_together: super::every_case::CASES_READ_TOGETHER,
             as_of: None,
             as_of_tables: false,
             real_clock: true,
