@@ -159,40 +159,6 @@ fn an_import_killed_midway_keeps_nothing() {
     assert_eq!(sql(&db, "SELECT count(*) FROM cases"), 2000);
 }
 
-/// An import into an empty database finds rows by key as the tables grow:
-/// with the statistics of the empty tables, the planner would scan every
-/// case for each batch's reference checks and ids (355 scans reading 7.4
-/// million rows for 50 000 cases), slower the further the import went.
-#[test]
-fn an_import_into_an_empty_database_scans_no_table_it_grows() {
-    let Some(db) = common::pg::fresh_database("noscan") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("big.sqlite3").display().to_string();
-    ok(casebook(&file).args(["generate", "--cases", "3000"]));
-    let export = dir.path().join("big.jsonl");
-    ok(casebook(&file)
-        .args(["export", "--format", "jsonl", "-o"])
-        .arg(&export));
-    ok(casebook(&db).arg("import").arg(&export));
-    // A client's statistics reach the server as it ends; a moment for them.
-    let read = "SELECT coalesce(sum(seq_tup_read), 0)::bigint FROM pg_stat_user_tables
-                WHERE relname IN ('cases', 'touchpoints', 'events', 'case_tags', 'case_flags')";
-    let scans = "SELECT coalesce(sum(seq_scan), 0)::bigint FROM pg_stat_user_tables";
-    let mut waited = 0;
-    while sql(&db, scans) == 0 && waited < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        waited += 1;
-    }
-    assert_eq!(
-        sql(&db, read),
-        0,
-        "rows read by scanning the tables the import grew"
-    );
-    assert_eq!(sql(&db, "SELECT count(*) FROM cases"), 3000);
-}
-
 /// The number of cases a server keeps (for the case list's count, at
 /// once) follows every way cases come and go: generate, add, a second
 /// import of the same cases (which adds none), delete, restore, a killed

@@ -208,7 +208,7 @@ impl Store {
         // On a server, what is looked up (a channel's number, a vendor's
         // id) is asked once, not once a case.
         if let Some(pg) = tx.postgres() {
-            pg.begin_bulk()?;
+            pg.begin_bulk();
         }
         // A batch of cases read at a time (src/store/case_batch.rs).
         for batch in ids.chunks(case_batch::BATCH) {

@@ -39,7 +39,7 @@ impl Store {
         let tx = super::write_tx(&mut self.conn)?;
         // On a server, new cases' rows go in bulk (see server_rows.rs).
         if let Some(pg) = tx.postgres() {
-            pg.begin_bulk()?;
+            pg.begin_bulk();
         }
         let mut w = Writer {
             conn: &tx,

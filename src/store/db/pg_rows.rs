@@ -99,22 +99,10 @@ impl Pg {
     /// From here to the end of the transaction, new rows may wait and go in
     /// bulk (see the module's comment). Only inside a transaction that
     /// holds casebook's write lock.
-    ///
-    /// Its statements find rows by key, and the planner is told to use
-    /// the keys' indexes: the tables' statistics are those of before the
-    /// transaction (an empty table's, for a first import), by which a scan
-    /// of the whole table looks cheaper than an index, and a scan of a
-    /// table the import grows makes it slower the further it goes (the
-    /// reference checks of `migrations/postgres/03-bulk-writes`, which
-    /// keep their plan for the session, and the ids asked for).
-    pub fn begin_bulk(&self) -> Result<()> {
-        if self.in_transaction() && !self.bulk() {
-            self.client()?
-                .batch_execute("SET LOCAL enable_seqscan = off")
-                .map_err(wrap)?;
+    pub fn begin_bulk(&self) {
+        if self.in_transaction() {
             self.bulk.borrow_mut().on = true;
         }
-        Ok(())
     }
 
     /// Whether rows may wait to go in bulk.
