@@ -159,6 +159,69 @@ fn an_import_killed_midway_keeps_nothing() {
     assert_eq!(sql(&db, "SELECT count(*) FROM cases"), 2000);
 }
 
+/// An import into a database without cases drops the indexes no write
+/// reads and builds each again in one pass before its commit: afterwards
+/// every index is there and the note search finds what it found before.
+/// A writer granted the tables' rows but not their ownership (who may not
+/// drop their indexes) imports with them kept.
+#[test]
+fn an_import_into_an_empty_database_builds_its_indexes_again() {
+    let Some(server) = common::pg::server() else {
+        return;
+    };
+    let indexes = "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema()";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("some.sqlite3").display().to_string();
+    ok(casebook(&file).args(["generate", "--cases", "300"]));
+    let export = dir.path().join("some.jsonl");
+    ok(casebook(&file)
+        .args(["export", "--format", "jsonl", "-o"])
+        .arg(&export));
+    let found_in_file = ok(casebook(&file).args(["list", "refund", "--limit", "500", "--json"]));
+    // One database made a casebook by its first case, emptied; its
+    // indexes as the schema makes them.
+    let made = |tag: &str| {
+        let db = common::pg::fresh_database(tag).unwrap();
+        ok(casebook(&db).args(["add", "--vendor", "Acme", "--title", "First"]));
+        ok(casebook(&db).args(["delete", "1"]));
+        db
+    };
+    // An index built again is another object (another oid).
+    let note_index = "SELECT 'touchpoints_note_search'::regclass::oid::bigint";
+    let owner = made("indexes_owner");
+    let expected = sql(&owner, indexes);
+    let before = sql(&owner, note_index);
+    ok(casebook(&owner).arg("import").arg(&export));
+    assert_eq!(sql(&owner, indexes), expected);
+    assert_ne!(
+        sql(&owner, note_index),
+        before,
+        "the note index was kept row by row"
+    );
+    let found = ok(casebook(&owner).args(["list", "refund", "--limit", "500", "--json"]));
+    assert_eq!(found, found_in_file);
+    // A writer with rights on the rows only.
+    let granted = made("indexes_granted");
+    let role = format!("granted_{}", std::process::id());
+    run_sql(
+        &server,
+        &format!("DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN"),
+    );
+    run_sql(
+        &granted,
+        &format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+             GRANT CREATE ON SCHEMA public TO {role}"
+        ),
+    );
+    let as_granted = common::pg::with_userinfo(&granted, &role);
+    let before = sql(&granted, note_index);
+    ok(casebook(&as_granted).arg("import").arg(&export));
+    assert_eq!(sql(&granted, indexes), expected);
+    assert_eq!(sql(&granted, note_index), before);
+    assert_eq!(sql(&granted, "SELECT count(*) FROM cases"), 300);
+}
+
 /// The number of cases a server keeps (for the case list's count, at
 /// once) follows every way cases come and go: generate, add, a second
 /// import of the same cases (which adds none), delete, restore, a killed

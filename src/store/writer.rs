@@ -73,7 +73,7 @@ impl Store {
 
 /// Indexes that nothing a write reads (they order and filter the triage
 /// table, the reports and searches), on the tables an import fills: an
-/// import into a file without cases drops them at its start and builds each
+/// import into a file or a database without cases drops them at its start and builds each
 /// again in one sorted pass before it commits (`Writer::defer_indexes`), which
 /// is cheaper than keeping them in order row by row as the cases go in
 /// (their keys are scattered: opening times, statuses, urgency). An index
@@ -92,6 +92,10 @@ const DEFERRABLE_INDEXES: &[&str] = &[
     "case_tags_tag",
     "case_flags_pattern",
     "touchpoints_channel",
+    // A server's note index (a file's is a table of its own, kept as notes
+    // go in): built in one pass, it costs a fraction of keeping it row by
+    // row.
+    "touchpoints_note_search",
 ];
 
 /// Writes inside one transaction (imports, demo loading).
@@ -116,29 +120,47 @@ impl Writer<'_> {
         if !self.deferred.is_empty() {
             return Ok(true);
         }
-        // A file's schema is read from SQLite's own table; a server builds
-        // its indexes as rows come.
-        if self.conn.sqlite().is_none() {
-            return Ok(false);
-        }
         let empty: bool =
             self.conn
                 .query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))?;
         if !empty {
             return Ok(false);
         }
+        // Each index's statement, as the engine keeps it.
+        let server = self.conn.sqlite().is_none();
+        let schema = match server {
+            false => "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",
+            true => {
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            }
+        };
         let indexes: Vec<(String, String)> = self
             .conn
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",
-            )?
+            .prepare(schema)?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        // On a server, only the tables' owner may drop their indexes: a
+        // writer that may not imports with them kept.
+        if server {
+            self.conn
+                .execute_batch("SAVEPOINT casebook_defer_indexes")?;
+        }
         for (name, sql) in indexes {
             if DEFERRABLE_INDEXES.contains(&name.as_str()) {
-                self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+                let dropped = self.conn.execute_batch(&format!("DROP INDEX \"{name}\""));
+                if let (true, Err(_)) = (server, &dropped) {
+                    self.conn
+                        .execute_batch("ROLLBACK TO SAVEPOINT casebook_defer_indexes")?;
+                    self.deferred.clear();
+                    return Ok(false);
+                }
+                dropped?;
                 self.deferred.push(sql);
             }
+        }
+        if server {
+            self.conn
+                .execute_batch("RELEASE SAVEPOINT casebook_defer_indexes")?;
         }
         Ok(!self.deferred.is_empty())
     }
