@@ -26,7 +26,7 @@ pub fn demo(cx: &mut Context, stories_only: bool, out: &mut dyn Write) -> Result
     let now = cx.now;
     let cases = background::cases(now);
     cx.store.in_transaction(|w| {
-        w.expect(&cases.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
+        w.expect(&cases.iter().map(|(c, ts)| (c, &ts[..])).collect::<Vec<_>>())?;
         for (case, touches) in cases {
             w.merge_case(case, touches, None, now)?;
         }
@@ -109,7 +109,7 @@ pub fn generate(cx: &mut Context, cases: usize, seed: u64, out: &mut dyn Write) 
                     .map(|k| crate::io::generate::case(&mut rng, k + 1, now))
                     .collect();
                 i += batch.len();
-                w.expect(&batch.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
+                w.expect(&batch.iter().map(|(c, ts)| (c, &ts[..])).collect::<Vec<_>>())?;
                 for (case, ts) in batch {
                     touches += ts.len();
                     w.merge_case(case, ts, None, now)?;

@@ -355,7 +355,11 @@ pub(super) fn import_with<I: Iterator<Item = Result<Incoming, ImportError>>>(
                 }
             }
             let last = bad.is_some() || batch.len() < size;
-            w.expect(&batch.iter().map(|r| &r.case).collect::<Vec<_>>())?;
+            w.expect(
+                &(batch.iter())
+                    .map(|r| (&r.case, &r.touchpoints[..]))
+                    .collect::<Vec<_>>(),
+            )?;
             for rec in batch {
                 summary.read += 1;
                 summary.touchpoints += rec.touchpoints.len();

@@ -120,14 +120,25 @@ pub(super) fn existing_case(conn: &Connection, pg: &Pg, case: &Case) -> Result<O
 /// and by ref), asked in two statements for all, so that taking them in
 /// asks nothing more of the server; then the rows waiting go, from another
 /// thread, while the batch is made.
-pub(super) fn expect_cases(pg: &Pg, cases: &[&Case]) -> Result<()> {
+pub(super) fn expect_cases(pg: &Pg, cases: &[(&Case, &[Touchpoint])]) -> Result<()> {
     let uids = (cases.iter())
-        .filter(|c| !c.uid.is_empty())
-        .map(|c| c.uid.clone())
+        .filter(|(c, _)| !c.uid.is_empty())
+        .map(|(c, _)| c.uid.clone())
         .collect();
-    let refs = cases.iter().filter_map(|c| c.reference.clone()).collect();
+    let refs = cases
+        .iter()
+        .filter_map(|(c, _)| c.reference.clone())
+        .collect();
     pg.note_absent("cases", "uid", uids)?;
     pg.note_absent("cases", "ref", refs)?;
+    // The ids they come with: which are taken, asked once for them all
+    // (an import of cases whose ids the database holds asked per case).
+    let case_ids: Vec<i64> = cases.iter().map(|(c, _)| c.id).collect();
+    let touch_ids: Vec<i64> = (cases.iter())
+        .flat_map(|(_, ts)| ts.iter().map(|t| t.id))
+        .collect();
+    pg.ask_taken("cases", &case_ids)?;
+    pg.ask_taken("touchpoints", &touch_ids)?;
     Ok(pg.send_soon()?)
 }
 

@@ -274,11 +274,12 @@ impl Writer<'_> {
         Ok(Merge::Updated(id))
     }
 
-    /// Says which cases come next (as `merge_case` will be given them, in
-    /// any order): on a server, whether they are new is asked for all of
-    /// them at once, and the rows written so far go meanwhile. Nothing on
-    /// a file, which has no round trips to save.
-    pub fn expect(&mut self, cases: &[&Case]) -> Result<()> {
+    /// Says which cases come next, with their touches (as `merge_case`
+    /// will be given them, in any order): on a server, whether they are new,
+    /// and which of the ids they come with are taken, is asked for all of
+    /// them at once, and the rows written so far go meanwhile. Nothing on a
+    /// file, which has no round trips to save.
+    pub fn expect(&mut self, cases: &[(&Case, &[Touchpoint])]) -> Result<()> {
         match super::server_rows::bulk(self.conn) {
             Some(pg) => super::server_rows::expect_cases(pg, cases),
             None => Ok(()),

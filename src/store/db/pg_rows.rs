@@ -71,6 +71,9 @@ pub(super) struct Bulk {
     sent: HashMap<&'static str, u64>,
     /// `SELECT id FROM t WHERE id = ANY($1)`, prepared once a table.
     taken: HashMap<&'static str, postgres::Statement>,
+    /// Ids asked of the server ahead (`ask_taken`), by table: whether a
+    /// row holds each, those this transaction gave since included.
+    taken_known: HashMap<&'static str, HashMap<i64, bool>>,
 }
 
 struct Buffer {
@@ -125,6 +128,7 @@ impl Pg {
         bulk.waiting.clear();
         bulk.absent.clear();
         bulk.sent.clear();
+        bulk.taken_known.clear();
     }
 
     /// Before any statement: the rows waiting go in, and a statement that
@@ -144,10 +148,12 @@ impl Pg {
             Writes::Adds(table) => {
                 bulk.largest.remove(table.as_str());
                 bulk.absent.retain(|(t, _), _| t != table);
+                bulk.taken_known.remove(table.as_str());
             }
             Writes::Rewrites(table) => {
                 bulk.largest.remove(table.as_str());
                 bulk.absent.retain(|(t, _), _| t != table);
+                bulk.taken_known.remove(table.as_str());
                 for kind in lookups_reading(table) {
                     bulk.looked_up.remove(kind);
                 }
@@ -156,6 +162,7 @@ impl Pg {
                 bulk.largest.clear();
                 bulk.looked_up.clear();
                 bulk.absent.clear();
+                bulk.taken_known.clear();
             }
         }
         Ok(())
@@ -349,28 +356,72 @@ impl Pg {
             Some(n) => *n,
             None => self.largest_id(table)?,
         };
-        let below: Vec<i64> = given
-            .iter()
-            .copied()
-            .filter(|g| *g > 0 && *g <= largest)
-            .collect();
+        // Those asked ahead are known; the others are asked now.
+        let below: Vec<i64> = {
+            let bulk = self.bulk.borrow();
+            let known = bulk.taken_known.get(table);
+            (given.iter().copied())
+                .filter(|g| *g > 0 && *g <= largest)
+                .filter(|g| known.is_none_or(|k| !k.contains_key(g)))
+                .collect()
+        };
         let taken = if below.is_empty() {
             HashSet::new()
         } else {
             self.taken_ids(table, below)?
         };
         let mut bulk = self.bulk.borrow_mut();
-        let unsent = bulk.unsent.entry(table).or_default();
+        let Bulk {
+            unsent,
+            taken_known,
+            ..
+        } = &mut *bulk;
+        let unsent = unsent.entry(table).or_default();
+        let mut known = taken_known.get_mut(table);
         let mut ids = Vec::with_capacity(given.len());
         for &g in given {
-            let free = g > largest || (g > 0 && !taken.contains(&g) && !unsent.contains(&g));
+            let holds = |g: &i64| match known.as_ref().and_then(|k| k.get(g)) {
+                Some(held) => *held,
+                None => taken.contains(g),
+            };
+            let free = g > largest || (g > 0 && !holds(&g) && !unsent.contains(&g));
             let id = if free { g } else { largest + 1 };
             largest = largest.max(id);
             unsent.insert(id);
+            // An id known free is taken from now on.
+            if let Some(held) = known.as_mut().and_then(|k| k.get_mut(&id)) {
+                *held = true;
+            }
             ids.push(id);
         }
         bulk.largest.insert(table, largest);
         Ok(ids)
+    }
+
+    /// Asks once which of `ids` (those a batch of rows comes with) rows of
+    /// `table` hold, so that `new_ids` need not ask row by row.
+    pub fn ask_taken(&self, table: &'static str, ids: &[i64]) -> Result<()> {
+        let largest = match self.bulk.borrow().largest.get(table) {
+            Some(n) => *n,
+            None => self.largest_id(table)?,
+        };
+        self.bulk.borrow_mut().largest.insert(table, largest);
+        let mut asked: Vec<i64> = (ids.iter().copied())
+            .filter(|g| *g > 0 && *g <= largest)
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        if asked.is_empty() {
+            return Ok(());
+        }
+        let taken = self.taken_ids(table, asked.clone())?;
+        let mut bulk = self.bulk.borrow_mut();
+        let unsent = bulk.unsent.get(table).cloned().unwrap_or_default();
+        let known = bulk.taken_known.entry(table).or_default();
+        for id in asked {
+            known.insert(id, taken.contains(&id) || unsent.contains(&id));
+        }
+        Ok(())
     }
 
     fn largest_id(&self, table: &'static str) -> Result<i64> {
