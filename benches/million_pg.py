@@ -32,6 +32,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import million  # noqa: E402  (the file's bench: its clock, timing and app helpers)
+import import_speed  # noqa: E402  (its slice of other cases)
 from million import GEN_AT, MOVE, PAST, SEED, WARM_AT, best, iso, mb, measured, say, seconds  # noqa: E402
 
 ROOT = million.ROOT
@@ -263,6 +264,33 @@ def main():
     row(f"JSON Lines import ({a.slice:,} cases, {imported:,} touches, into an empty database; best of {a.runs})",
         f"{took:.2f} s = {imported / took:,.0f} touches/s", None, peak or None)
     notes.append("import runs: " + ", ".join(f"{t:.2f} s = {imported / t:,.0f}/s" for t in runs))
+
+    # The same number of other cases (import_speed.py's slice: seed 12, refs
+    # of their own, ids the database holds) into a copy of the database of
+    # `--cases`: an import into a team's store as it grows.
+    say(f"JSON Lines import of a {a.slice}-case slice into a copy of {name} …")
+    part = os.path.join(ROOT, "target", "bench", f"slice-{a.slice}-seed{import_speed.SLICE_SEED}.sqlite3")
+    if not os.path.exists(part):
+        measured(million.at_clock(GEN_AT, part, "generate", "--cases", str(a.slice), "--seed",
+                                  import_speed.SLICE_SEED))
+    other = import_speed.exported(part, part[: -len(".sqlite3")] + ".jsonl", rename_refs=True)
+    runs, peak, imported = [], 0, 0
+    for _ in range(a.runs):
+        psql(admin, "DROP DATABASE IF EXISTS casebook_bench_grown")
+        psql(admin, f"CREATE DATABASE casebook_bench_grown TEMPLATE {name}")
+        into = with_database(admin, "casebook_bench_grown")
+        measured(at_clock(app_at, into, "list", "--limit", "1"))
+        before = count(into, "touchpoints")
+        took, pk = measured(at_clock(app_at, into, "import", other))
+        runs.append(took)
+        peak = max(peak, pk or 0)
+        imported = count(into, "touchpoints") - before
+    psql(admin, "DROP DATABASE IF EXISTS casebook_bench_grown")
+    took = min(runs)
+    row(f"JSON Lines import ({a.slice:,} other cases, {imported:,} touches, into a copy of the "
+        f"{a.cases:,}-case database; best of {a.runs})",
+        f"{took:.2f} s = {imported / took:,.0f} touches/s", None, peak or None)
+    notes.append("import into the copy: " + ", ".join(f"{t:.2f} s = {imported / t:,.0f}/s" for t in runs))
 
     say("the first list a day after the last look …")
     day_after = datetime.datetime.strptime(app_at, "%Y-%m-%dT%H:%M:%SZ").replace(

@@ -7,7 +7,7 @@
 
 use super::db::{params_from_iter, Connection};
 use super::events::{last_timed_changes, with_past_resolutions};
-use super::rows::{case_from_row, touch_from_row, CASE_COLUMNS, CASE_FROM};
+use super::rows::{case_from_row, placeholders, touch_from_row, CASE_COLUMNS, CASE_FROM};
 use super::rows::{TOUCH_COLUMNS, TOUCH_FROM};
 use super::summary::{kept_columns, SUMMARY_COLUMNS};
 use super::Result;
@@ -28,14 +28,6 @@ pub(super) struct LoadedCase {
     pub touches: Vec<Touchpoint>,
     /// The summary its row holds (`SUMMARY_COLUMNS`).
     pub kept: Vec<Value>,
-}
-
-/// `?1, ?2, …` for `n` values.
-pub(super) fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The cases of `ids` that exist, in the order of `ids` (at most `BATCH`).

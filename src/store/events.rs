@@ -362,7 +362,7 @@ pub(super) fn last_timed_changes(
     let sql = format!(
         "SELECT case_id, max(at) FROM events WHERE case_id IN ({}) AND {TIMED_CHANGE}
          GROUP BY case_id",
-        super::case_batch::placeholders(ids.len())
+        super::rows::placeholders(ids.len())
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(super::db::params_from_iter(ids), |r| {

@@ -131,3 +131,11 @@ pub fn touch_from_row(row: &Row, o: usize) -> rusqlite::Result<Touchpoint> {
         note: row.get(o + 11)?,
     })
 }
+
+/// `?1, ?2, …` for `n` values (an `IN` list of many ids).
+pub fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
