@@ -517,3 +517,66 @@ fn an_import_whose_ids_are_partly_taken_gives_the_same_ids_on_both_engines() {
         assert!(a == b, "the file and PostgreSQL gave other ids");
     }
 }
+
+/// The case list's count of every case (which a server keeps) is, in a
+/// view of the past, the count of the cases opened by then, on both
+/// engines alike.
+#[test]
+fn the_count_of_every_case_in_a_view_of_the_past_is_the_views() {
+    use casebook::domain::query::Query;
+    use casebook::store::{Place, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::pg::fresh_database("past_count");
+    let actor = server
+        .as_deref()
+        .map_or_else(|| "postgres".to_string(), common::pg::role);
+    let file = dir.path().join("past.sqlite3").display().to_string();
+    let mut places = vec![file];
+    places.extend(server.clone());
+    if server.is_none() {
+        eprintln!("the comparison with PostgreSQL is skipped: the file alone is checked");
+    }
+    let now = chrono::DateTime::parse_from_rfc3339(CLOCK)
+        .unwrap()
+        .to_utc();
+    let past = chrono::DateTime::parse_from_rfc3339("2026-06-30T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let every = Query::parse("").unwrap();
+    let mut counts = Vec::new();
+    for db in &places {
+        let (ok, _, err) = run(
+            db,
+            &["generate", "--cases", "300", "--seed", "9"],
+            None,
+            &actor,
+        );
+        assert!(ok, "generate on {db}: {err}");
+        let place = Place::parse(Path::new(db)).unwrap();
+        let all = Store::open_existing_at(&place)
+            .unwrap()
+            .case_count(&every, now)
+            .unwrap();
+        assert_eq!(all, 300);
+        let mut then = Store::open_existing_at(&place).unwrap();
+        then.view_as_of(past, true).unwrap();
+        let by_then = then.case_count(&every, past).unwrap();
+        let listed = then
+            .case_page(
+                &every,
+                casebook::store::query::SortKey::Id,
+                false,
+                0,
+                1_000,
+                past,
+            )
+            .unwrap()
+            .len();
+        assert_eq!(by_then, listed, "on {db}");
+        assert!(by_then < all, "on {db}: {by_then} of {all}");
+        counts.push(by_then);
+    }
+    if let [a, b] = &counts[..] {
+        assert_eq!(a, b);
+    }
+}
