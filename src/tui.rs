@@ -98,7 +98,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             // Earlier than the newest clock the file has seen: a view of
             // the past, computed in memory, that writes nothing.
             if store.newest_clock()?.is_some_and(|newest| newest > t) {
-                store.view_as_of(t, true)?;
+                store.view_as_of_told(t, true, |n| cli::say_measuring(n, t))?;
             }
             t
         }

@@ -809,3 +809,20 @@ fn a_promise_due_before_a_later_logged_resolution_still_breaks() {
     let listed: Value = serde_json::from_str(&stdout_of(c.args(["list", "--json"]))).unwrap();
     assert_eq!(listed[0]["flags"][0], "broken_promise", "{listed}");
 }
+
+/// A view of the past says how many cases it is about to measure before it
+/// measures them (the command line says so on stderr when they are many):
+/// the number it then measured.
+#[test]
+fn a_view_of_the_past_says_how_many_cases_it_measures_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut store = casebook::store::Store::open_existing(&db).unwrap();
+    let t = chrono::DateTime::parse_from_rfc3339("2026-01-20T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let mut told = None;
+    let measured = store.view_as_of_told(t, true, |n| told = Some(n)).unwrap();
+    assert!(measured > 0);
+    assert_eq!(told, Some(measured));
+}

@@ -212,6 +212,21 @@ pub struct Context {
 /// From how many cases due a command says it is bringing them up to date.
 const MANY_DUE: usize = 50_000;
 
+/// From how many cases a view of the past says, before it starts, that it
+/// measures them (seconds on a file, minutes on a server, at 100 000s).
+const MANY_MEASURED: usize = 20_000;
+
+/// Says on stderr that a view of the past is about to measure `n` cases at
+/// `t`, when they are many.
+pub fn say_measuring(n: usize, t: chrono::DateTime<chrono::Utc>) {
+    if n >= MANY_MEASURED {
+        eprintln!(
+            "note: measuring {n} case(s) as they stood at {} (every case not settled by then); at this size it takes a while",
+            t.format("%Y-%m-%d %H:%M UTC")
+        );
+    }
+}
+
 impl Context {
     /// Re-derives the cases whose derived data came due, first saying so
     /// when they are many (once after an upgrade, or after a long time away),
@@ -419,7 +434,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
             // nothing. A report measures what it needs itself; the others
             // read the moment's tables.
             if let Some(tables) = past_view(command) {
-                store.view_as_of(t, tables)?;
+                store.view_as_of_told(t, tables, |n| say_measuring(n, t))?;
             }
             t
         }

@@ -159,6 +159,18 @@ impl Store {
     /// the file's (what lists and screens read); a report alone does not need
     /// them. Returns how many cases were measured at `t`.
     pub fn view_as_of(&mut self, t: DateTime<Utc>, tables: bool) -> Result<usize> {
+        self.view_as_of_told(t, tables, |_| {})
+    }
+
+    /// `view_as_of`, telling `about_to` how many cases it is about to
+    /// measure at `t` before it starts (a long wait, on many cases, is not
+    /// a silent one).
+    pub fn view_as_of_told(
+        &mut self,
+        t: DateTime<Utc>,
+        tables: bool,
+        about_to: impl FnOnce(usize),
+    ) -> Result<usize> {
         self.as_of = Some(t);
         // Kept figures made with other thresholds or rates than this
         // store's hold for no case: every case is measured at `t`.
@@ -176,6 +188,7 @@ impl Store {
                 rows.collect::<rusqlite::Result<Vec<i64>>>()?
             }
         };
+        about_to(ids.len());
         let at = millis(t);
         self.conn.execute_batch(
             "CREATE TEMP TABLE cases_at AS SELECT * FROM main.cases WHERE 1 = 0;
