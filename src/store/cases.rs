@@ -279,8 +279,36 @@ fn write_summary(
     sla: &SetupCache,
 ) -> Result<()> {
     let sla = sla.get(conn)?;
+    let now = derived_clock(conn, now)?;
     let s = summary_of(case, touches, now, th, rates, sla.as_deref());
     super::summary::write(conn, case, &s, false, false)
+}
+
+/// The clock a write's derived data is made at, and from then on the one
+/// the file's derived data is as of (`derived_at`): the write's own clock,
+/// or the file's when that is later. A write made with an earlier clock
+/// (`--as-of` in the past, a teammate's machine set behind) never takes a
+/// case's stored flags, service levels and figures back to it: they would
+/// disagree with every other case's and with a fresh measure (a resolution
+/// kept as met that took longer than its target, measured before the
+/// resolution had come).
+pub(super) fn derived_clock(conn: &Connection, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let kept: Option<i64> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'derived_at'")?
+        .query_row([], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok());
+    match kept {
+        Some(d) if d >= now.timestamp_millis() => Ok(crate::domain::time::from_millis(d)),
+        _ => {
+            conn.prepare_cached(
+                "INSERT INTO meta (key, value) VALUES ('derived_at', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([now.timestamp_millis().to_string()])?;
+            Ok(now)
+        }
+    }
 }
 
 /// Inserts a new case with its touches, and their events unless `history` is given.

@@ -48,9 +48,14 @@ impl Store {
             sla_cache: &self.sla_cache,
             allow_future: self.allow_future,
             deferred: Vec::new(),
+            latest: None,
         };
         let out = f(&mut w)?;
         let deferred = std::mem::take(&mut w.deferred);
+        // The new cases' derived data is as of the writes' clock.
+        if let Some(latest) = w.latest {
+            super::cases::derived_clock(&tx, latest)?;
+        }
         flush_notes(&tx)?;
         if !deferred.is_empty() {
             // Indexes an import into an empty file dropped are built again,
@@ -107,6 +112,8 @@ pub struct Writer<'a> {
     allow_future: bool,
     /// The statements that build the indexes `defer_indexes` dropped.
     deferred: Vec<String>,
+    /// The latest clock a case was written with.
+    latest: Option<DateTime<Utc>>,
 }
 
 impl Writer<'_> {
@@ -190,6 +197,7 @@ impl Writer<'_> {
     ) -> Result<Merge> {
         case.validate()?;
         in_time_order(&mut touches);
+        self.latest = self.latest.max(Some(now));
         // By uid, else by ref: one statement (an import asks it per case).
         let existing: Option<i64> = match super::server_rows::bulk(self.conn) {
             Some(pg) => super::server_rows::existing_case(self.conn, pg, &case)?,
