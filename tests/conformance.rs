@@ -266,6 +266,23 @@ fn script(fixtures: &Path, seed: &Path, side: &Path) -> Vec<(Vec<String>, bool)>
     steps
 }
 
+/// The places a comparison runs on: a new file `name` in `dir`, and a fresh
+/// database on the server named from `name` when there is one (else it
+/// says the comparison is skipped); with the actor the file's commands run
+/// as (the server's role).
+fn both_engines(dir: &Path, name: &str) -> (Vec<String>, String) {
+    let server = common::pg::fresh_database(name);
+    let actor = server
+        .as_deref()
+        .map_or_else(|| "postgres".to_string(), common::pg::role);
+    let mut places = vec![dir.join(format!("{name}.sqlite3")).display().to_string()];
+    match server {
+        Some(db) => places.push(db),
+        None => eprintln!("the comparison with PostgreSQL is skipped: the file alone is checked"),
+    }
+    (places, actor)
+}
+
 /// A JSON Lines export of 40 generated cases from another file: ids that
 /// the casebook it goes into has taken, the script's `generate` made the
 /// first 30 (the same cases, under other uids and ids), and at its end the
@@ -351,20 +368,11 @@ fn the_same_commands_give_the_same_output_on_a_file_and_on_postgresql() {
 #[test]
 fn the_cases_that_came_due_are_brought_up_to_date_alike_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let server = common::pg::fresh_database("conformance_due");
-    let actor = server
-        .as_deref()
-        .map_or_else(|| "postgres".to_string(), common::pg::role);
-    let file = dir.path().join("due.sqlite3").display().to_string();
+    let (places, actor) = both_engines(dir.path(), "conformance_due");
     let config = dir.path().join("casebook.toml");
     std::fs::write(&config, "[friction]\nslow_response_hours = 24\n").unwrap();
     let config = config.display().to_string();
     let (made, later) = ("2026-11-23T00:00:00Z", "2026-11-26T09:00:00Z");
-    let mut places = vec![file.clone()];
-    places.extend(server.clone());
-    if server.is_none() {
-        eprintln!("the comparison with PostgreSQL is skipped: the file alone is checked");
-    }
     let mut outputs = Vec::new();
     for db in &places {
         let (ok, _, err) = run_at(
@@ -471,10 +479,7 @@ fn a_report_read_on_two_connections_of_a_server_is_the_one_read_on_one() {
 #[test]
 fn an_import_whose_ids_are_partly_taken_gives_the_same_ids_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let server = common::pg::fresh_database("ids_taken");
-    let actor = server
-        .as_deref()
-        .map_or_else(|| "postgres".to_string(), common::pg::role);
+    let (places, actor) = both_engines(dir.path(), "ids_taken");
     let side = dir.path().join("side.sqlite3").display().to_string();
     let (ok, _, err) = run(
         &side,
@@ -489,12 +494,6 @@ fn an_import_whose_ids_are_partly_taken_gives_the_same_ids_on_both_engines() {
     // Refs of their own: new cases, not the ones generated in the casebook.
     std::fs::write(&lines, export.replace("\"ref\":\"gen-", "\"ref\":\"side-")).unwrap();
     let lines = lines.display().to_string();
-    let file = dir.path().join("ids.sqlite3").display().to_string();
-    let mut places = vec![file];
-    places.extend(server.clone());
-    if server.is_none() {
-        eprintln!("the comparison with PostgreSQL is skipped: the file alone is checked");
-    }
     let mut outputs = Vec::new();
     for db in &places {
         let (ok, _, err) = run(
@@ -526,16 +525,7 @@ fn the_count_of_every_case_in_a_view_of_the_past_is_the_views() {
     use casebook::domain::query::Query;
     use casebook::store::{Place, Store};
     let dir = tempfile::tempdir().unwrap();
-    let server = common::pg::fresh_database("past_count");
-    let actor = server
-        .as_deref()
-        .map_or_else(|| "postgres".to_string(), common::pg::role);
-    let file = dir.path().join("past.sqlite3").display().to_string();
-    let mut places = vec![file];
-    places.extend(server.clone());
-    if server.is_none() {
-        eprintln!("the comparison with PostgreSQL is skipped: the file alone is checked");
-    }
+    let (places, actor) = both_engines(dir.path(), "past_count");
     let now = chrono::DateTime::parse_from_rfc3339(CLOCK)
         .unwrap()
         .to_utc();
